@@ -1,0 +1,32 @@
+package dev.mnistlab.cli;
+
+import dev.mnistlab.data.Dataset;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which dataset and where it lives; shared by every command that reads data. */
+public class DataOptions {
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).",
+      defaultValue = "mnist",
+      converter = DatasetConverter.class)
+  Dataset dataset;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory holding the dataset's four IDX files (raw or .gz). Default: $MNISTLAB_DATA,"
+              + " else ~/.cache/mnistlab/<dataset>. Missing files are fetched into it.")
+  Path dataDir;
+
+  /** Parses dataset names, naming the accepted ones on error. */
+  static class DatasetConverter implements picocli.CommandLine.ITypeConverter<Dataset> {
+    @Override
+    public Dataset convert(String value) {
+      return Dataset.parse(value);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.mnistlab.cli;
+
+import dev.mnistlab.data.DataException;
+import dev.mnistlab.model.SpecException;
+import dev.mnistlab.train.Engines;
+import dev.mnistlab.train.TrainingDivergedException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point: builds the command line and maps failures to exit codes. */
+public final class Main {
+  /** Success. */
+  public static final int OK = 0;
+
+  /** The run started but failed: data, engine, training. */
+  public static final int FAILED = 1;
+
+  /** The command line or an input file is wrong. */
+  public static final int USAGE = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(commandLine(Environment.system()).execute(args));
+  }
+
+  /**
+   * The one factory for the command line, used by {@link #main} and by tests. Errors print as one
+   * line on stderr ({@code mnistlab: ...}); {@code --verbose} adds the stack trace.
+   */
+  public static CommandLine commandLine(Environment environment) {
+    CommandLine cli = new CommandLine(new MnistlabCommand(), new Factory(environment));
+    cli.setOut(new PrintWriter(environment.out(), true));
+    cli.setErr(new PrintWriter(environment.err(), true));
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+          ex.getCommandLine()
+              .getErr()
+              .println(
+                  "mnistlab: " + ex.getMessage() + " (see '" + spec.qualifiedName() + " --help')");
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          err.println("mnistlab: " + message(ex));
+          if (verbose(parseResult)) {
+            ex.printStackTrace(err);
+          }
+          return exitCode(ex);
+        });
+    return cli;
+  }
+
+  static int exitCode(Exception ex) {
+    if (ex instanceof SpecException || ex instanceof IllegalArgumentException) {
+      return USAGE;
+    }
+    return FAILED;
+  }
+
+  private static String message(Exception ex) {
+    if (ex instanceof DataException
+        || ex instanceof SpecException
+        || ex instanceof Engines.EngineUnavailableException
+        || ex instanceof TrainingDivergedException
+        || ex instanceof IllegalArgumentException) {
+      return ex.getMessage();
+    }
+    String text = ex.getMessage() == null ? "" : ": " + ex.getMessage();
+    Throwable cause = ex.getCause();
+    String because =
+        cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "";
+    return ex.getClass().getSimpleName() + text + because + " (run with --verbose for details)";
+  }
+
+  private static boolean verbose(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Gives every command that wants one the environment through its constructor. */
+  private record Factory(Environment environment) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        return cls.getDeclaredConstructor(Environment.class).newInstance(environment);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+}

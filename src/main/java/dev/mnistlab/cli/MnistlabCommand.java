@@ -1,0 +1,12 @@
+package dev.mnistlab.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level {@code mnistlab} command; it only groups the subcommands. */
+@Command(
+    name = "mnistlab",
+    mixinStandardHelpOptions = true,
+    version = "mnistlab 0.1.0",
+    description = "Design, train, evaluate and report compact CNNs on MNIST-family data.",
+    subcommands = {TrainCommand.class, DataCommand.class, ModelsCommand.class})
+public class MnistlabCommand {}

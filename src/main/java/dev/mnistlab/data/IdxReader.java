@@ -1,0 +1,139 @@
+package dev.mnistlab.data;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files (the MNIST format), raw or gzip-compressed. Every check failure names the file
+ * and what is wrong; nothing partial is ever returned.
+ */
+public final class IdxReader {
+  /** Magic number of an unsigned-byte tensor with 3 dimensions (images). */
+  static final int IMAGES_MAGIC = 0x00000803;
+
+  /** Magic number of an unsigned-byte tensor with 1 dimension (labels). */
+  static final int LABELS_MAGIC = 0x00000801;
+
+  private IdxReader() {}
+
+  /** Images of one split: {@code count} images of {@code rows × cols} unsigned bytes, row-major. */
+  public record Images(byte[] pixels, int count, int rows, int cols) {}
+
+  /** Reads an image file, checking magic number, dimensions and exact byte count. */
+  public static Images readImages(Path file) {
+    return parseImages(file, readAllBytes(file));
+  }
+
+  /** Parses the uncompressed content of an image file; {@code file} only names it in errors. */
+  public static Images parseImages(Path file, byte[] content) {
+    ByteBuffer buf = ByteBuffer.wrap(content);
+    int magic = header(file, buf, 16);
+    if (magic != IMAGES_MAGIC) {
+      throw new DatasetFormatException(
+          file,
+          String.format(
+              "wrong magic number 0x%08x for an image file (expected 0x%08x)",
+              magic, IMAGES_MAGIC));
+    }
+    int count = buf.getInt();
+    int rows = buf.getInt();
+    int cols = buf.getInt();
+    if (count <= 0 || rows <= 0 || cols <= 0) {
+      throw new DatasetFormatException(
+          file, "bad dimensions " + count + "×" + rows + "×" + cols + " in header");
+    }
+    long expected = 16L + (long) count * rows * cols;
+    checkSize(file, buf.capacity(), expected);
+    byte[] pixels = new byte[count * rows * cols];
+    buf.get(pixels);
+    return new Images(pixels, count, rows, cols);
+  }
+
+  /** Reads a label file, checking magic number, exact byte count and that labels are 0..9. */
+  public static byte[] readLabels(Path file) {
+    return parseLabels(file, readAllBytes(file));
+  }
+
+  /** Parses the uncompressed content of a label file; {@code file} only names it in errors. */
+  public static byte[] parseLabels(Path file, byte[] content) {
+    ByteBuffer buf = ByteBuffer.wrap(content);
+    int magic = header(file, buf, 8);
+    if (magic != LABELS_MAGIC) {
+      throw new DatasetFormatException(
+          file,
+          String.format(
+              "wrong magic number 0x%08x for a label file (expected 0x%08x)", magic, LABELS_MAGIC));
+    }
+    int count = buf.getInt();
+    if (count <= 0) {
+      throw new DatasetFormatException(file, "bad label count " + count + " in header");
+    }
+    checkSize(file, buf.capacity(), 8L + count);
+    byte[] labels = new byte[count];
+    buf.get(labels);
+    for (int i = 0; i < count; i++) {
+      if (labels[i] < 0 || labels[i] > 9) {
+        throw new DatasetFormatException(
+            file, "label " + (labels[i] & 0xff) + " at index " + i + " is outside 0..9");
+      }
+    }
+    return labels;
+  }
+
+  /**
+   * Reads a file's bytes, decompressing it when it starts with the gzip signature, so that callers
+   * and checksums see the same uncompressed content either way.
+   */
+  public static byte[] readAllBytes(Path file) {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+      raw.mark(2);
+      int b0 = raw.read();
+      int b1 = raw.read();
+      raw.reset();
+      if (b0 == 0x1f && b1 == 0x8b) {
+        try (InputStream gz = new GZIPInputStream(raw, 1 << 16)) {
+          ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+          gz.transferTo(out);
+          return out.toByteArray();
+        } catch (IOException e) {
+          throw new DatasetFormatException(file, "corrupt gzip data (" + e.getMessage() + ")");
+        }
+      }
+      return raw.readAllBytes();
+    } catch (DatasetFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read (" + e + ")", e);
+    }
+  }
+
+  private static int header(Path file, ByteBuffer buf, int headerBytes) {
+    if (buf.capacity() < headerBytes) {
+      throw new DatasetFormatException(
+          file,
+          "truncated: "
+              + buf.capacity()
+              + " bytes, shorter than the "
+              + headerBytes
+              + "-byte header");
+    }
+    return buf.getInt();
+  }
+
+  private static void checkSize(Path file, long actual, long expected) {
+    if (actual != expected) {
+      throw new DatasetFormatException(
+          file,
+          (actual < expected ? "truncated: " : "trailing bytes: ")
+              + actual
+              + " bytes but the header promises "
+              + expected);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.mnistlab.data;
+
+/**
+ * One split (train or test) held as a single contiguous array, so batches are gathered by index
+ * rather than built sample by sample.
+ *
+ * @param pixels {@code count × rows × cols} unsigned bytes, row-major
+ * @param labels {@code count} class indices 0..9
+ */
+public record Split(byte[] pixels, byte[] labels, int count, int rows, int cols) {
+  public Split {
+    if (pixels.length != (long) count * rows * cols || labels.length != count) {
+      throw new IllegalArgumentException(
+          "split arrays do not match " + count + "×" + rows + "×" + cols);
+    }
+  }
+
+  /** Pixels per image. */
+  public int imageSize() {
+    return rows * cols;
+  }
+
+  /** The first {@code n} examples, or this split when {@code n} is not smaller than its size. */
+  public Split first(int n) {
+    if (n >= count) {
+      return this;
+    }
+    byte[] p = new byte[n * imageSize()];
+    System.arraycopy(pixels, 0, p, 0, p.length);
+    byte[] l = new byte[n];
+    System.arraycopy(labels, 0, l, 0, n);
+    return new Split(p, l, n, rows, cols);
+  }
+}

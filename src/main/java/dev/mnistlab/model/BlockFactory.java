@@ -1,0 +1,81 @@
+package dev.mnistlab.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+
+/** Turns a {@link ModelSpec} into a DJL block, one DJL layer per spec layer, in order. */
+public final class BlockFactory {
+  private BlockFactory() {}
+
+  /**
+   * Builds the network. Its output is always flattened to N×10 class scores, so a spec may end with
+   * a 10×1×1 convolution after global average pooling, as the seed systems do.
+   */
+  public static Block build(ModelSpec spec) {
+    Shapes.infer(spec);
+    SequentialBlock net = new SequentialBlock();
+    for (LayerSpec layer : spec.layers()) {
+      net.add(block(layer));
+    }
+    net.add(Blocks.batchFlattenBlock());
+    return net;
+  }
+
+  private static Block block(LayerSpec layer) {
+    if (layer instanceof LayerSpec.Conv c) {
+      return Conv2d.builder()
+          .setFilters(c.out())
+          .setKernelShape(new Shape(c.kernel(), c.kernel()))
+          .optStride(new Shape(c.stride(), c.stride()))
+          .optPadding(new Shape(c.padding(), c.padding()))
+          .optDilation(new Shape(c.dilation(), c.dilation()))
+          .optBias(c.bias())
+          .build();
+    }
+    if (layer instanceof LayerSpec.BatchNorm) {
+      // DJL's momentum 0.9 is PyTorch's momentum 0.1: both keep 90% of the old running value.
+      return BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
+    }
+    if (layer instanceof LayerSpec.Relu) {
+      return Activation.reluBlock();
+    }
+    if (layer instanceof LayerSpec.Dropout d) {
+      return Dropout.builder().optRate((float) d.p()).build();
+    }
+    if (layer instanceof LayerSpec.MaxPool p) {
+      return Pool.maxPool2dBlock(
+          new Shape(p.kernel(), p.kernel()), new Shape(p.stride(), p.stride()));
+    }
+    if (layer instanceof LayerSpec.AvgPool p) {
+      return Pool.avgPool2dBlock(
+          new Shape(p.kernel(), p.kernel()), new Shape(p.stride(), p.stride()));
+    }
+    if (layer instanceof LayerSpec.Gap) {
+      // Keep C×1×1 (DJL's global pool drops the spatial axes) so a 1×1 conv can follow.
+      // DJL's PyTorch engine keeps dimensions for one axis at a time, hence two means.
+      return new LambdaBlock(
+          x -> new NDList(x.singletonOrThrow().mean(new int[] {3}, true).mean(new int[] {2}, true)),
+          "gap");
+    }
+    if (layer instanceof LayerSpec.Flatten) {
+      return Blocks.batchFlattenBlock();
+    }
+    if (layer instanceof LayerSpec.Linear l) {
+      return Linear.builder().setUnits(l.units()).optBias(l.bias()).build();
+    }
+    if (layer instanceof LayerSpec.LogSoftmax) {
+      return new LambdaBlock(x -> new NDList(x.singletonOrThrow().logSoftmax(1)), "logsoftmax");
+    }
+    throw new IllegalArgumentException("no block for " + layer);
+  }
+}

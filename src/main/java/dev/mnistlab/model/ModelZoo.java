@@ -1,0 +1,94 @@
+package dev.mnistlab.model;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built-in models, each a YAML spec shipped as a resource under {@code zoo/} and listed in
+ * {@code zoo/index.txt}. {@link #resolve} accepts a zoo name or a spec file, everywhere a model is
+ * asked for.
+ */
+public final class ModelZoo {
+  /** The model {@code train} uses when none is given. */
+  public static final String DEFAULT_MODEL = "mnistlab/compact";
+
+  private static final Map<String, ModelSpec> ENTRIES = load();
+
+  private ModelZoo() {}
+
+  /** Every zoo entry, in listing order. */
+  public static List<ModelSpec> entries() {
+    return List.copyOf(ENTRIES.values());
+  }
+
+  /**
+   * A zoo name or the path of a spec file.
+   *
+   * @throws SpecException when the name is unknown (listing the known ones) or the file is invalid
+   */
+  public static ModelSpec resolve(String nameOrFile) {
+    ModelSpec spec = ENTRIES.get(nameOrFile);
+    if (spec != null) {
+      return spec;
+    }
+    Path file = Path.of(nameOrFile);
+    if (Files.isRegularFile(file)) {
+      return ModelSpecParser.parseFile(file);
+    }
+    if (nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml")) {
+      throw new SpecException(nameOrFile, 0, "no such model spec file");
+    }
+    throw new SpecException(
+        nameOrFile,
+        0,
+        "unknown model (not a zoo name or a spec file); zoo models: "
+            + String.join(", ", ENTRIES.keySet()));
+  }
+
+  private static Map<String, ModelSpec> load() {
+    Map<String, ModelSpec> entries = new LinkedHashMap<>();
+    for (String resource : index()) {
+      String path = "zoo/" + resource;
+      try (InputStream in = ModelZoo.class.getClassLoader().getResourceAsStream(path)) {
+        if (in == null) {
+          throw new IllegalStateException("zoo index lists missing resource " + path);
+        }
+        ModelSpec spec =
+            ModelSpecParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
+        entries.put(spec.name(), spec);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return entries;
+  }
+
+  private static List<String> index() {
+    List<String> names = new ArrayList<>();
+    try (InputStream in = ModelZoo.class.getClassLoader().getResourceAsStream("zoo/index.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("zoo/index.txt is missing from the class path");
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line; (line = reader.readLine()) != null; ) {
+        String trimmed = line.strip();
+        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+          names.add(trimmed);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.mnistlab.model;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+
+/**
+ * Parameter counts by PyTorch's convention: trainable counts only what {@code sum(p.numel() for p
+ * in model.parameters())} counts; BatchNorm running mean and variance, which DJL lists as
+ * parameters too, are non-trainable.
+ *
+ * @param trainable weights the optimizer updates
+ * @param nonTrainable running statistics and other buffers
+ */
+public record ParameterCount(long trainable, long nonTrainable) {
+
+  /** Counts an initialized block's parameters. */
+  public static ParameterCount of(Block block) {
+    long trainable = 0;
+    long fixed = 0;
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      Parameter parameter = p.getValue();
+      long size = parameter.getArray().size();
+      if (parameter.requiresGradient()) {
+        trainable += size;
+      } else {
+        fixed += size;
+      }
+    }
+    return new ParameterCount(trainable, fixed);
+  }
+
+  /** Builds the spec's network, initializes it for one input and counts its parameters. */
+  public static ParameterCount of(ModelSpec spec) {
+    try (Model model = Model.newInstance(spec.name())) {
+      model.setBlock(BlockFactory.build(spec));
+      ModelSpec.Shape3 in = spec.inputShape();
+      model
+          .getBlock()
+          .initialize(
+              model.getNDManager(),
+              DataType.FLOAT32,
+              new Shape(1, in.channels(), in.height(), in.width()));
+      return of(model.getBlock());
+    }
+  }
+}

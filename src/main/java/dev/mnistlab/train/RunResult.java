@@ -1,0 +1,44 @@
+package dev.mnistlab.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The outcome of a training run, as saved in {@code metrics.json}.
+ *
+ * @param trainableParams parameters the optimizer updates (PyTorch's count)
+ * @param nonTrainableParams BatchNorm running statistics
+ * @param trainImages images in the (possibly limited) training set
+ * @param engine deep-learning engine name and version
+ */
+public record RunResult(
+    String model,
+    String dataset,
+    @JsonProperty("trainable_params") long trainableParams,
+    @JsonProperty("non_trainable_params") long nonTrainableParams,
+    long seed,
+    @JsonProperty("train_images") int trainImages,
+    String engine,
+    @JsonIgnore Path runDir,
+    List<EpochMetrics> epochs) {
+
+  /** The last epoch's metrics. */
+  public EpochMetrics last() {
+    return epochs.get(epochs.size() - 1);
+  }
+
+  /** The highest test accuracy of any epoch, in percent. */
+  public double bestTestAccuracy() {
+    return epochs.stream().mapToDouble(EpochMetrics::testAcc).max().orElse(Double.NaN);
+  }
+
+  /** The lowest test accuracy among the last {@code n} epochs, in percent. */
+  public double minTestAccuracyOfLast(int n) {
+    return epochs.subList(Math.max(0, epochs.size() - n), epochs.size()).stream()
+        .mapToDouble(EpochMetrics::testAcc)
+        .min()
+        .orElse(Double.NaN);
+  }
+}
