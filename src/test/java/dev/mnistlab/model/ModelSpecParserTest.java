@@ -1,0 +1,109 @@
+package dev.mnistlab.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelSpecParserTest {
+  private static final String HEAD = "name: t\ninput: [1, 28, 28]\nlayers:\n";
+
+  @Test
+  void parsesKeywordsScalarsAndMaps() {
+    ModelSpec spec =
+        ModelSpecParser.parse(
+            HEAD
+                + "  - conv: {out: 4, kernel: 3, padding: 1, bias: false}\n"
+                + "  - bn\n"
+                + "  - relu\n"
+                + "  - dropout: 0.1\n"
+                + "  - maxpool: 2\n"
+                + "  - gap\n"
+                + "  - flatten\n"
+                + "  - linear: 10\n"
+                + "  - logsoftmax\n",
+            "t.yaml");
+    assertThat(spec.layers())
+        .containsExactly(
+            new LayerSpec.Conv(4, 3, 1, 1, 1, false),
+            new LayerSpec.BatchNorm(),
+            new LayerSpec.Relu(),
+            new LayerSpec.Dropout(0.1),
+            new LayerSpec.MaxPool(2, 2),
+            new LayerSpec.Gap(),
+            new LayerSpec.Flatten(),
+            new LayerSpec.Linear(10, true),
+            new LayerSpec.LogSoftmax());
+    assertThat(spec.lines()).containsExactly(4, 5, 6, 7, 8, 9, 10, 11, 12);
+    assertThat(Shapes.infer(spec).get(4)).isEqualTo(ModelSpec.Shape3.of(4, 14, 14));
+  }
+
+  @Test
+  void writerOutputParsesBackToTheSameSpec() {
+    for (ModelSpec spec : ModelZoo.entries()) {
+      ModelSpec again = ModelSpecParser.parse(ModelSpecWriter.toYaml(spec), "written");
+      assertThat(again.layers()).isEqualTo(spec.layers());
+      assertThat(again.name()).isEqualTo(spec.name());
+      assertThat(again.description()).isEqualTo(spec.description());
+    }
+  }
+
+  @Test
+  void errorsNameFileLineAndBadValue() {
+    assertError("  - relu\n  - swish\n", "t.yaml:5: unknown layer 'swish'");
+    assertError("  - conv: {kernel: 3}\n", "t.yaml:4: conv is missing field 'out'");
+    assertError("  - conv: {out: -8, kernel: 3}\n", "t.yaml:4: conv out -8 must be at least 1");
+    assertError(
+        "  - conv: {out: 8, kernel: 3, stride: 0}\n", "t.yaml:4: conv stride 0 must be at least 1");
+    assertError("  - conv: {out: 8, kernal: 3}\n", "t.yaml:4: conv is missing field 'kernel'");
+    assertError(
+        "  - conv: {out: 8, kernel: 3, colour: red}\n",
+        "t.yaml:4: conv has unknown field 'colour'");
+    assertError("  - dropout: 1.5\n", "t.yaml:4: dropout p 1.5 must be in [0, 1)");
+    assertError("  - relu: 3\n", "t.yaml:4: relu takes no value, got 3");
+    assertError(
+        "  - conv: {out: 8, kernel: 3}\n  - maxpool: 2\n  - conv: {out: 10, kernel: 15}\n",
+        "t.yaml:6: conv with kernel 15 collapses the 8×13×13 input below 1×1");
+    assertError(
+        "  - conv: {out: 8, kernel: 3}\n  - gap\n", "t.yaml:5: the model ends with shape 8×1×1");
+    assertError(
+        "  - conv: {out: 10, kernel: 3}\n  - linear: 10\n",
+        "t.yaml:5: linear needs a flat input but gets 10×26×26; add flatten before it");
+  }
+
+  @Test
+  void topLevelProblemsAreReported() {
+    assertThatThrownBy(() -> ModelSpecParser.parse("layers:\n  - gap\n", "a.yaml"))
+        .hasMessage("a.yaml:1: missing field 'name'");
+    assertThatThrownBy(() -> ModelSpecParser.parse("name: x\nlayerz: []\n", "a.yaml"))
+        .hasMessageStartingWith("a.yaml:2: unknown field 'layerz'");
+    assertThatThrownBy(
+            () -> ModelSpecParser.parse("name: x\ninput: [1, 0, 28]\nlayers: [gap]\n", "a.yaml"))
+        .hasMessage("a.yaml:2: input dimension 0 must be a positive integer");
+    assertThatThrownBy(() -> ModelSpecParser.parse("name: [unclosed\n", "a.yaml"))
+        .hasMessageStartingWith("a.yaml:")
+        .hasMessageContaining("not valid YAML");
+  }
+
+  @Test
+  void unknownZooNameListsTheKnownOnes() {
+    assertThatThrownBy(() -> ModelZoo.resolve("resnet50"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageStartingWith("resnet50: unknown model")
+        .hasMessageContaining(ModelZoo.DEFAULT_MODEL);
+    assertThatThrownBy(() -> ModelZoo.resolve("missing.yaml"))
+        .hasMessage("missing.yaml: no such model spec file");
+    assertThat(ModelZoo.resolve(ModelZoo.DEFAULT_MODEL).name()).isEqualTo(ModelZoo.DEFAULT_MODEL);
+    assertThat(List.copyOf(ModelZoo.entries())).isNotEmpty();
+  }
+
+  private static void assertError(String layers, String expectedStart) {
+    var thrown =
+        assertThatThrownBy(() -> ModelSpecParser.parse(HEAD + layers, "t.yaml"))
+            .isInstanceOf(SpecException.class);
+    if (expectedStart != null) {
+      thrown.hasMessageStartingWith(expectedStart);
+    }
+  }
+}
