@@ -62,7 +62,7 @@ public class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--max-lr",
       paramLabel = "LR",
-      description = "OneCycle peak learning rate (default: 0.05).")
+      description = "OneCycle peak learning rate (default: 0.2).")
   Double maxLr;
 
   @Option(

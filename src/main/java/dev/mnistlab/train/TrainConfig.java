@@ -78,7 +78,7 @@ public record TrainConfig(
         0,
         0,
         new Optimizer("sgd", 0.01, 0.9, 0.0),
-        new Schedule("onecycle", 0.05, 0.2, 25, 1e4, 5, 0.1),
+        new Schedule("onecycle", 0.2, 0.2, 25, 1e4, 5, 0.1),
         new Augment(7, 0));
   }
 

@@ -45,14 +45,14 @@ class TrainEndToEndTest {
         Training.run(config, ModelZoo.resolve(d.model()), data, runDir, TrainingObserver.SILENT);
 
     assertThat(result.epochs()).hasSize(3);
-    assertThat(result.trainableParams()).isEqualTo(7570);
+    assertThat(result.trainableParams()).isEqualTo(7900);
     assertThat(result.last().testAcc()).isGreaterThanOrEqualTo(96.0);
     assertThat(result.last().trainLoss()).isLessThan(result.epochs().get(0).trainLoss());
 
     JsonNode metrics = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());
     assertThat(metrics.get("model").asText()).isEqualTo("mnistlab/compact");
     assertThat(metrics.get("dataset").asText()).isEqualTo("mnist");
-    assertThat(metrics.get("trainable_params").asLong()).isEqualTo(7570);
+    assertThat(metrics.get("trainable_params").asLong()).isEqualTo(7900);
     assertThat(metrics.get("seed").asLong()).isEqualTo(7);
     JsonNode last = metrics.get("epochs").get(2);
     assertThat(last.get("epoch").asInt()).isEqualTo(3);
