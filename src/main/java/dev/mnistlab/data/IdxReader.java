@@ -33,14 +33,7 @@ public final class IdxReader {
   /** Parses the uncompressed content of an image file; {@code file} only names it in errors. */
   public static Images parseImages(Path file, byte[] content) {
     ByteBuffer buf = ByteBuffer.wrap(content);
-    int magic = header(file, buf, 16);
-    if (magic != IMAGES_MAGIC) {
-      throw new DatasetFormatException(
-          file,
-          String.format(
-              "wrong magic number 0x%08x for an image file (expected 0x%08x)",
-              magic, IMAGES_MAGIC));
-    }
+    header(file, buf, 16, IMAGES_MAGIC, "an image file");
     int count = buf.getInt();
     int rows = buf.getInt();
     int cols = buf.getInt();
@@ -63,13 +56,7 @@ public final class IdxReader {
   /** Parses the uncompressed content of a label file; {@code file} only names it in errors. */
   public static byte[] parseLabels(Path file, byte[] content) {
     ByteBuffer buf = ByteBuffer.wrap(content);
-    int magic = header(file, buf, 8);
-    if (magic != LABELS_MAGIC) {
-      throw new DatasetFormatException(
-          file,
-          String.format(
-              "wrong magic number 0x%08x for a label file (expected 0x%08x)", magic, LABELS_MAGIC));
-    }
+    header(file, buf, 8, LABELS_MAGIC, "a label file");
     int count = buf.getInt();
     if (count <= 0) {
       throw new DatasetFormatException(file, "bad label count " + count + " in header");
@@ -113,7 +100,8 @@ public final class IdxReader {
     }
   }
 
-  private static int header(Path file, ByteBuffer buf, int headerBytes) {
+  /** Checks the header is complete and starts with the expected magic number. */
+  private static void header(Path file, ByteBuffer buf, int headerBytes, int magic, String kind) {
     if (buf.capacity() < headerBytes) {
       throw new DatasetFormatException(
           file,
@@ -123,7 +111,12 @@ public final class IdxReader {
               + headerBytes
               + "-byte header");
     }
-    return buf.getInt();
+    int actual = buf.getInt();
+    if (actual != magic) {
+      throw new DatasetFormatException(
+          file,
+          String.format("wrong magic number 0x%08x for %s (expected 0x%08x)", actual, kind, magic));
+    }
   }
 
   private static void checkSize(Path file, long actual, long expected) {

@@ -5,87 +5,42 @@ package dev.mnistlab.model;
  * so a spec reads like the {@code nn.Sequential} a seed notebook would write.
  */
 public sealed interface LayerSpec {
-  /** The keyword that introduces this layer in a spec file. */
-  String keyword();
+  /**
+   * The keyword that introduces this layer in a spec file: the record's name in lower case, so a
+   * new layer type cannot disagree with its keyword.
+   */
+  default String keyword() {
+    return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
 
   /** 2-D convolution; square kernel, stride, padding and dilation. */
   record Conv(int out, int kernel, int stride, int padding, int dilation, boolean bias)
-      implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "conv";
-    }
-  }
+      implements LayerSpec {}
 
   /** Batch normalization over channels (learnable scale and shift, running statistics). */
-  record BatchNorm() implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "batchnorm";
-    }
-  }
+  record BatchNorm() implements LayerSpec {}
 
   /** Rectified linear unit. */
-  record Relu() implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "relu";
-    }
-  }
+  record Relu() implements LayerSpec {}
 
   /** Dropout with probability {@code p} of zeroing each activation while training. */
-  record Dropout(double p) implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "dropout";
-    }
-  }
+  record Dropout(double p) implements LayerSpec {}
 
   /** Max pooling with a square window. */
-  record MaxPool(int kernel, int stride) implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "maxpool";
-    }
-  }
+  record MaxPool(int kernel, int stride) implements LayerSpec {}
 
   /** Average pooling with a square window. */
-  record AvgPool(int kernel, int stride) implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "avgpool";
-    }
-  }
+  record AvgPool(int kernel, int stride) implements LayerSpec {}
 
   /** Global average pooling: C×H×W becomes C×1×1. */
-  record Gap() implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "gap";
-    }
-  }
+  record Gap() implements LayerSpec {}
 
   /** Flattens C×H×W into one vector of C·H·W. */
-  record Flatten() implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "flatten";
-    }
-  }
+  record Flatten() implements LayerSpec {}
 
   /** Fully connected layer. */
-  record Linear(int units, boolean bias) implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "linear";
-    }
-  }
+  record Linear(int units, boolean bias) implements LayerSpec {}
 
   /** Log-softmax over classes; training always applies it inside the loss, so it is idempotent. */
-  record LogSoftmax() implements LayerSpec {
-    @Override
-    public String keyword() {
-      return "logsoftmax";
-    }
-  }
+  record LogSoftmax() implements LayerSpec {}
 }
