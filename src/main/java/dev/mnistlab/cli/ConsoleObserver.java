@@ -25,6 +25,7 @@ final class ConsoleObserver implements TrainingObserver {
   private final PrintStream out;
   private final boolean progressBar;
   private ProgressBar bar;
+  private int batches;
 
   ConsoleObserver(PrintStream out, boolean progressBar) {
     this.out = out;
@@ -47,6 +48,7 @@ final class ConsoleObserver implements TrainingObserver {
 
   @Override
   public void epochStarted(int epoch, int batches) {
+    this.batches = batches;
     if (progressBar) {
       bar =
           new ProgressBarBuilder()
@@ -66,15 +68,16 @@ final class ConsoleObserver implements TrainingObserver {
       bar.stepTo(batch);
       bar.setExtraMessage(
           String.format(Locale.ROOT, "loss %.4f  %.0f img/s", runningLoss, imagesPerSecond));
+      if (batch == batches) {
+        // The pass is over; evaluation follows and must not count as training time on the bar.
+        closeBar();
+      }
     }
   }
 
   @Override
   public void epochDone(EpochMetrics m) {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    }
+    closeBar();
     out.printf(
         Locale.ROOT,
         "%5d  %.5f  %10.4f  %8.2f%%  %9.4f  %7.2f%%  %7.1f  %7.0f%n",
@@ -98,5 +101,12 @@ final class ConsoleObserver implements TrainingObserver {
         r.bestTestAccuracy(),
         r.minTestAccuracyOfLast(3),
         r.runDir());
+  }
+
+  private void closeBar() {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
   }
 }
