@@ -8,5 +8,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mnistlab 0.1.0",
     description = "Design, train, evaluate and report compact CNNs on MNIST-family data.",
-    subcommands = {TrainCommand.class, DataCommand.class, ModelsCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      DataCommand.class,
+      ModelsCommand.class,
+      SummaryCommand.class
+    })
 public class MnistlabCommand {}

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.mnistlab.data.BatchLoader;
+import dev.mnistlab.model.ModelSpec;
 import java.util.Iterator;
 
 /** Mean cross-entropy and accuracy of a network over a split, in inference mode. */
@@ -20,8 +21,9 @@ public final class Evaluator {
   public record Score(double loss, double accuracy) {}
 
   /** Runs every batch of {@code loader} in file order through {@code block}. */
-  public static Score evaluate(
-      Block block, NDManager manager, BatchLoader loader, int rows, int cols) {
+  public static Score evaluate(ModelSpec spec, Block block, NDManager manager, BatchLoader loader) {
+    int rows = spec.inputShape().height();
+    int cols = spec.inputShape().width();
     double lossSum = 0;
     long correct = 0;
     ParameterStore parameters = new ParameterStore(manager, false);
@@ -31,7 +33,7 @@ public final class Evaluator {
         NDArray x = scope.create(batch.pixels(), new Shape(batch.size(), 1, rows, cols));
         NDArray y = scope.create(batch.labels());
         NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
-        NDArray logProbs = logits.logSoftmax(1);
+        NDArray logProbs = spec.logProbabilities(logits);
         lossSum -= logProbs.gather(y.reshape(-1, 1), 1).sum().getFloat();
         correct += logits.argMax(1).eq(y).sum().getLong();
       }

@@ -6,12 +6,14 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import java.util.List;
 
 /** Turns a {@link ModelSpec} into a DJL block, one DJL layer per spec layer, in order. */
 public final class BlockFactory {
@@ -24,14 +26,45 @@ public final class BlockFactory {
   public static Block build(ModelSpec spec) {
     Shapes.infer(spec);
     SequentialBlock net = new SequentialBlock();
-    for (LayerSpec layer : spec.layers()) {
-      net.add(block(layer));
+    List<ModelSpec.Shape3> shapes = Shapes.infer(spec);
+    for (int i = 0; i < spec.layers().size(); i++) {
+      int channels = (i == 0 ? spec.inputShape() : shapes.get(i - 1)).channels();
+      net.add(block(spec.layers().get(i), channels));
     }
     net.add(Blocks.batchFlattenBlock());
     return net;
   }
 
-  private static Block block(LayerSpec layer) {
+  /**
+   * The input times a per-channel gate computed from the input's global average: GAP, 1×1 conv to
+   * C/r, ReLU, 1×1 conv back to C, sigmoid.
+   */
+  private static Block squeezeExcite(LayerSpec.SqueezeExcite se, int channels) {
+    SequentialBlock gate =
+        new SequentialBlock()
+            .add(gap())
+            .add(conv1x1(se.squeezed(channels), se.bias()))
+            .add(Activation.reluBlock())
+            .add(conv1x1(channels, se.bias()))
+            .add(Activation::sigmoid);
+    return new ParallelBlock(
+        branches ->
+            new NDList(branches.get(0).singletonOrThrow().mul(branches.get(1).singletonOrThrow())),
+        List.of(Blocks.identityBlock(), gate));
+  }
+
+  private static Block conv1x1(int out, boolean bias) {
+    return Conv2d.builder().setFilters(out).setKernelShape(new Shape(1, 1)).optBias(bias).build();
+  }
+
+  private static Block gap() {
+    // DJL's PyTorch engine keeps dimensions for one axis at a time, hence two means.
+    return new LambdaBlock(
+        x -> new NDList(x.singletonOrThrow().mean(new int[] {3}, true).mean(new int[] {2}, true)),
+        "gap");
+  }
+
+  private static Block block(LayerSpec layer, int channels) {
     if (layer instanceof LayerSpec.Conv c) {
       return Conv2d.builder()
           .setFilters(c.out())
@@ -62,16 +95,19 @@ public final class BlockFactory {
     }
     if (layer instanceof LayerSpec.Gap) {
       // Keep C×1×1 (DJL's global pool drops the spatial axes) so a 1×1 conv can follow.
-      // DJL's PyTorch engine keeps dimensions for one axis at a time, hence two means.
-      return new LambdaBlock(
-          x -> new NDList(x.singletonOrThrow().mean(new int[] {3}, true).mean(new int[] {2}, true)),
-          "gap");
+      return gap();
     }
     if (layer instanceof LayerSpec.Flatten) {
       return Blocks.batchFlattenBlock();
     }
     if (layer instanceof LayerSpec.Linear l) {
       return Linear.builder().setUnits(l.units()).optBias(l.bias()).build();
+    }
+    if (layer instanceof LayerSpec.Softmax) {
+      return new LambdaBlock(x -> new NDList(x.singletonOrThrow().softmax(1)), "softmax");
+    }
+    if (layer instanceof LayerSpec.SqueezeExcite se) {
+      return squeezeExcite(se, channels);
     }
     if (layer instanceof LayerSpec.LogSoftmax) {
       return new LambdaBlock(x -> new NDList(x.singletonOrThrow().logSoftmax(1)), "logsoftmax");

@@ -43,4 +43,26 @@ public sealed interface LayerSpec {
 
   /** Log-softmax over classes; training always applies it inside the loss, so it is idempotent. */
   record LogSoftmax() implements LayerSpec {}
+
+  /**
+   * Softmax over classes: the network outputs probabilities; training and evaluation take their
+   * logarithm for the loss (see {@link ModelSpec#outputsProbabilities()}).
+   */
+  record Softmax() implements LayerSpec {}
+
+  /**
+   * Squeeze-and-excite: global average pool, a 1×1 conv down to C/reduction channels, ReLU, a 1×1
+   * conv back to C, sigmoid, and the result scales the input channels. Shape is unchanged.
+   */
+  record SqueezeExcite(int reduction, boolean bias) implements LayerSpec {
+    @Override
+    public String keyword() {
+      return "se";
+    }
+
+    /** Channels in the squeezed middle for an input of {@code channels}. */
+    public int squeezed(int channels) {
+      return Math.max(1, channels / reduction);
+    }
+  }
 }

@@ -32,6 +32,20 @@ public record ModelSpec(
     }
   }
 
+  /** True when the last layer is a softmax, so outputs are probabilities rather than scores. */
+  public boolean outputsProbabilities() {
+    return layers.get(layers.size() - 1) instanceof LayerSpec.Softmax;
+  }
+
+  /**
+   * The outputs of a network built from this spec as log-probabilities, the form the loss needs:
+   * log of probabilities after a softmax head, log-softmax of scores otherwise (which leaves a
+   * log-softmax head unchanged).
+   */
+  public ai.djl.ndarray.NDArray logProbabilities(ai.djl.ndarray.NDArray outputs) {
+    return outputsProbabilities() ? outputs.clip(1e-12f, 1f).log() : outputs.logSoftmax(1);
+  }
+
   /** A C×H×W shape; a flat vector of n values is n×1×1 with {@code flat} set. */
   public record Shape3(int channels, int height, int width, boolean flat) {
     /** A spatial shape. */

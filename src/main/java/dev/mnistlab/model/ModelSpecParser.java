@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ import java.util.Set;
  */
 public final class ModelSpecParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> TOP_LEVEL = Set.of("name", "description", "input", "layers");
+  private static final Set<String> TOP_LEVEL =
+      Set.of("name", "description", "input", "blocks", "layers");
 
   private ModelSpecParser() {}
 
@@ -59,6 +61,7 @@ public final class ModelSpecParser {
     ModelSpec.Shape3 input = ModelSpec.Shape3.of(1, 28, 28);
     List<LayerSpec> layers = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
+    Map<String, List<Located>> blocks = new HashMap<>();
     int layersLine = 0;
     try (JsonParser p = YAML.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -78,15 +81,22 @@ public final class ModelSpecParser {
           case "name" -> name = tree(p).asText();
           case "description" -> description = tree(p).asText();
           case "input" -> input = parseInput(tree(p), source, fieldLine);
+          case "blocks" -> {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+              throw new SpecException(source, fieldLine, "blocks must map names to layer lists");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String blockName = p.currentName();
+              int blockLine = line(p);
+              p.nextToken();
+              blocks.put(blockName, layerList(p, source, blocks, blockLine, "block " + blockName));
+            }
+          }
           default -> {
             layersLine = fieldLine;
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-              throw new SpecException(source, fieldLine, "layers must be a list");
-            }
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-              int layerLine = line(p);
-              layers.add(parseLayer(tree(p), source, layerLine));
-              lines.add(layerLine);
+            for (Located layer : layerList(p, source, blocks, fieldLine, "layers")) {
+              layers.add(layer.layer());
+              lines.add(layer.line());
             }
           }
         }
@@ -106,6 +116,97 @@ public final class ModelSpecParser {
     ModelSpec spec = new ModelSpec(name, description, input, layers, lines, source);
     Shapes.infer(spec);
     return spec;
+  }
+
+  /** A primitive layer and the source line it came from. */
+  private record Located(LayerSpec layer, int line) {}
+
+  /**
+   * Reads a list of layer elements, starting at its START_ARRAY, expanding shorthands ({@code
+   * cbr}), repetitions ({@code repeat}) and references to named blocks ({@code block}).
+   */
+  private static List<Located> layerList(
+      JsonParser p, String source, Map<String, List<Located>> blocks, int line, String what)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new SpecException(source, line, what + " must be a list of layers");
+    }
+    List<Located> out = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      int at = line(p);
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        for (LayerSpec layer : parseLayer(tree(p), source, at)) {
+          out.add(new Located(layer, at));
+        }
+        continue;
+      }
+      p.nextToken();
+      String key = p.currentName();
+      p.nextToken();
+      switch (key == null ? "" : key) {
+        case "repeat" -> out.addAll(repeat(p, source, blocks, at));
+        case "block" -> {
+          String ref = tree(p).asText();
+          List<Located> block = blocks.get(ref);
+          if (block == null) {
+            throw new SpecException(
+                source,
+                at,
+                "unknown block '" + ref + "' (define it under 'blocks:' before 'layers:')");
+          }
+          out.addAll(block);
+        }
+        default -> {
+          com.fasterxml.jackson.databind.node.ObjectNode single = YAML.createObjectNode();
+          single.set(key, tree(p));
+          for (LayerSpec layer : parseLayer(single, source, at)) {
+            out.add(new Located(layer, at));
+          }
+        }
+      }
+      if (p.nextToken() != JsonToken.END_OBJECT) {
+        throw new SpecException(
+            source,
+            at,
+            "a layer is a one-key map, but '" + key + "' is followed by '" + p.currentName() + "'");
+      }
+    }
+    return out;
+  }
+
+  /** {@code repeat: {times: N, layers: [...]}}: the layers N times over. */
+  private static List<Located> repeat(
+      JsonParser p, String source, Map<String, List<Located>> blocks, int line) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new SpecException(source, line, "repeat needs {times: N, layers: [...]}");
+    }
+    int times = -1;
+    List<Located> body = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if ("times".equals(field)) {
+        JsonNode n = tree(p);
+        if (!n.isIntegralNumber() || n.asInt() < 1) {
+          throw new SpecException(
+              source, line, "repeat times " + n + " must be an integer of at least 1");
+        }
+        times = n.asInt();
+      } else if ("layers".equals(field)) {
+        body = layerList(p, source, blocks, line, "repeat layers");
+      } else {
+        throw new SpecException(
+            source, line, "repeat has unknown field '" + field + "' (known: times, layers)");
+      }
+    }
+    if (times < 1 || body == null || body.isEmpty()) {
+      throw new SpecException(source, line, "repeat needs both 'times' and a non-empty 'layers'");
+    }
+    List<Located> out = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      out.addAll(body);
+    }
+    return out;
   }
 
   private static JsonNode tree(JsonParser p) throws IOException {
@@ -132,7 +233,7 @@ public final class ModelSpecParser {
     return ModelSpec.Shape3.of(v[0], v[1], v[2]);
   }
 
-  private static LayerSpec parseLayer(JsonNode node, String source, int line) {
+  private static List<LayerSpec> parseLayer(JsonNode node, String source, int line) {
     String keyword;
     JsonNode args;
     if (node.isTextual()) {
@@ -149,6 +250,26 @@ public final class ModelSpecParser {
           "a layer is a keyword or a one-key map like '- conv: {out: 8, kernel: 3}', got " + node);
     }
     Args a = new Args(source, line, keyword, args);
+    if ("cbr".equals(keyword)) {
+      // conv (no bias: BatchNorm's shift replaces it) + batchnorm + relu, then optional dropout.
+      int kernel = a.positive("kernel", 3);
+      LayerSpec.Conv conv =
+          new LayerSpec.Conv(
+              a.positive("out", null),
+              kernel,
+              a.positive("stride", 1),
+              a.nonNegative("padding", 0),
+              a.positive("dilation", 1),
+              false);
+      double dropout = a.fraction("dropout", 0);
+      a.rejectUnused();
+      List<LayerSpec> expanded =
+          new ArrayList<>(List.of(conv, new LayerSpec.BatchNorm(), new LayerSpec.Relu()));
+      if (dropout > 0) {
+        expanded.add(new LayerSpec.Dropout(dropout));
+      }
+      return expanded;
+    }
     LayerSpec layer =
         switch (keyword) {
           case "conv" -> {
@@ -176,16 +297,20 @@ public final class ModelSpecParser {
           case "flatten" -> new LayerSpec.Flatten();
           case "linear" -> new LayerSpec.Linear(a.positive("units", null), a.bool("bias", true));
           case "logsoftmax", "log_softmax" -> new LayerSpec.LogSoftmax();
+          case "softmax" -> new LayerSpec.Softmax();
+          case "se" ->
+              new LayerSpec.SqueezeExcite(a.positive("reduction", 4), a.bool("bias", true));
           default ->
               throw new SpecException(
                   source,
                   line,
                   "unknown layer '"
                       + keyword
-                      + "' (known: conv, batchnorm, relu, dropout, maxpool, avgpool, gap, flatten, linear, logsoftmax)");
+                      + "' (known: conv, cbr, batchnorm, relu, dropout, maxpool, avgpool, gap, flatten,"
+                      + " linear, se, softmax, logsoftmax, repeat, block)");
         };
     a.rejectUnused();
-    return layer;
+    return List.of(layer);
   }
 
   /**
@@ -263,6 +388,18 @@ public final class ModelSpecParser {
         throw bad(name, p, "must be in [0, 1)");
       }
       return p;
+    }
+
+    double fraction(String name, double fallback) {
+      JsonNode v = node.isObject() ? node.get(name) : null;
+      used.add(name);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() >= 1) {
+        throw bad(name, v, "must be a number in [0, 1)");
+      }
+      return v.asDouble();
     }
 
     boolean bool(String name, boolean fallback) {

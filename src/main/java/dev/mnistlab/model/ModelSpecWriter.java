@@ -45,6 +45,9 @@ public final class ModelSpecWriter {
     } else if (layer instanceof LayerSpec.AvgPool p) {
       args.add("kernel: " + p.kernel());
       args.add("stride: " + p.stride());
+    } else if (layer instanceof LayerSpec.SqueezeExcite se) {
+      args.add("reduction: " + se.reduction());
+      args.add("bias: " + se.bias());
     } else if (layer instanceof LayerSpec.Linear l) {
       args.add("units: " + l.units());
       args.add("bias: " + l.bias());

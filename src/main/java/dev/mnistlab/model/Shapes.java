@@ -79,7 +79,8 @@ public final class Shapes {
         || layer instanceof LayerSpec.MaxPool
         || layer instanceof LayerSpec.AvgPool
         || layer instanceof LayerSpec.Gap
-        || layer instanceof LayerSpec.BatchNorm;
+        || layer instanceof LayerSpec.BatchNorm
+        || layer instanceof LayerSpec.SqueezeExcite;
   }
 
   private static Shape3 spatial(

@@ -12,7 +12,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
@@ -63,7 +63,10 @@ public final class Training {
       LrSchedule schedule = LrSchedule.of(config, trainBatches.batchesPerEpoch());
       MutableLr lr = new MutableLr();
       DefaultTrainingConfig trainingConfig =
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+          // Cross-entropy on log-probabilities that ModelSpec.logProbabilities derives from
+          // any head (scores, log-softmax or softmax).
+          new DefaultTrainingConfig(
+                  new SoftmaxCrossEntropyLoss("cross_entropy", 1, -1, true, false))
               .optOptimizer(optimizer(config, lr))
               .optDevices(new Device[] {Device.cpu()})
               // PyTorch's default scale, U(±1/sqrt(fan_in)), which BatchNorm nets train well from.
@@ -93,7 +96,8 @@ public final class Training {
               NDArray y = scope.create(batch.labels());
               try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                NDArray logProbs = spec.logProbabilities(logits);
+                NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logProbs));
                 collector.backward(loss);
                 double batchLoss = loss.getFloat();
                 if (!Double.isFinite(batchLoss)) {
@@ -110,7 +114,7 @@ public final class Training {
           }
           double trainSeconds = seconds(start);
           Evaluator.Score test =
-              Evaluator.evaluate(model.getBlock(), trainer.getManager(), testBatches, rows, cols);
+              Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
           EpochMetrics metrics =
               new EpochMetrics(
                   epoch,

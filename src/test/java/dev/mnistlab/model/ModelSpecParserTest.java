@@ -40,6 +40,45 @@ class ModelSpecParserTest {
   }
 
   @Test
+  void shorthandsRepeatsAndNamedBlocksExpandToPrimitiveLayers() {
+    ModelSpec spec =
+        ModelSpecParser.parse(
+            "name: t\n"
+                + "blocks:\n"
+                + "  head:\n"
+                + "    - gap\n"
+                + "    - conv: {out: 10, kernel: 1}\n"
+                + "layers:\n"
+                + "  - repeat:\n"
+                + "      times: 2\n"
+                + "      layers:\n"
+                + "        - cbr: {out: 8, dropout: 0.05}\n"
+                + "  - block: head\n",
+            "t.yaml");
+    LayerSpec.Conv conv = new LayerSpec.Conv(8, 3, 1, 0, 1, false);
+    assertThat(spec.layers())
+        .containsExactly(
+            conv,
+            new LayerSpec.BatchNorm(),
+            new LayerSpec.Relu(),
+            new LayerSpec.Dropout(0.05),
+            conv,
+            new LayerSpec.BatchNorm(),
+            new LayerSpec.Relu(),
+            new LayerSpec.Dropout(0.05),
+            new LayerSpec.Gap(),
+            new LayerSpec.Conv(10, 1, 1, 0, 1, true));
+    assertThat(spec.lines()).containsExactly(10, 10, 10, 10, 10, 10, 10, 10, 4, 5);
+    assertThatThrownBy(() -> ModelSpecParser.parse("name: t\nlayers:\n  - block: nope\n", "b.yaml"))
+        .hasMessageStartingWith("b.yaml:3: unknown block 'nope'");
+    assertThatThrownBy(
+            () ->
+                ModelSpecParser.parse(
+                    "name: t\nlayers:\n  - repeat: {times: 0, layers: [relu]}\n", "r.yaml"))
+        .hasMessageStartingWith("r.yaml:3: repeat times 0 must be an integer of at least 1");
+  }
+
+  @Test
   void writerOutputParsesBackToTheSameSpec() {
     for (ModelSpec spec : ModelZoo.entries()) {
       ModelSpec again = ModelSpecParser.parse(ModelSpecWriter.toYaml(spec), "written");
