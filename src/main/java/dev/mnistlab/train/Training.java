@@ -21,6 +21,7 @@ import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
+import dev.mnistlab.model.SpecException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -46,12 +47,27 @@ public final class Training {
       Path runDir,
       TrainingObserver observer) {
     config.validate();
+    int rows = data.train().rows();
+    int cols = data.train().cols();
+    ModelSpec.Shape3 input = spec.inputShape();
+    if (input.channels() != 1 || input.height() != rows || input.width() != cols) {
+      throw new SpecException(
+          spec.source(),
+          0,
+          "input "
+              + input
+              + " does not match "
+              + data.dataset()
+              + "'s 1×"
+              + rows
+              + "×"
+              + cols
+              + " grayscale images");
+    }
     RunDirectory out = RunDirectory.create(runDir);
     out.writeConfig(config, spec);
     // Seeds weight initialization and dropout masks inside the engine.
     Engine.getInstance().setRandomSeed((int) config.seed());
-    int rows = data.train().rows();
-    int cols = data.train().cols();
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     TrainConfig.Augment aug = config.augment();
     try (Model model = Model.newInstance(spec.name(), Device.cpu());

@@ -1,0 +1,90 @@
+package dev.mnistlab.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mnistlab.data.DataStore;
+import dev.mnistlab.data.Dataset;
+import dev.mnistlab.data.Split;
+import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.model.ModelSpecParser;
+import dev.mnistlab.model.SpecException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training on tiny synthetic data: fast checks of the loop's contracts. */
+class TrainingTest {
+  @TempDir Path tmp;
+
+  private static final String TINY =
+      "name: tiny\ninput: [1, 28, 28]\nlayers:\n"
+          + "  - cbr: {out: 4, kernel: 3, stride: 2, dropout: 0.1}\n"
+          + "  - maxpool: 2\n  - conv: {out: 10, kernel: 1}\n  - gap\n";
+
+  @BeforeAll
+  static void engine() {
+    Engines.start(1);
+  }
+
+  /** Random images whose label is the brightest of ten horizontal bands: learnable, not trivial. */
+  private static DataStore.Loaded synthetic(int n) {
+    Random random = new Random(42);
+    byte[] pixels = new byte[n * 784];
+    byte[] labels = new byte[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) random.nextInt(10);
+      for (int p = 0; p < 784; p++) {
+        int band = (p / 28) * 10 / 28;
+        pixels[i * 784 + p] = (byte) (random.nextInt(80) + (band == labels[i] ? 150 : 0));
+      }
+    }
+    Split split = new Split(pixels, labels, n, 28, 28);
+    return new DataStore.Loaded(Dataset.MNIST, Path.of("synthetic"), split, split);
+  }
+
+  private static TrainConfig config(long seed) {
+    TrainConfig d = TrainConfig.defaults();
+    return new TrainConfig(
+        "tiny", "mnist", 2, 32, seed, 0, 1, d.optimizer(), d.schedule(), d.augment());
+  }
+
+  @Test
+  void sameSeedSameThreadsGiveIdenticalMetrics() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    DataStore.Loaded data = synthetic(256);
+    RunResult a = Training.run(config(3), spec, data, tmp.resolve("a"), TrainingObserver.SILENT);
+    RunResult b = Training.run(config(3), spec, data, tmp.resolve("b"), TrainingObserver.SILENT);
+    RunResult c = Training.run(config(4), spec, data, tmp.resolve("c"), TrainingObserver.SILENT);
+    assertThat(b.epochs())
+        .extracting(EpochMetrics::trainLoss)
+        .isEqualTo(a.epochs().stream().map(EpochMetrics::trainLoss).toList());
+    assertThat(b.epochs())
+        .extracting(EpochMetrics::testAcc)
+        .isEqualTo(a.epochs().stream().map(EpochMetrics::testAcc).toList());
+    assertThat(c.epochs().get(0).trainLoss()).isNotEqualTo(a.epochs().get(0).trainLoss());
+  }
+
+  @Test
+  void aModelForAnotherInputShapeIsRejectedBeforeTraining() {
+    ModelSpec spec = ModelSpecParser.parse(TINY.replace("[1, 28, 28]", "[3, 28, 28]"), "rgb.yaml");
+    assertThatThrownBy(
+            () ->
+                Training.run(
+                    config(1), spec, synthetic(8), tmp.resolve("x"), TrainingObserver.SILENT))
+        .isInstanceOf(SpecException.class)
+        .hasMessage("rgb.yaml: input 3×28×28 does not match mnist's 1×28×28 grayscale images");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  @Test
+  void aSoftmaxHeadTrainsOnLogProbabilities() {
+    ModelSpec spec = ModelSpecParser.parse(TINY + "  - softmax\n", "softmax.yaml");
+    RunResult r =
+        Training.run(config(1), spec, synthetic(256), tmp.resolve("s"), TrainingObserver.SILENT);
+    assertThat(r.epochs()).allSatisfy(e -> assertThat(e.trainLoss()).isFinite().isPositive());
+    assertThat(r.last().trainLoss()).isLessThan(r.epochs().get(0).trainLoss());
+  }
+}
