@@ -29,7 +29,7 @@ public class ModelsCommand implements Callable<Integer> {
       environment
           .out()
           .printf(
-              "%-28s %8d  %s%n",
+              "%-34s %9d  %s%n",
               spec.name(), ParameterCount.of(spec).trainable(), spec.description());
     }
     return Main.OK;
