@@ -46,7 +46,15 @@ public record ModelSummary(
       @JsonProperty("non_trainable_params") long nonTrainableParams,
       @JsonProperty("receptive_field") int receptiveField,
       int jump,
-      long macs) {}
+      long macs) {
+
+    /** The row's values in column order, for the text and Markdown tables. */
+    Object[] cells() {
+      return new Object[] {
+        index, layer, output, trainableParams, nonTrainableParams, receptiveField, jump, macs
+      };
+    }
+  }
 
   /** Builds the spec's network (the engine must be started) and describes it. */
   public static ModelSummary of(ModelSpec spec) {
@@ -197,18 +205,7 @@ public record ModelSummary(
             "jump",
             "MACs"));
     for (Row r : rows) {
-      b.append(
-          String.format(
-              Locale.ROOT,
-              format,
-              r.index(),
-              r.layer(),
-              r.output(),
-              r.trainableParams(),
-              r.nonTrainableParams(),
-              r.receptiveField(),
-              r.jump(),
-              r.macs()));
+      b.append(String.format(Locale.ROOT, format, r.cells()));
     }
     b.append(totals()).append('\n');
     for (String w : warnings) {
@@ -224,17 +221,7 @@ public record ModelSummary(
     b.append("|---:|---|---|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       b.append(
-          String.format(
-              Locale.ROOT,
-              "| %d | %s | %s | %d | %d | %d | %d | %d |%n",
-              r.index(),
-              r.layer(),
-              r.output(),
-              r.trainableParams(),
-              r.nonTrainableParams(),
-              r.receptiveField(),
-              r.jump(),
-              r.macs()));
+          String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r.cells()));
     }
     b.append('\n').append(totals()).append('\n');
     for (String w : warnings) {
