@@ -1,0 +1,84 @@
+package dev.mnistlab.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a training configuration file: any subset of {@link TrainConfig}'s fields in YAML, laid
+ * over the defaults, so a file says only what it changes. The file's names are the ones saved in
+ * each run's {@code config.yaml}, so a saved configuration can be run again as it is.
+ */
+public final class TrainConfigs {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private TrainConfigs() {}
+
+  /**
+   * Defaults, then the file.
+   *
+   * @throws IllegalArgumentException naming the file and the unknown or ill-typed field
+   */
+  public static TrainConfig load(Path file) {
+    JsonNode overrides;
+    try {
+      overrides = YAML.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      throw new IllegalArgumentException(
+          file + ":" + line + ": not valid YAML (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          file + ": cannot read configuration (" + e.getMessage() + ")");
+    }
+    ObjectNode merged = YAML.valueToTree(TrainConfig.defaults());
+    if (overrides != null && !overrides.isNull() && !overrides.isMissingNode()) {
+      if (!overrides.isObject()) {
+        throw new IllegalArgumentException(file + ": a configuration must be a map of fields");
+      }
+      merge(merged, (ObjectNode) overrides, "", file);
+    }
+    try {
+      return YAML.treeToValue(merged, TrainConfig.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
+    }
+  }
+
+  private static void merge(ObjectNode base, ObjectNode overrides, String prefix, Path file) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String name = field.getKey();
+      JsonNode current = base.get(name);
+      if (current == null) {
+        List<String> known = new ArrayList<>();
+        base.fieldNames().forEachRemaining(known::add);
+        throw new IllegalArgumentException(
+            file
+                + ": unknown field '"
+                + prefix
+                + name
+                + "' (known: "
+                + String.join(", ", known)
+                + ")");
+      }
+      if (current.isObject()) {
+        if (!field.getValue().isObject()) {
+          throw new IllegalArgumentException(
+              file + ": field '" + prefix + name + "' must be a map, got " + field.getValue());
+        }
+        merge((ObjectNode) current, (ObjectNode) field.getValue(), prefix + name + ".", file);
+      } else {
+        base.set(name, field.getValue());
+      }
+    }
+  }
+}
