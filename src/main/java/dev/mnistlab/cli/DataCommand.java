@@ -34,7 +34,8 @@ public class DataCommand {
 
     @Override
     public Integer call() {
-      DataFetcher.FetchReport report = environment.dataStore().fetch(data.dataset, data.dataDir);
+      DataFetcher.FetchReport report =
+          environment.dataStore().fetch(data.datasetOr("mnist"), data.dataDir);
       if (report.fetched().isEmpty()) {
         environment.out().println(report.dataset() + ": verified in " + report.directory());
       } else {

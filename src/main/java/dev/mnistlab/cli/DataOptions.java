@@ -9,10 +9,14 @@ public class DataOptions {
   @Option(
       names = "--dataset",
       paramLabel = "NAME",
-      description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).",
-      defaultValue = "mnist",
+      description = "mnist or fashion-mnist (default: mnist, or the configuration's).",
       converter = DatasetConverter.class)
   Dataset dataset;
+
+  /** The dataset given on the command line, else {@code fallback}. */
+  Dataset datasetOr(String fallback) {
+    return dataset != null ? dataset : Dataset.parse(fallback);
+  }
 
   @Option(
       names = "--data-dir",

@@ -1,16 +1,27 @@
 package dev.mnistlab.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.data.Dataset;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.train.TrainConfigs;
 import dev.mnistlab.train.Training;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +46,29 @@ public class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "NAME|FILE",
-      description = "Zoo name or spec file (default: ${DEFAULT-VALUE}).")
-  String model = ModelZoo.DEFAULT_MODEL;
+      description = "Zoo name or spec file (default: " + ModelZoo.DEFAULT_MODEL + ").")
+  String model;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Training configuration (YAML, any subset of a run's config.yaml); flags override it.")
+  Path configFile;
+
+  @Option(
+      names = "--seeds",
+      paramLabel = "LIST",
+      description =
+          "Run the recipe once per seed (1..5 or 1,3,7) into <out>/seed-N and write a"
+              + " consistency table (consistency.md, consistency.json).")
+  String seeds;
+
+  @Option(
+      names = "--target",
+      paramLabel = "ACC",
+      description = "Test accuracy in percent for the consistency table (default: 99.40).")
+  double target = 99.40;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 15).")
   Integer epochs;
@@ -82,44 +114,93 @@ public class TrainCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     TrainConfig config = resolveConfig();
+    List<Long> seedList = seeds == null ? List.of(config.seed()) : parseSeeds(seeds);
     ModelSpec modelSpec = ModelZoo.resolve(config.model());
     Engines.start(config.threads());
-    DataStore.Loaded loaded = environment.dataStore().load(data.dataset, data.dataDir);
-    Path runDir = out != null ? out : defaultRunDir(modelSpec.name());
+    DataStore.Loaded loaded =
+        environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
+    Path base = out != null ? out : defaultRunDir(modelSpec.name());
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
-    console.header(modelSpec, config, loaded, runDir);
-    RunResult result = Training.run(config, modelSpec, loaded, runDir, console);
-    console.summary(result);
+    List<RunResult> results = new ArrayList<>();
+    for (long s : seedList) {
+      TrainConfig seeded = config.withSeed(s);
+      Path runDir = seeds == null ? base : base.resolve("seed-" + s);
+      console.header(modelSpec, seeded, loaded, runDir);
+      RunResult result = Training.run(seeded, modelSpec, loaded, runDir, console);
+      console.summary(result);
+      results.add(result);
+    }
+    if (seeds != null) {
+      Consistency consistency = Consistency.of(results, target);
+      Files.writeString(base.resolve("consistency.md"), consistency.toMarkdown());
+      Files.writeString(
+          base.resolve("consistency.json"),
+          new ObjectMapper()
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(consistency));
+      environment.out().println();
+      environment.out().print(consistency.toMarkdown());
+    }
     return Main.OK;
   }
 
-  /** Defaults, then each flag the user gave; invalid values are usage errors. */
-  TrainConfig resolveConfig() {
-    TrainConfig d = TrainConfig.defaults();
-    TrainConfig.Schedule s = d.schedule();
-    TrainConfig.Augment a = d.augment();
-    TrainConfig config =
-        new TrainConfig(
-            model,
-            data.dataset.id(),
-            epochs != null ? epochs : d.epochs(),
-            batchSize != null ? batchSize : d.batchSize(),
-            seed != null ? seed : d.seed(),
-            limit != null ? limit : d.limit(),
-            threads != null ? threads : d.threads(),
-            d.optimizer(),
-            new TrainConfig.Schedule(
-                s.type(),
-                maxLr != null ? maxLr : s.maxLr(),
-                s.pctStart(),
-                s.divFactor(),
-                s.finalDivFactor(),
-                s.stepSize(),
-                s.gamma()),
-            new TrainConfig.Augment(rotation != null ? rotation : a.rotation(), a.translate()));
+  /** {@code 1..5} or {@code 1,3,7}; a usage error names the bad list. */
+  List<Long> parseSeeds(String text) {
     try {
+      String t = text.strip();
+      if (t.contains("..")) {
+        String[] ends = t.split("\\.\\.", -1);
+        long from = Long.parseLong(ends[0].strip());
+        long to = Long.parseLong(ends[1].strip());
+        if (ends.length != 2 || to < from || to - from >= 1000) {
+          throw new NumberFormatException();
+        }
+        return LongStream.rangeClosed(from, to).boxed().toList();
+      }
+      return Arrays.stream(t.split(","))
+          .map(String::strip)
+          .map(Long::parseLong)
+          .distinct()
+          .toList();
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--seeds '" + text + "' is not a range like 1..5 or a list like 1,3,7");
+    }
+  }
+
+  /**
+   * Defaults, then the configuration file, then each flag the user gave; errors are usage errors.
+   */
+  TrainConfig resolveConfig() {
+    try {
+      if (seed != null && seeds != null) {
+        throw new IllegalArgumentException("give either --seed or --seeds, not both");
+      }
+      TrainConfig d = configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
+      TrainConfig.Schedule s = d.schedule();
+      TrainConfig.Augment a = d.augment();
+      TrainConfig config =
+          new TrainConfig(
+              model != null ? model : d.model(),
+              data.dataset != null ? data.dataset.id() : Dataset.parse(d.dataset()).id(),
+              epochs != null ? epochs : d.epochs(),
+              batchSize != null ? batchSize : d.batchSize(),
+              seed != null ? seed : d.seed(),
+              limit != null ? limit : d.limit(),
+              threads != null ? threads : d.threads(),
+              d.optimizer(),
+              new TrainConfig.Schedule(
+                  s.type(),
+                  maxLr != null ? maxLr : s.maxLr(),
+                  s.pctStart(),
+                  s.divFactor(),
+                  s.finalDivFactor(),
+                  s.stepSize(),
+                  s.gamma()),
+              new TrainConfig.Augment(rotation != null ? rotation : a.rotation(), a.translate()));
       return config.validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -67,6 +67,12 @@ public record TrainConfig(
    */
   public record Augment(double rotation, double translate) {}
 
+  /** This configuration with another seed. */
+  public TrainConfig withSeed(long newSeed) {
+    return new TrainConfig(
+        model, dataset, epochs, batchSize, newSeed, limit, threads, optimizer, schedule, augment);
+  }
+
   /** The recipe {@code ./mnistlab train} runs when given no options. */
   public static TrainConfig defaults() {
     return new TrainConfig(

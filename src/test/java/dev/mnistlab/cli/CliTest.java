@@ -109,6 +109,56 @@ class CliTest {
   }
 
   @Test
+  void badSeedLists() {
+    assertOneLineError(
+        run("train", "--seeds", "5..1"), Main.USAGE, "--seeds '5..1' is not a range like 1..5");
+    assertOneLineError(run("train", "--seeds", "a,b"), Main.USAGE, "--seeds 'a,b'");
+    assertOneLineError(
+        run("train", "--seed", "1", "--seeds", "1..3"), Main.USAGE, "either --seed or --seeds");
+  }
+
+  @Test
+  void badConfigurationFile() throws Exception {
+    Path config = Files.writeString(tmp.resolve("c.yaml"), "epochz: 3\n");
+    assertOneLineError(
+        run("train", "--config", config.toString()),
+        Main.USAGE,
+        config + ": unknown field 'epochz'");
+    Path zero = Files.writeString(tmp.resolve("z.yaml"), "epochs: 0\n");
+    assertOneLineError(
+        run("train", "--config", zero.toString()), Main.USAGE, "epochs must be at least 1, got 0");
+  }
+
+  @Test
+  void seedsRunOncePerSeedAndWriteAConsistencyTable() throws Exception {
+    // Real MNIST, fetched into this test's own home; a few hundred images keep it quick.
+    Path config =
+        Files.writeString(tmp.resolve("quick.yaml"), "epochs: 1\nlimit: 300\nthreads: 1\n");
+    Path out = tmp.resolve("runs");
+    Outcome o =
+        run(
+            Map.of(),
+            "train",
+            "--config",
+            config.toString(),
+            "--seeds",
+            "1..2",
+            "--out",
+            out.toString(),
+            "--target",
+            "50");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(out.resolve("seed-1/metrics.json")).exists();
+    assertThat(out.resolve("seed-2/metrics.json")).exists();
+    assertThat(Files.readString(out.resolve("seed-2/config.yaml")))
+        .contains("seed: 2", "limit: 300");
+    assertThat(Files.readString(out.resolve("consistency.md")))
+        .contains("| seed | best | final |", "| 1 |", "| 2 |");
+    assertThat(out.resolve("consistency.json")).exists();
+    assertThat(o.out()).contains("consistently ≥ 50.00%");
+  }
+
+  @Test
   void helpListsEveryCommand() {
     Outcome o = run("--help");
     assertThat(o.exitCode()).isZero();
