@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       DataCommand.class,
       ModelsCommand.class,
-      SummaryCommand.class
+      SummaryCommand.class,
+      AugmentCommand.class
     })
 public class MnistlabCommand {}

@@ -181,7 +181,6 @@ public class TrainCommand implements Callable<Integer> {
       }
       TrainConfig d = configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
       TrainConfig.Schedule s = d.schedule();
-      TrainConfig.Augment a = d.augment();
       TrainConfig config =
           new TrainConfig(
               model != null ? model : d.model(),
@@ -200,7 +199,7 @@ public class TrainCommand implements Callable<Integer> {
                   s.finalDivFactor(),
                   s.stepSize(),
                   s.gamma()),
-              new TrainConfig.Augment(rotation != null ? rotation : a.rotation(), a.translate()));
+              rotation != null ? d.augment().withRotation(rotation) : d.augment());
       return config.validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -1,27 +1,133 @@
 package dev.mnistlab.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.SplittableRandom;
 
 /**
- * Random geometric augmentation of one image: rotation about the centre and translation, sampled
- * bilinearly with background fill, as torchvision's {@code RandomRotation}/{@code RandomAffine}
- * with {@code fill=0}.
+ * Seeded random augmentation of one 28×28 digit, composed in a fixed order: affine (rotation,
+ * translation, scale, shear), random resized crop, elastic distortion, colour jitter (brightness,
+ * contrast), cutout. Each part is off at 0. Geometry samples bilinearly and fills uncovered pixels
+ * with {@code fill}, as torchvision does with {@code fill=} (pixel values 0..255, before
+ * normalization).
  *
- * @param rotation maximum rotation in degrees, either way; 0 disables it
- * @param translate maximum shift in pixels, each axis, either way; 0 disables it
+ * @param rotation maximum rotation in degrees, either way
+ * @param translate maximum shift in pixels, each axis, either way
+ * @param scale zoom factor drawn from [1−scale, 1+scale]
+ * @param shear maximum horizontal shear in degrees, either way
+ * @param cropScale random resized crop: area fraction drawn from [crop_scale, 1], aspect from [3/4,
+ *     4/3], resized back to the full image; 0 is off
+ * @param elasticAlpha elastic distortion: displacement in pixels of the smoothed random field
+ * @param elasticSigma elastic distortion: Gaussian smoothing of the field, in pixels
+ * @param brightness brightness factor drawn from [1−brightness, 1+brightness]
+ * @param contrast contrast factor drawn from [1−contrast, 1+contrast], around the image mean
+ * @param cutoutHoles number of square holes cut out (coarse dropout)
+ * @param cutoutSize side of each hole in pixels
+ * @param fill pixel value (0..255) for uncovered pixels and holes
  */
-public record Augmentation(double rotation, double translate) {
+public record Augmentation(
+    double rotation,
+    double translate,
+    double scale,
+    double shear,
+    @JsonProperty("crop_scale") double cropScale,
+    @JsonProperty("elastic_alpha") double elasticAlpha,
+    @JsonProperty("elastic_sigma") double elasticSigma,
+    double brightness,
+    double contrast,
+    @JsonProperty("cutout_holes") int cutoutHoles,
+    @JsonProperty("cutout_size") int cutoutSize,
+    double fill) {
+
   /** No augmentation. */
-  public static final Augmentation NONE = new Augmentation(0, 0);
+  public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** Random rotation only. */
+  public static Augmentation rotation(double degrees) {
+    return NONE.withRotation(degrees);
+  }
+
+  /** This augmentation with another rotation range. */
+  public Augmentation withRotation(double degrees) {
+    return new Augmentation(
+        degrees,
+        translate,
+        scale,
+        shear,
+        cropScale,
+        elasticAlpha,
+        elasticSigma,
+        brightness,
+        contrast,
+        cutoutHoles,
+        cutoutSize,
+        fill);
+  }
 
   /** True when this augmentation changes nothing. */
+  @JsonIgnore
   public boolean isIdentity() {
-    return rotation == 0 && translate == 0;
+    return equals(NONE.withFill(fill));
+  }
+
+  private Augmentation withFill(double value) {
+    return new Augmentation(
+        rotation,
+        translate,
+        scale,
+        shear,
+        cropScale,
+        elasticAlpha,
+        elasticSigma,
+        brightness,
+        contrast,
+        cutoutHoles,
+        cutoutSize,
+        value);
+  }
+
+  /**
+   * Checks every range, naming the bad value.
+   *
+   * @throws IllegalArgumentException on the first invalid field
+   */
+  public Augmentation validate() {
+    check(rotation >= 0 && rotation <= 180, "rotation must be in [0, 180] degrees", rotation);
+    check(translate >= 0 && translate < 14, "translate must be in [0, 14) pixels", translate);
+    check(scale >= 0 && scale < 1, "scale must be in [0, 1)", scale);
+    check(shear >= 0 && shear < 60, "shear must be in [0, 60) degrees", shear);
+    check(
+        cropScale == 0 || (cropScale >= 0.05 && cropScale <= 1),
+        "crop_scale must be 0 or in [0.05, 1]",
+        cropScale);
+    check(
+        elasticAlpha >= 0 && elasticAlpha <= 20,
+        "elastic_alpha must be in [0, 20] pixels",
+        elasticAlpha);
+    check(
+        elasticAlpha == 0 || elasticSigma >= 0.5,
+        "elastic_sigma must be at least 0.5 when elastic_alpha is set",
+        elasticSigma);
+    check(brightness >= 0 && brightness < 1, "brightness must be in [0, 1)", brightness);
+    check(contrast >= 0 && contrast < 1, "contrast must be in [0, 1)", contrast);
+    check(cutoutHoles >= 0 && cutoutHoles <= 16, "cutout_holes must be in [0, 16]", cutoutHoles);
+    check(
+        cutoutHoles == 0 || (cutoutSize >= 1 && cutoutSize <= 28),
+        "cutout_size must be in [1, 28] when cutout_holes is set",
+        cutoutSize);
+    check(fill >= 0 && fill <= 255, "fill must be a pixel value in [0, 255]", fill);
+    return this;
+  }
+
+  private static void check(boolean ok, String rule, double value) {
+    if (!ok) {
+      throw new IllegalArgumentException(rule + ", got " + value);
+    }
   }
 
   /**
    * Writes a randomly transformed copy of {@code src} (rows × cols unsigned bytes starting at
-   * {@code srcOffset}) into {@code dst} as pixel values 0..255.
+   * {@code srcOffset}) into {@code dst} at {@code dstOffset} as pixel values 0..255.
    */
   public void apply(
       byte[] src,
@@ -31,43 +137,166 @@ public record Augmentation(double rotation, double translate) {
       float[] dst,
       int dstOffset,
       SplittableRandom rng) {
-    double angle = Math.toRadians(rotation == 0 ? 0 : rng.nextDouble(-rotation, rotation));
-    double tx = translate == 0 ? 0 : rng.nextDouble(-translate, translate);
-    double ty = translate == 0 ? 0 : rng.nextDouble(-translate, translate);
+    int n = rows * cols;
+    float[] img = new float[n];
+    for (int i = 0; i < n; i++) {
+      img[i] = src[srcOffset + i] & 0xff;
+    }
+    if (rotation > 0 || translate > 0 || scale > 0 || shear > 0) {
+      img = affine(img, rows, cols, rng);
+    }
+    if (cropScale > 0) {
+      img = resizedCrop(img, rows, cols, rng);
+    }
+    if (elasticAlpha > 0) {
+      img = elastic(img, rows, cols, rng);
+    }
+    if (brightness > 0 || contrast > 0) {
+      jitter(img, rng);
+    }
+    for (int h = 0; h < cutoutHoles; h++) {
+      int cy = rng.nextInt(rows);
+      int cx = rng.nextInt(cols);
+      for (int y = cy - cutoutSize / 2; y < cy - cutoutSize / 2 + cutoutSize; y++) {
+        for (int x = cx - cutoutSize / 2; x < cx - cutoutSize / 2 + cutoutSize; x++) {
+          if (y >= 0 && x >= 0 && y < rows && x < cols) {
+            img[y * cols + x] = (float) fill;
+          }
+        }
+      }
+    }
+    System.arraycopy(img, 0, dst, dstOffset, n);
+  }
+
+  private float[] affine(float[] img, int rows, int cols, SplittableRandom rng) {
+    double angle = Math.toRadians(draw(rng, rotation));
+    double tx = draw(rng, translate);
+    double ty = draw(rng, translate);
+    double zoom = 1 + draw(rng, scale);
+    double sh = Math.tan(Math.toRadians(draw(rng, shear)));
     double cos = Math.cos(angle);
     double sin = Math.sin(angle);
     double cx = (cols - 1) / 2.0;
     double cy = (rows - 1) / 2.0;
+    float[] out = new float[img.length];
     for (int y = 0; y < rows; y++) {
       for (int x = 0; x < cols; x++) {
-        // Inverse mapping: where in the source does this output pixel come from?
-        double dx = x - cx - tx;
-        double dy = y - cy - ty;
-        double sx = cos * dx + sin * dy + cx;
-        double sy = -sin * dx + cos * dy + cy;
-        dst[dstOffset + y * cols + x] = bilinear(src, srcOffset, rows, cols, sx, sy);
+        // Inverse mapping: undo translation, zoom, rotation, then shear.
+        double dx = (x - cx - tx) / zoom;
+        double dy = (y - cy - ty) / zoom;
+        double rx = cos * dx + sin * dy;
+        double ry = -sin * dx + cos * dy;
+        out[y * cols + x] = sample(img, rows, cols, rx - sh * ry + cx, ry + cy);
       }
+    }
+    return out;
+  }
+
+  private float[] resizedCrop(float[] img, int rows, int cols, SplittableRandom rng) {
+    double area = rng.nextDouble(cropScale, 1.0 + 1e-12);
+    double aspect = Math.exp(rng.nextDouble(Math.log(3 / 4.0), Math.log(4 / 3.0)));
+    double w = Math.min(cols, Math.sqrt(area * rows * cols * aspect));
+    double h = Math.min(rows, Math.sqrt(area * rows * cols / aspect));
+    double x0 = rng.nextDouble() * (cols - w);
+    double y0 = rng.nextDouble() * (rows - h);
+    float[] out = new float[img.length];
+    for (int y = 0; y < rows; y++) {
+      for (int x = 0; x < cols; x++) {
+        double sx = x0 + (x + 0.5) * w / cols - 0.5;
+        double sy = y0 + (y + 0.5) * h / rows - 0.5;
+        out[y * cols + x] = sample(img, rows, cols, sx, sy);
+      }
+    }
+    return out;
+  }
+
+  /** Simard et al.'s elastic distortion: a random field, smoothed, scaled, used as offsets. */
+  private float[] elastic(float[] img, int rows, int cols, SplittableRandom rng) {
+    double[] fx = new double[img.length];
+    double[] fy = new double[img.length];
+    for (int i = 0; i < img.length; i++) {
+      fx[i] = rng.nextDouble(-1, 1);
+      fy[i] = rng.nextDouble(-1, 1);
+    }
+    fx = smooth(fx, rows, cols);
+    fy = smooth(fy, rows, cols);
+    float[] out = new float[img.length];
+    for (int y = 0; y < rows; y++) {
+      for (int x = 0; x < cols; x++) {
+        int i = y * cols + x;
+        out[i] = sample(img, rows, cols, x + elasticAlpha * fx[i], y + elasticAlpha * fy[i]);
+      }
+    }
+    return out;
+  }
+
+  /** Separable Gaussian blur, normalized so the field keeps a unit-scale amplitude. */
+  private double[] smooth(double[] field, int rows, int cols) {
+    int radius = (int) Math.ceil(3 * elasticSigma);
+    double[] kernel = new double[2 * radius + 1];
+    for (int k = -radius; k <= radius; k++) {
+      kernel[k + radius] = Math.exp(-k * k / (2 * elasticSigma * elasticSigma));
+    }
+    double[] tmp = new double[field.length];
+    double[] out = new double[field.length];
+    for (int y = 0; y < rows; y++) {
+      for (int x = 0; x < cols; x++) {
+        double s = 0;
+        for (int k = -radius; k <= radius; k++) {
+          int xx = Math.min(cols - 1, Math.max(0, x + k));
+          s += kernel[k + radius] * field[y * cols + xx];
+        }
+        tmp[y * cols + x] = s;
+      }
+    }
+    double max = 1e-12;
+    for (int y = 0; y < rows; y++) {
+      for (int x = 0; x < cols; x++) {
+        double s = 0;
+        for (int k = -radius; k <= radius; k++) {
+          int yy = Math.min(rows - 1, Math.max(0, y + k));
+          s += kernel[k + radius] * tmp[yy * cols + x];
+        }
+        out[y * cols + x] = s;
+        max = Math.max(max, Math.abs(s));
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] /= max;
+    }
+    return out;
+  }
+
+  private void jitter(float[] img, SplittableRandom rng) {
+    double b = 1 + draw(rng, brightness);
+    double c = 1 + draw(rng, contrast);
+    double mean = 0;
+    for (float v : img) {
+      mean += v * b;
+    }
+    mean /= img.length;
+    for (int i = 0; i < img.length; i++) {
+      double v = mean + (img[i] * b - mean) * c;
+      img[i] = (float) Math.max(0, Math.min(255, v));
     }
   }
 
-  private static float bilinear(byte[] src, int offset, int rows, int cols, double x, double y) {
+  private static double draw(SplittableRandom rng, double range) {
+    return range == 0 ? 0 : rng.nextDouble(-range, range);
+  }
+
+  private float sample(float[] img, int rows, int cols, double x, double y) {
     int x0 = (int) Math.floor(x);
     int y0 = (int) Math.floor(y);
     double fx = x - x0;
     double fy = y - y0;
-    double top =
-        (1 - fx) * pixel(src, offset, rows, cols, x0, y0)
-            + fx * pixel(src, offset, rows, cols, x0 + 1, y0);
+    double top = (1 - fx) * at(img, rows, cols, x0, y0) + fx * at(img, rows, cols, x0 + 1, y0);
     double bottom =
-        (1 - fx) * pixel(src, offset, rows, cols, x0, y0 + 1)
-            + fx * pixel(src, offset, rows, cols, x0 + 1, y0 + 1);
+        (1 - fx) * at(img, rows, cols, x0, y0 + 1) + fx * at(img, rows, cols, x0 + 1, y0 + 1);
     return (float) ((1 - fy) * top + fy * bottom);
   }
 
-  private static int pixel(byte[] src, int offset, int rows, int cols, int x, int y) {
-    if (x < 0 || y < 0 || x >= cols || y >= rows) {
-      return 0;
-    }
-    return src[offset + y * cols + x] & 0xff;
+  private double at(float[] img, int rows, int cols, int x, int y) {
+    return x < 0 || y < 0 || x >= cols || y >= rows ? fill : img[y * cols + x];
   }
 }

@@ -1,6 +1,7 @@
 package dev.mnistlab.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mnistlab.data.Augmentation;
 
 /**
  * Everything that decides a training run, as one typed object. Defaults come from {@link
@@ -27,7 +28,7 @@ public record TrainConfig(
     int threads,
     Optimizer optimizer,
     Schedule schedule,
-    Augment augment) {
+    Augmentation augment) {
 
   /**
    * SGD with momentum.
@@ -59,14 +60,6 @@ public record TrainConfig(
       @JsonProperty("step_size") int stepSize,
       double gamma) {}
 
-  /**
-   * Augmentation applied to each training batch.
-   *
-   * @param rotation random rotation range in degrees (±), 0 for none
-   * @param translate random shift range in pixels (±), 0 for none
-   */
-  public record Augment(double rotation, double translate) {}
-
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
     return new TrainConfig(
@@ -85,7 +78,7 @@ public record TrainConfig(
         0,
         new Optimizer("sgd", 0.01, 0.9, 0.0),
         new Schedule("onecycle", 0.2, 0.2, 25, 1e4, 5, 0.1),
-        new Augment(7, 0));
+        Augmentation.rotation(7));
   }
 
   /**
@@ -130,12 +123,7 @@ public record TrainConfig(
           throw new IllegalArgumentException(
               "schedule must be onecycle, step or constant, got '" + schedule.type() + "'");
     }
-    require(
-        augment.rotation() >= 0 && augment.rotation() <= 180,
-        "rotation must be in [0, 180] degrees, got " + augment.rotation());
-    require(
-        augment.translate() >= 0 && augment.translate() < 14,
-        "translate must be in [0, 14) pixels, got " + augment.translate());
+    augment.validate();
     return this;
   }
 

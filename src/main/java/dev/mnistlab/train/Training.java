@@ -69,11 +69,8 @@ public final class Training {
     // Seeds weight initialization and dropout masks inside the engine.
     Engine.getInstance().setRandomSeed((int) config.seed());
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
-    TrainConfig.Augment aug = config.augment();
     try (Model model = Model.newInstance(spec.name(), Device.cpu());
-        BatchLoader trainBatches =
-            new BatchLoader(
-                train, config.batchSize(), new Augmentation(aug.rotation(), aug.translate()));
+        BatchLoader trainBatches = new BatchLoader(train, config.batchSize(), config.augment());
         BatchLoader testBatches = new BatchLoader(data.test(), 1000, Augmentation.NONE)) {
       model.setBlock(BlockFactory.build(spec));
       LrSchedule schedule = LrSchedule.of(config, trainBatches.batchesPerEpoch());
