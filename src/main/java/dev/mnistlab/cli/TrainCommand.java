@@ -191,14 +191,9 @@ public class TrainCommand implements Callable<Integer> {
               limit != null ? limit : d.limit(),
               threads != null ? threads : d.threads(),
               d.optimizer(),
-              new TrainConfig.Schedule(
-                  s.type(),
-                  maxLr != null ? maxLr : s.maxLr(),
-                  s.pctStart(),
-                  s.divFactor(),
-                  s.finalDivFactor(),
-                  s.stepSize(),
-                  s.gamma()),
+              maxLr != null
+                  ? s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor())
+                  : s,
               rotation != null ? d.augment().withRotation(rotation) : d.augment());
       return config.validate();
     } catch (IllegalArgumentException e) {

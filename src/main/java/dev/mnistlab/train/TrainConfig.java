@@ -2,6 +2,7 @@ package dev.mnistlab.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Augmentation;
+import java.util.List;
 
 /**
  * Everything that decides a training run, as one typed object. Defaults come from {@link
@@ -41,15 +42,29 @@ public record TrainConfig(
       String type, double lr, double momentum, @JsonProperty("weight_decay") double weightDecay) {}
 
   /**
-   * A learning-rate schedule with PyTorch's argument names.
+   * A learning-rate schedule with PyTorch's class and argument names. Epoch-based schedules change
+   * the rate at epoch boundaries; OneCycle changes it every batch.
    *
-   * @param type {@code onecycle}, {@code step} or {@code constant}
+   * @param type {@code onecycle}, {@code step} (StepLR), {@code multistep} (MultiStepLR), {@code
+   *     cosine} (CosineAnnealingLR), {@code linear} (LinearLR, a warm-up), {@code plateau}
+   *     (ReduceLROnPlateau on test loss) or {@code constant}; all but OneCycle start from
+   *     optimizer.lr
    * @param maxLr OneCycle's peak learning rate
    * @param pctStart OneCycle's fraction of steps spent rising
    * @param divFactor OneCycle: initial lr = max_lr / div_factor
    * @param finalDivFactor OneCycle: final lr = initial lr / final_div_factor
+   * @param anneal OneCycle's anneal strategy, {@code cos} or {@code linear}
    * @param stepSize StepLR: epochs between decays
-   * @param gamma StepLR: decay factor
+   * @param gamma StepLR and MultiStepLR: decay factor
+   * @param milestones MultiStepLR: epochs at which the rate is multiplied by gamma
+   * @param tMax CosineAnnealingLR: epochs of the half cosine (0: the run's epochs)
+   * @param etaMin CosineAnnealingLR: the lowest rate
+   * @param startFactor LinearLR: the first epoch's fraction of the base rate
+   * @param totalIters LinearLR: epochs to reach the base rate
+   * @param factor ReduceLROnPlateau: multiplier when the loss stops improving
+   * @param patience ReduceLROnPlateau: epochs without improvement tolerated
+   * @param threshold ReduceLROnPlateau: relative improvement that counts
+   * @param minLr ReduceLROnPlateau: the lowest rate
    */
   public record Schedule(
       String type,
@@ -57,8 +72,69 @@ public record TrainConfig(
       @JsonProperty("pct_start") double pctStart,
       @JsonProperty("div_factor") double divFactor,
       @JsonProperty("final_div_factor") double finalDivFactor,
+      String anneal,
       @JsonProperty("step_size") int stepSize,
-      double gamma) {}
+      double gamma,
+      List<Integer> milestones,
+      @JsonProperty("t_max") int tMax,
+      @JsonProperty("eta_min") double etaMin,
+      @JsonProperty("start_factor") double startFactor,
+      @JsonProperty("total_iters") int totalIters,
+      double factor,
+      int patience,
+      double threshold,
+      @JsonProperty("min_lr") double minLr) {
+
+    /** A schedule of {@code type} with PyTorch's default arguments. */
+    public static Schedule of(String type) {
+      return new Schedule(
+          type, 0.2, 0.2, 25, 1e4, "cos", 5, 0.1, List.of(), 0, 0, 1.0 / 3, 5, 0.1, 10, 1e-4, 0);
+    }
+
+    /** OneCycle with the given peak, warm-up fraction and division factors. */
+    public Schedule withOneCycle(double max, double pct, double div, double finalDiv) {
+      return new Schedule(
+          type,
+          max,
+          pct,
+          div,
+          finalDiv,
+          anneal,
+          stepSize,
+          gamma,
+          milestones,
+          tMax,
+          etaMin,
+          startFactor,
+          totalIters,
+          factor,
+          patience,
+          threshold,
+          minLr);
+    }
+
+    /** StepLR's step size and gamma. */
+    public Schedule withStep(int size, double decay) {
+      return new Schedule(
+          type,
+          maxLr,
+          pctStart,
+          divFactor,
+          finalDivFactor,
+          anneal,
+          size,
+          decay,
+          milestones,
+          tMax,
+          etaMin,
+          startFactor,
+          totalIters,
+          factor,
+          patience,
+          threshold,
+          minLr);
+    }
+  }
 
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
@@ -77,7 +153,7 @@ public record TrainConfig(
         0,
         0,
         new Optimizer("sgd", 0.01, 0.9, 0.0),
-        new Schedule("onecycle", 0.2, 0.2, 25, 1e4, 5, 0.1),
+        Schedule.of("onecycle"),
         Augmentation.rotation(7));
   }
 
@@ -112,16 +188,48 @@ public record TrainConfig(
         require(
             schedule.finalDivFactor() > 0,
             "final_div_factor must be positive, got " + schedule.finalDivFactor());
+        require(
+            "cos".equals(schedule.anneal()) || "linear".equals(schedule.anneal()),
+            "anneal must be cos or linear, got '" + schedule.anneal() + "'");
       }
       case "step" -> {
         require(
             schedule.stepSize() >= 1, "step_size must be at least 1, got " + schedule.stepSize());
         require(schedule.gamma() > 0, "gamma must be positive, got " + schedule.gamma());
       }
+      case "multistep" -> {
+        require(
+            schedule.milestones() != null && !schedule.milestones().isEmpty(),
+            "multistep needs milestones, e.g. [5, 10]");
+        require(schedule.gamma() > 0, "gamma must be positive, got " + schedule.gamma());
+      }
+      case "cosine" -> {
+        require(
+            schedule.tMax() >= 0,
+            "t_max must be 0 (the run's epochs) or positive, got " + schedule.tMax());
+        require(schedule.etaMin() >= 0, "eta_min must not be negative, got " + schedule.etaMin());
+      }
+      case "linear" -> {
+        require(
+            schedule.startFactor() > 0 && schedule.startFactor() <= 1,
+            "start_factor must be in (0, 1], got " + schedule.startFactor());
+        require(
+            schedule.totalIters() >= 1,
+            "total_iters must be at least 1, got " + schedule.totalIters());
+      }
+      case "plateau" -> {
+        require(
+            schedule.factor() > 0 && schedule.factor() < 1,
+            "factor must be in (0, 1), got " + schedule.factor());
+        require(
+            schedule.patience() >= 0, "patience must not be negative, got " + schedule.patience());
+      }
       case "constant" -> {}
       default ->
           throw new IllegalArgumentException(
-              "schedule must be onecycle, step or constant, got '" + schedule.type() + "'");
+              "schedule must be onecycle, step, multistep, cosine, linear, plateau or constant, got '"
+                  + schedule.type()
+                  + "'");
     }
     augment.validate();
     return this;

@@ -138,6 +138,7 @@ public final class Training {
                   test.accuracy(),
                   trainSeconds,
                   seen / trainSeconds);
+          schedule.epochEnded(test.loss());
           epochs.add(metrics);
           observer.epochDone(metrics);
         }

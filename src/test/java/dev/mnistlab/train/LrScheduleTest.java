@@ -3,7 +3,10 @@ package dev.mnistlab.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Learning rates must equal those PyTorch's schedulers produce for the same arguments. */
 class LrScheduleTest {
@@ -40,7 +43,7 @@ class LrScheduleTest {
 
   @Test
   void oneCycleMatchesPyTorch() {
-    LrSchedule schedule = LrSchedule.oneCycle(0.2, 20, 0.2, 25, 1e4);
+    LrSchedule schedule = LrSchedule.oneCycle(0.2, 20, 0.2, 25, 1e4, false);
     for (int step = 0; step < PYTORCH_ONE_CYCLE.length; step++) {
       assertThat(schedule.lr(step))
           .as("step %d", step)
@@ -62,7 +65,7 @@ class LrScheduleTest {
             0,
             0,
             new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
-            new TrainConfig.Schedule("step", 0, 0, 0, 0, 3, 0.5),
+            TrainConfig.Schedule.of("step").withStep(3, 0.5),
             d.augment());
     LrSchedule schedule = LrSchedule.of(config, batchesPerEpoch);
     for (int epoch = 0; epoch < PYTORCH_STEP.length; epoch++) {
@@ -70,6 +73,118 @@ class LrScheduleTest {
         assertThat(schedule.lr(epoch * batchesPerEpoch + b))
             .isCloseTo(PYTORCH_STEP[epoch], within(1e-15));
       }
+    }
+  }
+
+  /** The lr before each epoch of PyTorch's scheduler with base lr 0.1, stepped per epoch. */
+  private static void assertEpochs(TrainConfig.Schedule schedule, int epochs, double... pytorch) {
+    TrainConfig d = TrainConfig.defaults();
+    TrainConfig config =
+        new TrainConfig(
+                d.model(),
+                d.dataset(),
+                epochs,
+                d.batchSize(),
+                1,
+                0,
+                0,
+                new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
+                schedule,
+                d.augment())
+            .validate();
+    int batches = 5;
+    LrSchedule lr = LrSchedule.of(config, batches);
+    for (int epoch = 0; epoch < pytorch.length; epoch++) {
+      for (int b = 0; b < batches; b++) {
+        assertThat(lr.lr(epoch * batches + b))
+            .as("epoch %d", epoch)
+            .isCloseTo(pytorch[epoch], within(1e-12));
+      }
+    }
+  }
+
+  @TempDir Path tmp;
+
+  /** A schedule as a configuration file states it, read by the same code users run. */
+  private TrainConfig.Schedule parse(String yaml) throws Exception {
+    String indented = "schedule:\n  " + yaml.strip().replace("\n", "\n  ") + "\n";
+    return TrainConfigs.load(Files.writeString(tmp.resolve("s.yaml"), indented)).schedule();
+  }
+
+  @Test
+  void multiStepMatchesPyTorch() throws Exception {
+    // MultiStepLR(milestones=[2, 5], gamma=0.1)
+    assertEpochs(
+        parse("type: multistep\nmilestones: [2, 5]\ngamma: 0.1\n"),
+        7,
+        0.1,
+        0.1,
+        0.010000000000000002,
+        0.010000000000000002,
+        0.010000000000000002,
+        0.0010000000000000002,
+        0.0010000000000000002);
+  }
+
+  @Test
+  void cosineMatchesPyTorch() throws Exception {
+    // CosineAnnealingLR(T_max=6, eta_min=0.001)
+    assertEpochs(
+        parse("type: cosine\nt_max: 6\neta_min: 0.001\n"),
+        7,
+        0.1,
+        0.09336825748732973,
+        0.07525000000000001,
+        0.0505,
+        0.025750000000000012,
+        0.007631742512670284,
+        0.001);
+  }
+
+  @Test
+  void linearWarmUpMatchesPyTorch() throws Exception {
+    // LinearLR(start_factor=0.25, total_iters=4)
+    assertEpochs(
+        parse("type: linear\nstart_factor: 0.25\ntotal_iters: 4\n"),
+        6,
+        0.025,
+        0.043750000000000004,
+        0.06250000000000001,
+        0.08125000000000002,
+        0.10000000000000002,
+        0.10000000000000002);
+  }
+
+  @Test
+  void oneCycleLinearAnnealMatchesPyTorch() {
+    // OneCycleLR(max_lr=0.2, total_steps=10, pct_start=0.3, anneal_strategy="linear")
+    double[] pytorch = {
+      0.008,
+      0.10400000000000001,
+      0.2,
+      0.1714286857142857,
+      0.14285737142857144,
+      0.11428605714285715,
+      0.08571474285714287,
+      0.05714342857142857,
+      0.028572114285714295,
+      7.99999999995249e-07
+    };
+    LrSchedule schedule = LrSchedule.oneCycle(0.2, 10, 0.3, 25, 1e4, true);
+    for (int step = 0; step < pytorch.length; step++) {
+      assertThat(schedule.lr(step)).as("step %d", step).isCloseTo(pytorch[step], within(1e-12));
+    }
+  }
+
+  @Test
+  void plateauMatchesPyTorch() {
+    // ReduceLROnPlateau(factor=0.5, patience=1, threshold=1e-4, min_lr=0.01), lr after each step.
+    double[] losses = {1.0, 0.9, 0.9, 0.9, 0.8, 0.85, 0.85, 0.85, 0.85, 0.85};
+    double[] pytorch = {0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.0125, 0.0125};
+    LrSchedule plateau = new LrSchedule.Plateau(0.1, 0.5, 1, 1e-4, 0.01);
+    for (int epoch = 0; epoch < losses.length; epoch++) {
+      plateau.epochEnded(losses[epoch]);
+      assertThat(plateau.lr(0)).as("epoch %d", epoch).isCloseTo(pytorch[epoch], within(1e-15));
     }
   }
 }

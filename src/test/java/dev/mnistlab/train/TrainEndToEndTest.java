@@ -39,7 +39,7 @@ class TrainEndToEndTest {
             10_000,
             2,
             d.optimizer(),
-            new TrainConfig.Schedule("onecycle", 0.1, 0.3, 25, 1e4, 0, 0),
+            TrainConfig.Schedule.of("onecycle").withOneCycle(0.1, 0.3, 25, 1e4),
             d.augment());
     RunResult result =
         Training.run(config, ModelZoo.resolve(d.model()), data, runDir, TrainingObserver.SILENT);
