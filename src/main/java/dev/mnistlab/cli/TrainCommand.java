@@ -65,6 +65,19 @@ public class TrainCommand implements Callable<Integer> {
   String seeds;
 
   @Option(
+      names = "--stop-at",
+      paramLabel = "ACC",
+      description =
+          "End the run once test accuracy reached ACC percent in --patience epochs in a row.")
+  Double stopAt;
+
+  @Option(
+      names = "--patience",
+      paramLabel = "N",
+      description = "Consecutive epochs at --stop-at that end a run (default: 1).")
+  Integer patience;
+
+  @Option(
       names = "--target",
       paramLabel = "ACC",
       description = "Test accuracy in percent for the consistency table (default: 99.40).")
@@ -194,7 +207,11 @@ public class TrainCommand implements Callable<Integer> {
               maxLr != null
                   ? s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor())
                   : s,
-              rotation != null ? d.augment().withRotation(rotation) : d.augment());
+              rotation != null ? d.augment().withRotation(rotation) : d.augment(),
+              d.labelSmoothing(),
+              new TrainConfig.Stop(
+                  stopAt != null ? stopAt : d.stop().at(),
+                  patience != null ? patience : d.stop().patience()));
       return config.validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -18,6 +18,9 @@ import java.util.List;
  * @param optimizer the optimizer and its settings
  * @param schedule the learning-rate schedule
  * @param augment training-time image augmentation
+ * @param labelSmoothing cross-entropy label smoothing ε as in PyTorch's {@code
+ *     CrossEntropyLoss(label_smoothing=ε)}; 0 is none
+ * @param stop early stopping at a target accuracy
  */
 public record TrainConfig(
     String model,
@@ -29,7 +32,30 @@ public record TrainConfig(
     int threads,
     Optimizer optimizer,
     Schedule schedule,
-    Augmentation augment) {
+    Augmentation augment,
+    @JsonProperty("label_smoothing") double labelSmoothing,
+    Stop stop) {
+
+  /**
+   * Ends a run early once test accuracy reached {@code at} percent in {@code patience} consecutive
+   * epochs, for time-to-target measurements.
+   *
+   * @param at target test accuracy in percent; 0 never stops early
+   * @param patience consecutive epochs at or above the target
+   */
+  public record Stop(double at, int patience) {
+    /** Always run every epoch. */
+    public static final Stop NEVER = new Stop(0, 1);
+
+    /** True once the last {@code patience} epochs all reached the target. */
+    public boolean reached(java.util.List<EpochMetrics> epochs) {
+      if (at <= 0 || epochs.size() < patience) {
+        return false;
+      }
+      return epochs.subList(epochs.size() - patience, epochs.size()).stream()
+          .allMatch(e -> e.testAcc() >= at);
+    }
+  }
 
   /**
    * SGD with momentum.
@@ -139,7 +165,18 @@ public record TrainConfig(
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
     return new TrainConfig(
-        model, dataset, epochs, batchSize, newSeed, limit, threads, optimizer, schedule, augment);
+        model,
+        dataset,
+        epochs,
+        batchSize,
+        newSeed,
+        limit,
+        threads,
+        optimizer,
+        schedule,
+        augment,
+        labelSmoothing,
+        stop);
   }
 
   /** The recipe {@code ./mnistlab train} runs when given no options. */
@@ -154,7 +191,9 @@ public record TrainConfig(
         0,
         new Optimizer("sgd", 0.01, 0.9, 0.0),
         Schedule.of("onecycle"),
-        Augmentation.rotation(7));
+        Augmentation.rotation(7),
+        0,
+        Stop.NEVER);
   }
 
   /**
@@ -232,6 +271,13 @@ public record TrainConfig(
                   + "'");
     }
     augment.validate();
+    require(
+        labelSmoothing >= 0 && labelSmoothing < 1,
+        "label_smoothing must be in [0, 1), got " + labelSmoothing);
+    require(
+        stop.at() >= 0 && stop.at() <= 100,
+        "stop_at must be in [0, 100] percent, got " + stop.at());
+    require(stop.patience() >= 1, "patience must be at least 1, got " + stop.patience());
     return this;
   }
 

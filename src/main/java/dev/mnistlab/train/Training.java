@@ -76,8 +76,8 @@ public final class Training {
       LrSchedule schedule = LrSchedule.of(config, trainBatches.batchesPerEpoch());
       MutableLr lr = new MutableLr();
       DefaultTrainingConfig trainingConfig =
-          // Cross-entropy on log-probabilities that ModelSpec.logProbabilities derives from
-          // any head (scores, log-softmax or softmax).
+          // DJL requires a loss here; the loop computes its own (crossEntropy below), on the
+          // log-probabilities ModelSpec.logProbabilities derives from any head.
           new DefaultTrainingConfig(
                   new SoftmaxCrossEntropyLoss("cross_entropy", 1, -1, true, false))
               .optOptimizer(optimizer(config, lr))
@@ -110,7 +110,7 @@ public final class Training {
               try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray logProbs = spec.logProbabilities(logits);
-                NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logProbs));
+                NDArray loss = crossEntropy(logProbs, y, config.labelSmoothing());
                 collector.backward(loss);
                 double batchLoss = loss.getFloat();
                 if (!Double.isFinite(batchLoss)) {
@@ -141,6 +141,9 @@ public final class Training {
           schedule.epochEnded(test.loss());
           epochs.add(metrics);
           observer.epochDone(metrics);
+          if (config.stop().reached(epochs)) {
+            break;
+          }
         }
         RunResult result =
             new RunResult(
@@ -158,6 +161,19 @@ public final class Training {
         return result;
       }
     }
+  }
+
+  /**
+   * Mean cross-entropy of log-probabilities against labels, with PyTorch's label smoothing: (1−ε)
+   * of the true class's negative log-probability plus ε of the mean over all classes.
+   */
+  public static NDArray crossEntropy(NDArray logProbs, NDArray labels, double smoothing) {
+    NDArray nll = logProbs.gather(labels.reshape(-1, 1), 1).neg().mean();
+    if (smoothing == 0) {
+      return nll;
+    }
+    NDArray uniform = logProbs.mean(new int[] {1}).neg().mean();
+    return nll.mul((float) (1 - smoothing)).add(uniform.mul((float) smoothing));
   }
 
   private static Optimizer optimizer(TrainConfig config, MutableLr lr) {

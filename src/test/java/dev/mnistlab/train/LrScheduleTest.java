@@ -66,7 +66,9 @@ class LrScheduleTest {
             0,
             new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
             TrainConfig.Schedule.of("step").withStep(3, 0.5),
-            d.augment());
+            d.augment(),
+            0,
+            TrainConfig.Stop.NEVER);
     LrSchedule schedule = LrSchedule.of(config, batchesPerEpoch);
     for (int epoch = 0; epoch < PYTORCH_STEP.length; epoch++) {
       for (int b = 0; b < batchesPerEpoch; b++) {
@@ -90,7 +92,9 @@ class LrScheduleTest {
                 0,
                 new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
                 schedule,
-                d.augment())
+                d.augment(),
+                0,
+                TrainConfig.Stop.NEVER)
             .validate();
     int batches = 5;
     LrSchedule lr = LrSchedule.of(config, batches);

@@ -40,7 +40,9 @@ class TrainEndToEndTest {
             2,
             d.optimizer(),
             TrainConfig.Schedule.of("onecycle").withOneCycle(0.1, 0.3, 25, 1e4),
-            d.augment());
+            d.augment(),
+            0,
+            TrainConfig.Stop.NEVER);
     RunResult result =
         Training.run(config, ModelZoo.resolve(d.model()), data, runDir, TrainingObserver.SILENT);
 

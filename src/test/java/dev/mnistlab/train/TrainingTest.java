@@ -10,6 +10,7 @@ import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,18 @@ class TrainingTest {
   private static TrainConfig config(long seed) {
     TrainConfig d = TrainConfig.defaults();
     return new TrainConfig(
-        "tiny", "mnist", 2, 32, seed, 0, 1, d.optimizer(), d.schedule(), d.augment());
+        "tiny",
+        "mnist",
+        2,
+        32,
+        seed,
+        0,
+        1,
+        d.optimizer(),
+        d.schedule(),
+        d.augment(),
+        0,
+        TrainConfig.Stop.NEVER);
   }
 
   @Test
@@ -86,5 +98,58 @@ class TrainingTest {
         Training.run(config(1), spec, synthetic(256), tmp.resolve("s"), TrainingObserver.SILENT);
     assertThat(r.epochs()).allSatisfy(e -> assertThat(e.trainLoss()).isFinite().isPositive());
     assertThat(r.last().trainLoss()).isLessThan(r.epochs().get(0).trainLoss());
+  }
+
+  @Test
+  void labelSmoothingFollowsPyTorch() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDArray logProbs =
+          m.create(new float[] {0.7f, 0.3f}, new ai.djl.ndarray.types.Shape(1, 2)).log();
+      ai.djl.ndarray.NDArray label = m.create(new long[] {0});
+      // (1−ε)·(−log 0.7) + ε·mean(−log 0.7, −log 0.3) with ε = 0.2.
+      double expected = 0.8 * -Math.log(0.7) + 0.2 * (-Math.log(0.7) - Math.log(0.3)) / 2;
+      assertThat(Training.crossEntropy(logProbs, label, 0.2).getFloat())
+          .isCloseTo((float) expected, org.assertj.core.api.Assertions.within(1e-6f));
+      assertThat(Training.crossEntropy(logProbs, label, 0).getFloat())
+          .isCloseTo((float) -Math.log(0.7), org.assertj.core.api.Assertions.within(1e-6f));
+    }
+  }
+
+  @Test
+  void stopAtEndsTheRunOnceTheTargetHeldForPatienceEpochs() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    TrainConfig c = config(1);
+    TrainConfig stopping =
+        new TrainConfig(
+            c.model(),
+            c.dataset(),
+            4,
+            c.batchSize(),
+            1,
+            0,
+            1,
+            c.optimizer(),
+            c.schedule(),
+            c.augment(),
+            0.1,
+            new TrainConfig.Stop(5.0, 1));
+    RunResult r =
+        Training.run(stopping, spec, synthetic(128), tmp.resolve("stop"), TrainingObserver.SILENT);
+    // Epoch 1 scores 11.7% on this data, so a 5% target held for 1 epoch ends the run there.
+    assertThat(r.epochs()).as(r.epochs().toString()).hasSize(1);
+    assertThat(runDirHasMetrics(tmp.resolve("stop"))).isTrue();
+
+    TrainConfig.Stop twoInARow = new TrainConfig.Stop(99.4, 2);
+    assertThat(twoInARow.reached(List.of(epoch(99.5), epoch(99.3), epoch(99.4)))).isFalse();
+    assertThat(twoInARow.reached(List.of(epoch(99.3), epoch(99.41), epoch(99.4)))).isTrue();
+    assertThat(TrainConfig.Stop.NEVER.reached(List.of(epoch(100)))).isFalse();
+  }
+
+  private static EpochMetrics epoch(double testAcc) {
+    return new EpochMetrics(1, 0.1, 0.1, 99, 0.1, testAcc, 1, 1);
+  }
+
+  private static boolean runDirHasMetrics(Path dir) {
+    return java.nio.file.Files.exists(dir.resolve("metrics.json"));
   }
 }
