@@ -64,26 +64,18 @@ public record Augmentation(
         fill);
   }
 
-  /** True when this augmentation changes nothing. */
+  /** True when this augmentation changes nothing (the fill value alone changes nothing). */
   @JsonIgnore
   public boolean isIdentity() {
-    return equals(NONE.withFill(fill));
-  }
-
-  private Augmentation withFill(double value) {
-    return new Augmentation(
-        rotation,
-        translate,
-        scale,
-        shear,
-        cropScale,
-        elasticAlpha,
-        elasticSigma,
-        brightness,
-        contrast,
-        cutoutHoles,
-        cutoutSize,
-        value);
+    return rotation == 0
+        && translate == 0
+        && scale == 0
+        && shear == 0
+        && cropScale == 0
+        && elasticAlpha == 0
+        && brightness == 0
+        && contrast == 0
+        && cutoutHoles == 0;
   }
 
   /**

@@ -138,28 +138,6 @@ public record TrainConfig(
           threshold,
           minLr);
     }
-
-    /** StepLR's step size and gamma. */
-    public Schedule withStep(int size, double decay) {
-      return new Schedule(
-          type,
-          maxLr,
-          pctStart,
-          divFactor,
-          finalDivFactor,
-          anneal,
-          size,
-          decay,
-          milestones,
-          tMax,
-          etaMin,
-          startFactor,
-          totalIters,
-          factor,
-          patience,
-          threshold,
-          minLr);
-    }
   }
 
   /** This configuration with another seed. */

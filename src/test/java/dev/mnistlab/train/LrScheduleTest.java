@@ -52,7 +52,7 @@ class LrScheduleTest {
   }
 
   @Test
-  void stepLrMatchesPyTorchWhenSteppedPerBatch() {
+  void stepLrMatchesPyTorchWhenSteppedPerBatch() throws Exception {
     int batchesPerEpoch = 7;
     TrainConfig d = TrainConfig.defaults();
     TrainConfig config =
@@ -65,7 +65,7 @@ class LrScheduleTest {
             0,
             0,
             new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
-            TrainConfig.Schedule.of("step").withStep(3, 0.5),
+            parse("type: step\nstep_size: 3\ngamma: 0.5\n"),
             d.augment(),
             0,
             TrainConfig.Stop.NEVER);
