@@ -185,8 +185,8 @@ public record TrainConfig(
     require(limit >= 0, "limit must be 0 (all) or positive, got " + limit);
     require(threads >= 0, "threads must be 0 (engine default) or positive, got " + threads);
     require(
-        "sgd".equals(optimizer.type()) || "adam".equals(optimizer.type()),
-        "optimizer must be sgd or adam, got '" + optimizer.type() + "'");
+        java.util.Set.of("sgd", "adam", "adamw").contains(optimizer.type()),
+        "optimizer must be sgd, adam or adamw, got '" + optimizer.type() + "'");
     require(optimizer.lr() > 0, "learning rate must be positive, got " + optimizer.lr());
     require(
         optimizer.momentum() >= 0 && optimizer.momentum() < 1,

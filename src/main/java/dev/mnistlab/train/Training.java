@@ -178,11 +178,15 @@ public final class Training {
 
   private static Optimizer optimizer(TrainConfig config, MutableLr lr) {
     TrainConfig.Optimizer o = config.optimizer();
-    if ("adam".equals(o.type())) {
-      return Optimizer.adam()
-          .optLearningRateTracker(lr)
-          .optWeightDecays((float) o.weightDecay())
-          .build();
+    float decay = (float) o.weightDecay();
+    switch (o.type()) {
+      case "adam":
+        return Optimizer.adam().optLearningRateTracker(lr).optWeightDecays(decay).build();
+      case "adamw":
+        // Decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW.
+        return Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(decay).build();
+      default:
+        break;
     }
     return Optimizer.sgd()
         .setLearningRateTracker(lr)

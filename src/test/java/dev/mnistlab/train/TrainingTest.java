@@ -152,4 +152,34 @@ class TrainingTest {
   private static boolean runDirHasMetrics(Path dir) {
     return java.nio.file.Files.exists(dir.resolve("metrics.json"));
   }
+
+  @Test
+  void everyOptimizerTrains() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    for (String type : List.of("sgd", "adam", "adamw")) {
+      TrainConfig c = config(1);
+      double lr = type.startsWith("adam") ? 0.003 : 0.05;
+      TrainConfig withOptimizer =
+          new TrainConfig(
+              c.model(),
+              c.dataset(),
+              2,
+              c.batchSize(),
+              1,
+              0,
+              1,
+              new TrainConfig.Optimizer(type, lr, 0.9, 1e-4),
+              TrainConfig.Schedule.of("constant"),
+              c.augment(),
+              0,
+              TrainConfig.Stop.NEVER);
+      RunResult r =
+          Training.run(
+              withOptimizer, spec, synthetic(256), tmp.resolve(type), TrainingObserver.SILENT);
+      assertThat(r.last().trainLoss())
+          .as(type)
+          .isFinite()
+          .isLessThan(r.epochs().get(0).trainLoss());
+    }
+  }
 }
