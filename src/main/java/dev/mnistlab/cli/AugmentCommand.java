@@ -2,7 +2,6 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.AugmentationGrid;
 import dev.mnistlab.data.DataStore;
-import dev.mnistlab.data.Dataset;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainConfigs;
 import java.awt.image.BufferedImage;
@@ -76,8 +75,8 @@ public class AugmentCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    Dataset dataset = data.dataset != null ? data.dataset : Dataset.parse(config.dataset());
-    DataStore.Loaded loaded = environment.dataStore().load(dataset, data.dataDir);
+    DataStore.Loaded loaded =
+        environment.dataStore().load(data.datasetOr(config.dataset()), data.dataDir);
     BufferedImage grid =
         AugmentationGrid.render(loaded.train(), config.augment(), digits, variants, 3, seed);
     Path parent = out.toAbsolutePath().getParent();

@@ -1,13 +1,12 @@
 package dev.mnistlab.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.Engines;
+import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainConfigs;
@@ -149,10 +148,7 @@ public class TrainCommand implements Callable<Integer> {
       Consistency consistency = Consistency.of(results, target);
       Files.writeString(base.resolve("consistency.md"), consistency.toMarkdown());
       Files.writeString(
-          base.resolve("consistency.json"),
-          new ObjectMapper()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(consistency));
+          base.resolve("consistency.json"), RunDirectory.JSON.writeValueAsString(consistency));
       environment.out().println();
       environment.out().print(consistency.toMarkdown());
     }
@@ -197,7 +193,7 @@ public class TrainCommand implements Callable<Integer> {
       TrainConfig config =
           new TrainConfig(
               model != null ? model : d.model(),
-              data.dataset != null ? data.dataset.id() : Dataset.parse(d.dataset()).id(),
+              data.datasetOr(d.dataset()).id(),
               epochs != null ? epochs : d.epochs(),
               batchSize != null ? batchSize : d.batchSize(),
               seed != null ? seed : d.seed(),

@@ -8,7 +8,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.model.ModelSpec;
-import dev.mnistlab.train.Training;
 import java.util.Iterator;
 
 /** Mean cross-entropy and accuracy of a network over a split, in inference mode. */
@@ -35,7 +34,7 @@ public final class Evaluator {
         NDArray y = scope.create(batch.labels());
         NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
         NDArray logProbs = spec.logProbabilities(logits);
-        lossSum += Training.crossEntropy(logProbs, y, 0).getFloat() * batch.size();
+        lossSum += CrossEntropy.mean(logProbs, y, 0).getFloat() * batch.size();
         correct += logits.argMax(1).eq(y).sum().getLong();
       }
     }

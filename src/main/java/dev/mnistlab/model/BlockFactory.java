@@ -1,6 +1,8 @@
 package dev.mnistlab.model;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -39,6 +41,17 @@ public final class BlockFactory {
    * The input times a per-channel gate computed from the input's global average: GAP, 1×1 conv to
    * C/r, ReLU, 1×1 conv back to C, sigmoid.
    */
+  /**
+   * Builds the network and initializes its parameters for one input of the spec's shape, in {@code
+   * manager}; the form counting, summarizing and checking a spec need.
+   */
+  public static Block buildInitialized(ModelSpec spec, NDManager manager) {
+    Block net = build(spec);
+    ModelSpec.Shape3 in = spec.inputShape();
+    net.initialize(manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height(), in.width()));
+    return net;
+  }
+
   private static Block squeezeExcite(LayerSpec.SqueezeExcite se, int channels) {
     SequentialBlock gate =
         new SequentialBlock()

@@ -1,8 +1,6 @@
 package dev.mnistlab.model;
 
-import ai.djl.Model;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
@@ -60,13 +58,8 @@ public record ModelSummary(
   public static ModelSummary of(ModelSpec spec) {
     List<ModelSpec.Shape3> shapes = Shapes.infer(spec);
     ModelSpec.Shape3 in = spec.inputShape();
-    try (Model model = Model.newInstance(spec.name())) {
-      Block net = BlockFactory.build(spec);
-      model.setBlock(net);
-      net.initialize(
-          model.getNDManager(),
-          DataType.FLOAT32,
-          new Shape(1, in.channels(), in.height(), in.width()));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block net = BlockFactory.buildInitialized(spec, manager);
       List<Row> rows = new ArrayList<>();
       rows.add(new Row(0, "input", in.toString(), 0, 0, 1, 1, 0));
       int rf = 1;

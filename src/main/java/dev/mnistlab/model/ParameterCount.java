@@ -1,8 +1,6 @@
 package dev.mnistlab.model;
 
-import ai.djl.Model;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -35,16 +33,8 @@ public record ParameterCount(long trainable, long nonTrainable) {
 
   /** Builds the spec's network, initializes it for one input and counts its parameters. */
   public static ParameterCount of(ModelSpec spec) {
-    try (Model model = Model.newInstance(spec.name())) {
-      model.setBlock(BlockFactory.build(spec));
-      ModelSpec.Shape3 in = spec.inputShape();
-      model
-          .getBlock()
-          .initialize(
-              model.getNDManager(),
-              DataType.FLOAT32,
-              new Shape(1, in.channels(), in.height(), in.width()));
-      return of(model.getBlock());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      return of(BlockFactory.buildInitialized(spec, manager));
     }
   }
 }

@@ -49,6 +49,7 @@ public record Consistency(
   /** Summarizes runs of one recipe, one per seed. */
   public static Consistency of(List<RunResult> runs, double target) {
     List<Seed> seeds = new ArrayList<>();
+    boolean consistent = !runs.isEmpty();
     for (RunResult run : runs) {
       List<EpochMetrics> epochs = run.epochs();
       int first = 0;
@@ -72,11 +73,8 @@ public record Consistency(
               run.minTestAccuracyOfLast(3),
               first,
               atTarget));
+      consistent &= atTarget == Math.min(3, epochs.size());
     }
-    boolean consistent =
-        !seeds.isEmpty()
-            && seeds.stream()
-                .allMatch(s -> s.last3AtTarget() == Math.min(3, runs.get(0).epochs().size()));
     return new Consistency(
         target,
         seeds,

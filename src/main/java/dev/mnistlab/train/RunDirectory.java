@@ -21,9 +21,12 @@ public final class RunDirectory {
   /** File name prefix DJL uses for the saved parameters. */
   public static final String MODEL_NAME = "model";
 
-  static final ObjectMapper JSON =
+  /** Writes the JSON files of runs (indented). */
+  public static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
-  static final ObjectMapper YAML =
+
+  /** Reads and writes the YAML files of runs (configurations). */
+  public static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
   private final Path dir;

@@ -12,11 +12,12 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
@@ -76,10 +77,9 @@ public final class Training {
       LrSchedule schedule = LrSchedule.of(config, trainBatches.batchesPerEpoch());
       MutableLr lr = new MutableLr();
       DefaultTrainingConfig trainingConfig =
-          // DJL requires a loss here; the loop computes its own (crossEntropy below), on the
-          // log-probabilities ModelSpec.logProbabilities derives from any head.
-          new DefaultTrainingConfig(
-                  new SoftmaxCrossEntropyLoss("cross_entropy", 1, -1, true, false))
+          // DJL requires a loss here but the loop computes its own (CrossEntropy.mean on the
+          // log-probabilities ModelSpec.logProbabilities derives from any head).
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
               .optOptimizer(optimizer(config, lr))
               .optDevices(new Device[] {Device.cpu()})
               // PyTorch's default scale, U(±1/sqrt(fan_in)), which BatchNorm nets train well from.
@@ -110,7 +110,7 @@ public final class Training {
               try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray logProbs = spec.logProbabilities(logits);
-                NDArray loss = crossEntropy(logProbs, y, config.labelSmoothing());
+                NDArray loss = CrossEntropy.mean(logProbs, y, config.labelSmoothing());
                 collector.backward(loss);
                 double batchLoss = loss.getFloat();
                 if (!Double.isFinite(batchLoss)) {
@@ -161,19 +161,6 @@ public final class Training {
         return result;
       }
     }
-  }
-
-  /**
-   * Mean cross-entropy of log-probabilities against labels, with PyTorch's label smoothing: (1−ε)
-   * of the true class's negative log-probability plus ε of the mean over all classes.
-   */
-  public static NDArray crossEntropy(NDArray logProbs, NDArray labels, double smoothing) {
-    NDArray nll = logProbs.gather(labels.reshape(-1, 1), 1).neg().mean();
-    if (smoothing == 0) {
-      return nll;
-    }
-    NDArray uniform = logProbs.mean(new int[] {1}).neg().mean();
-    return nll.mul((float) (1 - smoothing)).add(uniform.mul((float) smoothing));
   }
 
   private static Optimizer optimizer(TrainConfig config, MutableLr lr) {

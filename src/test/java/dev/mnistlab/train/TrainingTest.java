@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Split;
+import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
@@ -108,9 +109,9 @@ class TrainingTest {
       ai.djl.ndarray.NDArray label = m.create(new long[] {0});
       // (1−ε)·(−log 0.7) + ε·mean(−log 0.7, −log 0.3) with ε = 0.2.
       double expected = 0.8 * -Math.log(0.7) + 0.2 * (-Math.log(0.7) - Math.log(0.3)) / 2;
-      assertThat(Training.crossEntropy(logProbs, label, 0.2).getFloat())
+      assertThat(CrossEntropy.mean(logProbs, label, 0.2).getFloat())
           .isCloseTo((float) expected, org.assertj.core.api.Assertions.within(1e-6f));
-      assertThat(Training.crossEntropy(logProbs, label, 0).getFloat())
+      assertThat(CrossEntropy.mean(logProbs, label, 0).getFloat())
           .isCloseTo((float) -Math.log(0.7), org.assertj.core.api.Assertions.within(1e-6f));
     }
   }
