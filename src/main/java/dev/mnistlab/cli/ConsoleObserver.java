@@ -8,6 +8,7 @@ import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainingObserver;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -44,6 +45,12 @@ final class ConsoleObserver implements TrainingObserver {
         config.seed(),
         runDir);
     out.println(COLUMNS);
+  }
+
+  @Override
+  public void resumed(List<EpochMetrics> completed) {
+    out.printf(Locale.ROOT, "resuming from the checkpoint after epoch %d%n", completed.size());
+    completed.forEach(this::epochDone);
   }
 
   @Override

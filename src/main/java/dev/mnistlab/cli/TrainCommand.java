@@ -116,6 +116,14 @@ public class TrainCommand implements Callable<Integer> {
   Double rotation;
 
   @Option(
+      names = "--resume",
+      paramLabel = "RUN_DIR",
+      description =
+          "Continue an interrupted run after its last complete epoch, with the configuration"
+              + " saved in RUN_DIR; a finished run is only summarized.")
+  Path resume;
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "Run directory (default: runs/<timestamp>-<model>).")
@@ -127,6 +135,9 @@ public class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (resume != null) {
+      return resume();
+    }
     TrainConfig config = resolveConfig();
     List<Long> seedList = seeds == null ? List.of(config.seed()) : parseSeeds(seeds);
     ModelSpec modelSpec = ModelZoo.resolve(config.model());
@@ -152,6 +163,31 @@ public class TrainCommand implements Callable<Integer> {
       environment.out().println();
       environment.out().print(consistency.toMarkdown());
     }
+    return Main.OK;
+  }
+
+  private int resume() {
+    List<String> recipeOptions =
+        spec.commandLine().getParseResult().matchedOptions().stream()
+            .map(CommandLine.Model.OptionSpec::longestName)
+            .filter(name -> !List.of("--resume", "--data-dir", "--verbose").contains(name))
+            .toList();
+    if (!recipeOptions.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--resume continues the saved configuration; "
+              + String.join(", ", recipeOptions)
+              + " cannot change it");
+    }
+    RunDirectory dir = RunDirectory.open(resume);
+    TrainConfig config = dir.readConfig();
+    ModelSpec modelSpec = dir.readSpec();
+    Engines.start(config.threads());
+    DataStore.Loaded loaded =
+        environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
+    ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
+    console.header(modelSpec, config, loaded, resume);
+    console.summary(Training.resume(resume, loaded, console));
     return Main.OK;
   }
 

@@ -112,8 +112,11 @@ public final class BatchLoader implements AutoCloseable {
     return order;
   }
 
-  /** A well-spread 64-bit seed from (seed, epoch, batch). */
-  static long mix(long seed, int epoch, int batch) {
+  /**
+   * A well-spread 64-bit seed from (seed, epoch, batch): every epoch and batch draws from its own
+   * stream, so a run resumed at an epoch boundary draws exactly what an uninterrupted one does.
+   */
+  public static long mix(long seed, int epoch, int batch) {
     long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + batch * 0x94D049BB133111EBL;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -9,6 +9,14 @@ public interface LrSchedule {
   /** The learning rate for optimizer step {@code step} (0-based, counting batches). */
   double lr(int step);
 
+  /**
+   * The momentum (Adam: β1) for step {@code step}; only OneCycle with {@code cycle_momentum}
+   * changes the optimizer's own.
+   */
+  default double momentum(int step, double optimizerMomentum) {
+    return optimizerMomentum;
+  }
+
   /** Told the epoch's test loss after each epoch; only ReduceLROnPlateau listens. */
   default void epochEnded(double testLoss) {}
 
@@ -17,14 +25,7 @@ public interface LrSchedule {
     TrainConfig.Schedule s = config.schedule();
     double base = config.optimizer().lr();
     return switch (s.type()) {
-      case "onecycle" ->
-          oneCycle(
-              s.maxLr(),
-              config.epochs() * stepsPerEpoch,
-              s.pctStart(),
-              s.divFactor(),
-              s.finalDivFactor(),
-              "linear".equals(s.anneal()));
+      case "onecycle" -> new OneCycle(s, config.epochs() * stepsPerEpoch);
       case "step" -> step -> base * Math.pow(s.gamma(), (step / stepsPerEpoch) / s.stepSize());
       case "multistep" ->
           step -> {
@@ -49,28 +50,45 @@ public interface LrSchedule {
   }
 
   /**
-   * PyTorch's {@code OneCycleLR} with cosine annealing and two phases: from max_lr/div_factor up to
-   * max_lr over {@code pctStart} of the steps, then down to initial/final_div_factor.
+   * PyTorch's {@code OneCycleLR} (two phases): the rate rises from max_lr/div_factor to max_lr over
+   * {@code pct_start} of the steps, then falls to initial/final_div_factor; with {@code
+   * cycle_momentum} the momentum moves the opposite way between max_momentum and base_momentum.
    */
-  static LrSchedule oneCycle(
-      double maxLr,
-      int totalSteps,
-      double pctStart,
-      double divFactor,
-      double finalDivFactor,
-      boolean linear) {
-    double initial = maxLr / divFactor;
-    double min = initial / finalDivFactor;
-    double warmEnd = pctStart * totalSteps - 1;
-    double end = totalSteps - 1;
-    return step -> {
-      if (step <= warmEnd) {
-        double pct = step / warmEnd;
-        return linear ? initial + (maxLr - initial) * pct : cosine(initial, maxLr, pct);
+  final class OneCycle implements LrSchedule {
+    private final TrainConfig.Schedule s;
+    private final double initial;
+    private final double min;
+    private final double warmEnd;
+    private final double end;
+
+    OneCycle(TrainConfig.Schedule s, int totalSteps) {
+      this.s = s;
+      this.initial = s.maxLr() / s.divFactor();
+      this.min = initial / s.finalDivFactor();
+      this.warmEnd = s.pctStart() * totalSteps - 1;
+      this.end = totalSteps - 1;
+    }
+
+    @Override
+    public double lr(int step) {
+      return step <= warmEnd
+          ? anneal(initial, s.maxLr(), step / warmEnd)
+          : anneal(s.maxLr(), min, (step - warmEnd) / (end - warmEnd));
+    }
+
+    @Override
+    public double momentum(int step, double optimizerMomentum) {
+      if (!s.cycleMomentum()) {
+        return optimizerMomentum;
       }
-      double pct = (step - warmEnd) / (end - warmEnd);
-      return linear ? maxLr + (min - maxLr) * pct : cosine(maxLr, min, pct);
-    };
+      return step <= warmEnd
+          ? anneal(s.maxMomentum(), s.baseMomentum(), step / warmEnd)
+          : anneal(s.baseMomentum(), s.maxMomentum(), (step - warmEnd) / (end - warmEnd));
+    }
+
+    private double anneal(double from, double to, double pct) {
+      return "linear".equals(s.anneal()) ? from + (to - from) * pct : cosine(from, to, pct);
+    }
   }
 
   private static double cosine(double start, double end, double pct) {

@@ -58,14 +58,26 @@ public record TrainConfig(
   }
 
   /**
-   * SGD with momentum.
+   * The optimizer, with torch.optim's update rules (see {@link TorchOptimizer}).
    *
+   * @param type {@code sgd}, {@code adam} or {@code adamw}
    * @param lr base learning rate (schedules that set their own peak ignore it)
-   * @param momentum heavy-ball momentum
-   * @param weightDecay L2 penalty added to every gradient
+   * @param momentum SGD's momentum; Adam's and AdamW's β1
+   * @param weightDecay SGD and Adam: L2 penalty added to every gradient; AdamW: decoupled decay
+   * @param nesterov SGD only: Nesterov momentum
    */
   public record Optimizer(
-      String type, double lr, double momentum, @JsonProperty("weight_decay") double weightDecay) {}
+      String type,
+      double lr,
+      double momentum,
+      @JsonProperty("weight_decay") double weightDecay,
+      boolean nesterov) {
+
+    /** Without Nesterov momentum. */
+    public Optimizer(String type, double lr, double momentum, double weightDecay) {
+      this(type, lr, momentum, weightDecay, false);
+    }
+  }
 
   /**
    * A learning-rate schedule with PyTorch's class and argument names. Epoch-based schedules change
@@ -91,6 +103,10 @@ public record TrainConfig(
    * @param patience ReduceLROnPlateau: epochs without improvement tolerated
    * @param threshold ReduceLROnPlateau: relative improvement that counts
    * @param minLr ReduceLROnPlateau: the lowest rate
+   * @param cycleMomentum OneCycle: cycle momentum (Adam: β1) inversely to the rate, from
+   *     max_momentum down to base_momentum while the rate rises and back while it falls
+   * @param baseMomentum OneCycle: the lowest momentum of the cycle
+   * @param maxMomentum OneCycle: the highest momentum of the cycle
    */
   public record Schedule(
       String type,
@@ -109,12 +125,20 @@ public record TrainConfig(
       double factor,
       int patience,
       double threshold,
-      @JsonProperty("min_lr") double minLr) {
+      @JsonProperty("min_lr") double minLr,
+      @JsonProperty("cycle_momentum") boolean cycleMomentum,
+      @JsonProperty("base_momentum") double baseMomentum,
+      @JsonProperty("max_momentum") double maxMomentum) {
 
-    /** A schedule of {@code type} with PyTorch's default arguments. */
+    /**
+     * A schedule of {@code type} with PyTorch's default arguments, except OneCycle's peak and
+     * warm-up fraction (mnistlab's recipe: 0.2 and 0.2) and momentum cycling (off: the loop's
+     * momentum stays the optimizer's; PyTorch cycles 0.85–0.95 unless told not to).
+     */
     public static Schedule of(String type) {
       return new Schedule(
-          type, 0.2, 0.2, 25, 1e4, "cos", 5, 0.1, List.of(), 0, 0, 1.0 / 3, 5, 0.1, 10, 1e-4, 0);
+          type, 0.2, 0.2, 25, 1e4, "cos", 5, 0.1, List.of(), 0, 0, 1.0 / 3, 5, 0.1, 10, 1e-4, 0,
+          false, 0.85, 0.95);
     }
 
     /** OneCycle with the given peak, warm-up fraction and division factors. */
@@ -136,7 +160,10 @@ public record TrainConfig(
           factor,
           patience,
           threshold,
-          minLr);
+          minLr,
+          cycleMomentum,
+          baseMomentum,
+          maxMomentum);
     }
   }
 
@@ -194,6 +221,9 @@ public record TrainConfig(
     require(
         optimizer.weightDecay() >= 0,
         "weight decay must not be negative, got " + optimizer.weightDecay());
+    require(
+        !optimizer.nesterov() || ("sgd".equals(optimizer.type()) && optimizer.momentum() > 0),
+        "nesterov needs the sgd optimizer and a positive momentum");
     switch (schedule.type()) {
       case "onecycle" -> {
         require(schedule.maxLr() > 0, "max_lr must be positive, got " + schedule.maxLr());
@@ -208,6 +238,15 @@ public record TrainConfig(
         require(
             "cos".equals(schedule.anneal()) || "linear".equals(schedule.anneal()),
             "anneal must be cos or linear, got '" + schedule.anneal() + "'");
+        require(
+            !schedule.cycleMomentum()
+                || (0 <= schedule.baseMomentum()
+                    && schedule.baseMomentum() <= schedule.maxMomentum()
+                    && schedule.maxMomentum() < 1),
+            "momentum cycle needs 0 <= base_momentum <= max_momentum < 1, got "
+                + schedule.baseMomentum()
+                + " and "
+                + schedule.maxMomentum());
       }
       case "step" -> {
         require(

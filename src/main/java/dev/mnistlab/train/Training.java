@@ -13,7 +13,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
@@ -35,10 +34,11 @@ public final class Training {
   private Training() {}
 
   /**
-   * Runs the whole recipe: build, train {@code config.epochs()} epochs evaluating after each, save.
-   * The loop below is the whole algorithm; nothing happens in listeners.
+   * Runs the whole recipe from scratch: build, train {@code config.epochs()} epochs evaluating and
+   * checkpointing after each, save. The loop in {@link #train} is the whole algorithm; nothing
+   * happens in listeners.
    *
-   * @param runDir where metrics, configuration and the trained model are written
+   * @param runDir where metrics, configuration, checkpoint and the trained model are written
    * @return what was measured, also saved as {@code metrics.json}
    */
   public static RunResult run(
@@ -48,6 +48,179 @@ public final class Training {
       Path runDir,
       TrainingObserver observer) {
     config.validate();
+    checkInput(spec, data);
+    RunDirectory.create(runDir).writeConfig(config, spec);
+    return train(config, spec, data, runDir, observer, false);
+  }
+
+  /**
+   * Continues the run in {@code runDir} after its last complete epoch, with the configuration and
+   * model saved there; the remaining epochs match those of an uninterrupted run. A finished run is
+   * returned as it is; a run that never finished an epoch starts again.
+   *
+   * @param data the dataset the saved configuration names
+   */
+  public static RunResult resume(Path runDir, DataStore.Loaded data, TrainingObserver observer) {
+    RunDirectory dir = RunDirectory.open(runDir);
+    if (dir.isComplete()) {
+      return dir.readMetrics();
+    }
+    TrainConfig config = dir.readConfig().validate();
+    ModelSpec spec = dir.readSpec();
+    checkInput(spec, data);
+    return train(config, spec, data, runDir, observer, Checkpoint.exists(runDir));
+  }
+
+  private static RunResult train(
+      TrainConfig config,
+      ModelSpec spec,
+      DataStore.Loaded data,
+      Path runDir,
+      TrainingObserver observer,
+      boolean fromCheckpoint) {
+    // Seeds weight initialization inside the engine.
+    Engine.getInstance().setRandomSeed((int) config.seed());
+    var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
+    try (Model model = Model.newInstance(spec.name(), Device.cpu());
+        BatchLoader trainBatches = new BatchLoader(train, config.batchSize(), config.augment());
+        BatchLoader testBatches = new BatchLoader(data.test(), 1000, Augmentation.NONE)) {
+      model.setBlock(BlockFactory.build(spec));
+      int batches = trainBatches.batchesPerEpoch();
+      LrSchedule schedule = LrSchedule.of(config, batches);
+      TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());
+      try (Trainer trainer = newTrainer(model, spec, optimizer)) {
+        ParameterCount params = ParameterCount.of(model.getBlock());
+        List<EpochMetrics> epochs = new ArrayList<>();
+        if (fromCheckpoint) {
+          Checkpoint saved =
+              Checkpoint.load(runDir, model.getBlock(), optimizer, model.getNDManager());
+          epochs.addAll(saved.epochs());
+          // ReduceLROnPlateau's state is a function of the test losses it was told.
+          epochs.forEach(e -> schedule.epochEnded(e.testLoss()));
+          observer.resumed(saved.epochs());
+        }
+        for (int epoch = epochs.size() + 1;
+            epoch <= config.epochs() && !config.stop().reached(epochs);
+            epoch++) {
+          // Dropout draws from the engine's generator; seeding it per epoch lets a resumed run
+          // draw the masks an uninterrupted one would.
+          Engine.getInstance().setRandomSeed((int) BatchLoader.mix(config.seed(), epoch, -2));
+          observer.epochStarted(epoch, batches);
+          long start = System.nanoTime();
+          int step = (epoch - 1) * batches;
+          double lossSum = 0;
+          long correct = 0;
+          long seen = 0;
+          int batchIndex = 0;
+          for (Iterator<BatchLoader.Batch> it = trainBatches.shuffled(config.seed(), epoch);
+              it.hasNext(); ) {
+            BatchLoader.Batch batch = it.next();
+            optimizer.setLearningRate(schedule.lr(step));
+            optimizer.setMomentum(schedule.momentum(step, config.optimizer().momentum()));
+            step++;
+            BatchOutcome outcome = trainBatch(trainer, spec, batch, config.labelSmoothing());
+            batchIndex++;
+            if (!Double.isFinite(outcome.loss())) {
+              throw new TrainingDivergedException(
+                  epoch, batchIndex, outcome.loss(), runDir, epochs.size());
+            }
+            lossSum += outcome.loss() * batch.size();
+            correct += outcome.correct();
+            seen += batch.size();
+            observer.batchDone(batchIndex, lossSum / seen, seen / seconds(start));
+          }
+          double trainSeconds = seconds(start);
+          Evaluator.Score test =
+              Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
+          EpochMetrics metrics =
+              new EpochMetrics(
+                  epoch,
+                  schedule.lr(step - 1),
+                  lossSum / seen,
+                  100.0 * correct / seen,
+                  test.loss(),
+                  test.accuracy(),
+                  trainSeconds,
+                  seen / trainSeconds);
+          schedule.epochEnded(test.loss());
+          epochs.add(metrics);
+          Checkpoint.save(runDir, epochs, model.getBlock(), optimizer);
+          observer.epochDone(metrics);
+        }
+        RunResult result =
+            new RunResult(
+                spec.name(),
+                data.dataset().id(),
+                params.trainable(),
+                params.nonTrainable(),
+                config.seed(),
+                train.count(),
+                Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                runDir,
+                epochs);
+        saveModel(model, runDir, result.last().epoch());
+        // Written last: its presence marks the run complete.
+        RunDirectory.create(runDir).writeMetrics(result);
+        return result;
+      }
+    }
+  }
+
+  /** A batch's mean loss and the number of its images classified correctly. */
+  record BatchOutcome(double loss, long correct) {}
+
+  /**
+   * One optimizer step: forward, loss, backward, update (skipped when the loss is not finite).
+   * Everything created for the batch lives in its own manager, closed at the end.
+   */
+  static BatchOutcome trainBatch(
+      Trainer trainer, ModelSpec spec, BatchLoader.Batch batch, double labelSmoothing) {
+    try (NDManager scope = trainer.getManager().newSubManager()) {
+      ModelSpec.Shape3 in = spec.inputShape();
+      NDArray x =
+          scope.create(
+              batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
+      NDArray y = scope.create(batch.labels());
+      double loss;
+      long correct;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+        NDArray lossArray = CrossEntropy.mean(spec.logProbabilities(logits), y, labelSmoothing);
+        collector.backward(lossArray);
+        loss = lossArray.getFloat();
+        correct = logits.argMax(1).eq(y).sum().getLong();
+      }
+      if (Double.isFinite(loss)) {
+        trainer.step();
+      }
+      return new BatchOutcome(loss, correct);
+    }
+  }
+
+  /**
+   * A trainer for {@code model} with mnistlab's optimizer and PyTorch's initialization, its
+   * parameters initialized for the spec's input shape.
+   */
+  static Trainer newTrainer(Model model, ModelSpec spec, TorchOptimizer optimizer) {
+    DefaultTrainingConfig trainingConfig =
+        // DJL requires a loss here but the loop computes its own (CrossEntropy.mean on the
+        // log-probabilities ModelSpec.logProbabilities derives from any head).
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+            .optOptimizer(optimizer)
+            .optDevices(new Device[] {Device.cpu()})
+            // PyTorch's default scale, U(±1/sqrt(fan_in)), which BatchNorm nets train well from.
+            .optInitializer(
+                new XavierInitializer(
+                    XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1),
+                Parameter.Type.WEIGHT);
+    Trainer trainer = model.newTrainer(trainingConfig);
+    ModelSpec.Shape3 in = spec.inputShape();
+    trainer.initialize(new Shape(1, in.channels(), in.height(), in.width()));
+    return trainer;
+  }
+
+  /** The spec must take the dataset's images; checked before anything is written. */
+  static void checkInput(ModelSpec spec, DataStore.Loaded data) {
     int rows = data.train().rows();
     int cols = data.train().cols();
     ModelSpec.Shape3 input = spec.inputShape();
@@ -65,121 +238,6 @@ public final class Training {
               + cols
               + " grayscale images");
     }
-    RunDirectory out = RunDirectory.create(runDir);
-    out.writeConfig(config, spec);
-    // Seeds weight initialization and dropout masks inside the engine.
-    Engine.getInstance().setRandomSeed((int) config.seed());
-    var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
-    try (Model model = Model.newInstance(spec.name(), Device.cpu());
-        BatchLoader trainBatches = new BatchLoader(train, config.batchSize(), config.augment());
-        BatchLoader testBatches = new BatchLoader(data.test(), 1000, Augmentation.NONE)) {
-      model.setBlock(BlockFactory.build(spec));
-      LrSchedule schedule = LrSchedule.of(config, trainBatches.batchesPerEpoch());
-      MutableLr lr = new MutableLr();
-      DefaultTrainingConfig trainingConfig =
-          // DJL requires a loss here but the loop computes its own (CrossEntropy.mean on the
-          // log-probabilities ModelSpec.logProbabilities derives from any head).
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(optimizer(config, lr))
-              .optDevices(new Device[] {Device.cpu()})
-              // PyTorch's default scale, U(±1/sqrt(fan_in)), which BatchNorm nets train well from.
-              .optInitializer(
-                  new XavierInitializer(
-                      XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1),
-                  Parameter.Type.WEIGHT);
-      try (Trainer trainer = model.newTrainer(trainingConfig)) {
-        trainer.initialize(new Shape(1, spec.inputShape().channels(), rows, cols));
-        ParameterCount params = ParameterCount.of(model.getBlock());
-        List<EpochMetrics> epochs = new ArrayList<>();
-        int step = 0;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-          observer.epochStarted(epoch, trainBatches.batchesPerEpoch());
-          long start = System.nanoTime();
-          double lossSum = 0;
-          long correct = 0;
-          long seen = 0;
-          int batchIndex = 0;
-          for (Iterator<BatchLoader.Batch> it = trainBatches.shuffled(config.seed(), epoch);
-              it.hasNext(); ) {
-            BatchLoader.Batch batch = it.next();
-            lr.value = (float) schedule.lr(step++);
-            // Everything created for this batch lives in its own manager, closed at the end.
-            try (NDManager scope = trainer.getManager().newSubManager()) {
-              NDArray x = scope.create(batch.pixels(), new Shape(batch.size(), 1, rows, cols));
-              NDArray y = scope.create(batch.labels());
-              try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray logProbs = spec.logProbabilities(logits);
-                NDArray loss = CrossEntropy.mean(logProbs, y, config.labelSmoothing());
-                collector.backward(loss);
-                double batchLoss = loss.getFloat();
-                if (!Double.isFinite(batchLoss)) {
-                  throw new TrainingDivergedException(epoch, batchIndex + 1, batchLoss);
-                }
-                lossSum += batchLoss * batch.size();
-                correct += logits.argMax(1).eq(y).sum().getLong();
-              }
-              trainer.step();
-            }
-            seen += batch.size();
-            batchIndex++;
-            observer.batchDone(batchIndex, lossSum / seen, seen / seconds(start));
-          }
-          double trainSeconds = seconds(start);
-          Evaluator.Score test =
-              Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
-          EpochMetrics metrics =
-              new EpochMetrics(
-                  epoch,
-                  lr.value,
-                  lossSum / seen,
-                  100.0 * correct / seen,
-                  test.loss(),
-                  test.accuracy(),
-                  trainSeconds,
-                  seen / trainSeconds);
-          schedule.epochEnded(test.loss());
-          epochs.add(metrics);
-          observer.epochDone(metrics);
-          if (config.stop().reached(epochs)) {
-            break;
-          }
-        }
-        RunResult result =
-            new RunResult(
-                spec.name(),
-                data.dataset().id(),
-                params.trainable(),
-                params.nonTrainable(),
-                config.seed(),
-                train.count(),
-                Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
-                runDir,
-                epochs);
-        out.writeMetrics(result);
-        saveModel(model, runDir, config.epochs());
-        return result;
-      }
-    }
-  }
-
-  private static Optimizer optimizer(TrainConfig config, MutableLr lr) {
-    TrainConfig.Optimizer o = config.optimizer();
-    float decay = (float) o.weightDecay();
-    switch (o.type()) {
-      case "adam":
-        return Optimizer.adam().optLearningRateTracker(lr).optWeightDecays(decay).build();
-      case "adamw":
-        // Decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW.
-        return Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(decay).build();
-      default:
-        break;
-    }
-    return Optimizer.sgd()
-        .setLearningRateTracker(lr)
-        .optMomentum((float) o.momentum())
-        .optWeightDecays((float) o.weightDecay())
-        .build();
   }
 
   private static void saveModel(Model model, Path runDir, int epochs) {
@@ -193,18 +251,5 @@ public final class Training {
 
   private static double seconds(long startNanos) {
     return Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
-  }
-
-  /**
-   * The learning rate the loop sets before each step. The loop owns the schedule so that the
-   * sequence is exactly {@link LrSchedule}'s, independent of how DJL counts updates.
-   */
-  private static final class MutableLr implements ai.djl.training.tracker.Tracker {
-    volatile float value;
-
-    @Override
-    public float getNewValue(int numUpdate) {
-      return value;
-    }
   }
 }

@@ -1,9 +1,19 @@
 package dev.mnistlab.train;
 
-/** The loss became NaN or infinite; training stops rather than produce a meaningless model. */
+import java.nio.file.Path;
+
+/**
+ * The loss became NaN or infinite; training stops rather than produce a meaningless model. The
+ * checkpoint of the last complete epoch stays in the run directory.
+ */
 public class TrainingDivergedException extends RuntimeException {
-  /** Names the epoch and batch where the loss stopped being finite. */
-  public TrainingDivergedException(int epoch, int batch, double loss) {
+  /**
+   * Names the epoch and batch where the loss stopped being finite, and the checkpoint kept.
+   *
+   * @param completedEpochs epochs the kept checkpoint holds
+   */
+  public TrainingDivergedException(
+      int epoch, int batch, double loss, Path runDir, int completedEpochs) {
     super(
         "training diverged: loss is "
             + loss
@@ -11,6 +21,12 @@ public class TrainingDivergedException extends RuntimeException {
             + epoch
             + ", batch "
             + batch
+            + (completedEpochs == 0
+                ? " (no epoch completed, so no checkpoint)"
+                : "; the last good checkpoint (epoch "
+                    + completedEpochs
+                    + ") is kept in "
+                    + runDir.resolve(Checkpoint.FILE))
             + " (try a lower learning rate)");
   }
 }

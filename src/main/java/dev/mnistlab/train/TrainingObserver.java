@@ -5,6 +5,9 @@ public interface TrainingObserver {
   /** Does nothing. */
   TrainingObserver SILENT = new TrainingObserver() {};
 
+  /** A run continues from its checkpoint, after the {@code completed} epochs it holds. */
+  default void resumed(java.util.List<EpochMetrics> completed) {}
+
   /** An epoch of {@code batches} batches begins. */
   default void epochStarted(int epoch, int batches) {}
 

@@ -71,6 +71,18 @@ class CliTest {
   }
 
   @Test
+  void resumeRefusesRecipeFlagsAndNonRunDirectories() {
+    assertOneLineError(
+        run("train", "--resume", tmp.toString(), "--epochs", "3"),
+        Main.USAGE,
+        "--resume continues the saved configuration; --epochs cannot change it");
+    assertOneLineError(
+        run("train", "--resume", tmp.toString()),
+        Main.USAGE,
+        tmp + ": not a run directory (no config.yaml and model.yaml)");
+  }
+
+  @Test
   void nonNumericEpochs() {
     assertOneLineError(run("train", "--epochs", "ten"), Main.USAGE, "'ten'");
   }

@@ -42,8 +42,8 @@ class LrScheduleTest {
   private static final double[] PYTORCH_STEP = {0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025};
 
   @Test
-  void oneCycleMatchesPyTorch() {
-    LrSchedule schedule = LrSchedule.oneCycle(0.2, 20, 0.2, 25, 1e4, false);
+  void oneCycleMatchesPyTorch() throws Exception {
+    LrSchedule schedule = new LrSchedule.OneCycle(parse("type: onecycle\n"), 20);
     for (int step = 0; step < PYTORCH_ONE_CYCLE.length; step++) {
       assertThat(schedule.lr(step))
           .as("step %d", step)
@@ -160,7 +160,7 @@ class LrScheduleTest {
   }
 
   @Test
-  void oneCycleLinearAnnealMatchesPyTorch() {
+  void oneCycleLinearAnnealMatchesPyTorch() throws Exception {
     // OneCycleLR(max_lr=0.2, total_steps=10, pct_start=0.3, anneal_strategy="linear")
     double[] pytorch = {
       0.008,
@@ -174,7 +174,8 @@ class LrScheduleTest {
       0.028572114285714295,
       7.99999999995249e-07
     };
-    LrSchedule schedule = LrSchedule.oneCycle(0.2, 10, 0.3, 25, 1e4, true);
+    LrSchedule schedule =
+        new LrSchedule.OneCycle(parse("type: onecycle\npct_start: 0.3\nanneal: linear\n"), 10);
     for (int step = 0; step < pytorch.length; step++) {
       assertThat(schedule.lr(step)).as("step %d", step).isCloseTo(pytorch[step], within(1e-12));
     }
@@ -189,6 +190,33 @@ class LrScheduleTest {
     for (int epoch = 0; epoch < losses.length; epoch++) {
       plateau.epochEnded(losses[epoch]);
       assertThat(plateau.lr(0)).as("epoch %d", epoch).isCloseTo(pytorch[epoch], within(1e-15));
+    }
+  }
+
+  @Test
+  void oneCycleCyclesMomentumAsPyTorch() throws Exception {
+    // OneCycleLR(max_lr=0.2, total_steps=10, pct_start=0.3) with its default cycle_momentum=True,
+    // base_momentum=0.85, max_momentum=0.95: the optimizer's momentum before each step.
+    double[] pytorch = {
+      0.95,
+      0.8999999999999999,
+      0.85,
+      0.854951556604879,
+      0.8688255099070633,
+      0.8888739533021842,
+      0.9111260466978157,
+      0.9311744900929366,
+      0.945048443395121,
+      0.95
+    };
+    LrSchedule cycling =
+        new LrSchedule.OneCycle(parse("type: onecycle\npct_start: 0.3\ncycle_momentum: true"), 10);
+    LrSchedule fixed = new LrSchedule.OneCycle(parse("type: onecycle\npct_start: 0.3"), 10);
+    for (int step = 0; step < pytorch.length; step++) {
+      assertThat(cycling.momentum(step, 0.9))
+          .as("step %d", step)
+          .isCloseTo(pytorch[step], within(1e-12));
+      assertThat(fixed.momentum(step, 0.9)).isEqualTo(0.9);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,5 +183,134 @@ class TrainingTest {
           .isFinite()
           .isLessThan(r.epochs().get(0).trainLoss());
     }
+  }
+
+  private static TrainConfig recipe(
+      TrainConfig.Optimizer optimizer, String scheduleYaml, Path tmp, int epochs) throws Exception {
+    Path file =
+        java.nio.file.Files.writeString(
+            tmp.resolve("recipe-" + optimizer.type() + ".yaml"),
+            "schedule:\n  " + scheduleYaml.strip().replace("\n", "\n  ") + "\n");
+    TrainConfig c = config(7);
+    return new TrainConfig(
+        c.model(),
+        c.dataset(),
+        epochs,
+        c.batchSize(),
+        7,
+        0,
+        1,
+        optimizer,
+        TrainConfigs.load(file).schedule(),
+        dev.mnistlab.data.Augmentation.rotation(10),
+        0.05,
+        TrainConfig.Stop.NEVER);
+  }
+
+  /** Stops the run after {@code epoch} as a crash would: the checkpoint is already on disk. */
+  private static TrainingObserver crashAfter(int epoch) {
+    return new TrainingObserver() {
+      @Override
+      public void epochDone(EpochMetrics metrics) {
+        if (metrics.epoch() == epoch) {
+          throw new IllegalStateException("simulated crash");
+        }
+      }
+    };
+  }
+
+  @Test
+  void aResumedRunMatchesAnUninterruptedOne() throws Exception {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    DataStore.Loaded data = synthetic(256);
+    List<TrainConfig> recipes =
+        List.of(
+            recipe(
+                new TrainConfig.Optimizer("sgd", 0.05, 0.9, 1e-4, true),
+                "type: onecycle\nmax_lr: 0.1\ncycle_momentum: true",
+                tmp,
+                4),
+            recipe(
+                new TrainConfig.Optimizer("adam", 0.003, 0.9, 1e-4),
+                "type: plateau\npatience: 0\nfactor: 0.5\nthreshold: 0.5",
+                tmp,
+                4));
+    for (TrainConfig recipe : recipes) {
+      String name = recipe.optimizer().type();
+      RunResult whole =
+          Training.run(recipe, spec, data, tmp.resolve(name + "-whole"), TrainingObserver.SILENT);
+      Path broken = tmp.resolve(name + "-broken");
+      assertThatThrownBy(() -> Training.run(recipe, spec, data, broken, crashAfter(2)))
+          .hasMessage("simulated crash");
+      assertThat(broken.resolve("metrics.json")).doesNotExist();
+      assertThat(broken.resolve(Checkpoint.FILE)).exists();
+      List<Integer> resumedAt = new ArrayList<>();
+      RunResult resumed =
+          Training.resume(
+              broken,
+              data,
+              new TrainingObserver() {
+                @Override
+                public void resumed(List<EpochMetrics> completed) {
+                  resumedAt.add(completed.size());
+                }
+              });
+      assertThat(resumedAt).as(name).containsExactly(2);
+      assertThat(resumed.epochs().stream().map(TrainingTest::numbers).toList())
+          .as(name)
+          .isEqualTo(whole.epochs().stream().map(TrainingTest::numbers).toList());
+      // The schedules did move: the comparison covers changing rates, not a constant one.
+      assertThat(whole.epochs().get(0).lr()).as(name).isNotEqualTo(whole.last().lr());
+      // Resuming a finished run returns its saved metrics without training again.
+      assertThat(Training.resume(broken, data, TrainingObserver.SILENT).epochs())
+          .isEqualTo(resumed.epochs());
+    }
+  }
+
+  /** An epoch's measurements without its wall-clock timings. */
+  private static List<Double> numbers(EpochMetrics e) {
+    return List.of(e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc());
+  }
+
+  @Test
+  void divergenceStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    // StepLR multiplies the rate by 1e40 after epoch 1: beyond float range, so epoch 2 blows up.
+    TrainConfig exploding =
+        recipe(
+            new TrainConfig.Optimizer("sgd", 0.05, 0.9, 0),
+            "type: step\nstep_size: 1\ngamma: 1e40",
+            tmp,
+            3);
+    Path dir = tmp.resolve("diverged");
+    assertThatThrownBy(
+            () -> Training.run(exploding, spec, synthetic(256), dir, TrainingObserver.SILENT))
+        .isInstanceOf(TrainingDivergedException.class)
+        .hasMessageContaining("at epoch 2, batch ")
+        .hasMessageContaining(
+            "the last good checkpoint (epoch 1) is kept in " + dir.resolve(Checkpoint.FILE));
+    assertThat(dir.resolve(Checkpoint.FILE)).exists();
+    assertThat(dir.resolve("metrics.json")).doesNotExist();
+  }
+
+  @Test
+  void nesterovNeedsSgdWithMomentum() {
+    TrainConfig c = config(1);
+    TrainConfig adamNesterov =
+        new TrainConfig(
+            c.model(),
+            c.dataset(),
+            1,
+            32,
+            1,
+            0,
+            1,
+            new TrainConfig.Optimizer("adam", 0.001, 0.9, 0, true),
+            c.schedule(),
+            c.augment(),
+            0,
+            TrainConfig.Stop.NEVER);
+    assertThatThrownBy(adamNesterov::validate)
+        .hasMessage("nesterov needs the sgd optimizer and a positive momentum");
   }
 }
