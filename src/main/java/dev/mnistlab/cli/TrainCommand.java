@@ -9,7 +9,6 @@ import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import dev.mnistlab.train.Training;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,20 +39,8 @@ public class TrainCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin DataOptions data;
+  @Mixin RecipeOptions recipe;
   @Mixin LoggingMixin logging;
-
-  @Option(
-      names = "--model",
-      paramLabel = "NAME|FILE",
-      description = "Zoo name or spec file (default: " + ModelZoo.DEFAULT_MODEL + ").")
-  String model;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description =
-          "Training configuration (YAML, any subset of a run's config.yaml); flags override it.")
-  Path configFile;
 
   @Option(
       names = "--seeds",
@@ -64,56 +51,10 @@ public class TrainCommand implements Callable<Integer> {
   String seeds;
 
   @Option(
-      names = "--stop-at",
-      paramLabel = "ACC",
-      description =
-          "End the run once test accuracy reached ACC percent in --patience epochs in a row.")
-  Double stopAt;
-
-  @Option(
-      names = "--patience",
-      paramLabel = "N",
-      description = "Consecutive epochs at --stop-at that end a run (default: 1).")
-  Integer patience;
-
-  @Option(
       names = "--target",
       paramLabel = "ACC",
       description = "Test accuracy in percent for the consistency table (default: 99.40).")
   double target = 99.40;
-
-  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 15).")
-  Integer epochs;
-
-  @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: 128).")
-  Integer batchSize;
-
-  @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: 1).")
-  Long seed;
-
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      description = "Train on the first N images only (default: all).")
-  Integer limit;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "Engine threads (default: engine's choice).")
-  Integer threads;
-
-  @Option(
-      names = "--max-lr",
-      paramLabel = "LR",
-      description = "OneCycle peak learning rate (default: 0.2).")
-  Double maxLr;
-
-  @Option(
-      names = "--rotation",
-      paramLabel = "DEG",
-      description = "Random rotation ±DEG degrees (default: 7).")
-  Double rotation;
 
   @Option(
       names = "--resume",
@@ -138,7 +79,11 @@ public class TrainCommand implements Callable<Integer> {
     if (resume != null) {
       return resume();
     }
-    TrainConfig config = resolveConfig();
+    if (recipe.seed != null && seeds != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "give either --seed or --seeds, not both");
+    }
+    TrainConfig config = recipe.resolve(data, spec.commandLine());
     List<Long> seedList = seeds == null ? List.of(config.seed()) : parseSeeds(seeds);
     ModelSpec modelSpec = ModelZoo.resolve(config.model());
     Engines.start(config.threads());
@@ -213,40 +158,6 @@ public class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "--seeds '" + text + "' is not a range like 1..5 or a list like 1,3,7");
-    }
-  }
-
-  /**
-   * Defaults, then the configuration file, then each flag the user gave; errors are usage errors.
-   */
-  TrainConfig resolveConfig() {
-    try {
-      if (seed != null && seeds != null) {
-        throw new IllegalArgumentException("give either --seed or --seeds, not both");
-      }
-      TrainConfig d = configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
-      TrainConfig.Schedule s = d.schedule();
-      TrainConfig config =
-          new TrainConfig(
-              model != null ? model : d.model(),
-              data.datasetOr(d.dataset()).id(),
-              epochs != null ? epochs : d.epochs(),
-              batchSize != null ? batchSize : d.batchSize(),
-              seed != null ? seed : d.seed(),
-              limit != null ? limit : d.limit(),
-              threads != null ? threads : d.threads(),
-              d.optimizer(),
-              maxLr != null
-                  ? s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor())
-                  : s,
-              rotation != null ? d.augment().withRotation(rotation) : d.augment(),
-              d.labelSmoothing(),
-              new TrainConfig.Stop(
-                  stopAt != null ? stopAt : d.stop().at(),
-                  patience != null ? patience : d.stop().patience()));
-      return config.validate();
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 

@@ -1,14 +1,7 @@
 package dev.mnistlab.model;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,38 +50,10 @@ public final class ModelZoo {
 
   private static Map<String, ModelSpec> load() {
     Map<String, ModelSpec> entries = new LinkedHashMap<>();
-    for (String resource : index()) {
-      String path = "zoo/" + resource;
-      try (InputStream in = ModelZoo.class.getClassLoader().getResourceAsStream(path)) {
-        if (in == null) {
-          throw new IllegalStateException("zoo index lists missing resource " + path);
-        }
-        ModelSpec spec =
-            ModelSpecParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
-        entries.put(spec.name(), spec);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    for (Bundled file : Bundled.list("zoo")) {
+      ModelSpec spec = ModelSpecParser.parse(file.text(), file.path());
+      entries.put(spec.name(), spec);
     }
     return entries;
-  }
-
-  private static List<String> index() {
-    List<String> names = new ArrayList<>();
-    try (InputStream in = ModelZoo.class.getClassLoader().getResourceAsStream("zoo/index.txt")) {
-      if (in == null) {
-        throw new IllegalStateException("zoo/index.txt is missing from the class path");
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line; (line = reader.readLine()) != null; ) {
-        String trimmed = line.strip();
-        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-          names.add(trimmed);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return names;
   }
 }

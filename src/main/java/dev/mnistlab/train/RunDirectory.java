@@ -20,9 +20,6 @@ import java.nio.file.StandardCopyOption;
  * file is written to a temporary name and renamed, so a reader never sees half a file.
  */
 public final class RunDirectory {
-  /** File name prefix DJL uses for the saved parameters. */
-  public static final String MODEL_NAME = "model";
-
   private static final String CONFIG = "config.yaml";
   private static final String SPEC = "model.yaml";
   private static final String METRICS = "metrics.json";

@@ -38,21 +38,33 @@ public final class TrainConfigs {
       throw new IllegalArgumentException(
           file + ": cannot read configuration (" + e.getMessage() + ")");
     }
-    ObjectNode merged = YAML.valueToTree(TrainConfig.defaults());
-    if (overrides != null && !overrides.isNull() && !overrides.isMissingNode()) {
-      if (!overrides.isObject()) {
-        throw new IllegalArgumentException(file + ": a configuration must be a map of fields");
-      }
-      merge(merged, (ObjectNode) overrides, "", file);
+    if (overrides == null || overrides.isNull() || overrides.isMissingNode()) {
+      return TrainConfig.defaults();
     }
+    return override(TrainConfig.defaults(), overrides, file.toString());
+  }
+
+  /**
+   * {@code base} with the fields {@code overrides} names replaced; maps merge field by field, so
+   * {@code {optimizer: {lr: 0.1}}} keeps the other optimizer settings.
+   *
+   * @param source names the overrides in error messages (a file, or a file and step)
+   * @throws IllegalArgumentException naming the source and the unknown or ill-typed field
+   */
+  public static TrainConfig override(TrainConfig base, JsonNode overrides, String source) {
+    if (!overrides.isObject()) {
+      throw new IllegalArgumentException(source + ": a configuration must be a map of fields");
+    }
+    ObjectNode merged = YAML.valueToTree(base);
+    merge(merged, (ObjectNode) overrides, "", source);
     try {
       return YAML.treeToValue(merged, TrainConfig.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
+      throw new IllegalArgumentException(source + ": " + e.getOriginalMessage());
     }
   }
 
-  private static void merge(ObjectNode base, ObjectNode overrides, String prefix, Path file) {
+  private static void merge(ObjectNode base, ObjectNode overrides, String prefix, String file) {
     for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String name = field.getKey();

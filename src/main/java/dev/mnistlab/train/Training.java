@@ -18,6 +18,7 @@ import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
+import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
@@ -243,7 +244,7 @@ public final class Training {
   private static void saveModel(Model model, Path runDir, int epochs) {
     try {
       model.setProperty("Epoch", Integer.toString(epochs));
-      model.save(runDir, RunDirectory.MODEL_NAME);
+      model.save(runDir, TrainedModel.WEIGHTS);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model into " + runDir, e);
     }

@@ -1,0 +1,104 @@
+package dev.mnistlab.cli;
+
+import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.train.TrainConfigs;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags that shape a training recipe, laid over defaults or a configuration file; shared by
+ * {@code train} and {@code lr-find}.
+ */
+public class RecipeOptions {
+  @Option(
+      names = "--model",
+      paramLabel = "NAME|FILE",
+      description = "Zoo name or spec file (default: " + ModelZoo.DEFAULT_MODEL + ").")
+  String model;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Training configuration (YAML, any subset of a run's config.yaml); flags override it.")
+  Path configFile;
+
+  @Option(
+      names = "--stop-at",
+      paramLabel = "ACC",
+      description =
+          "End the run once test accuracy reached ACC percent in --patience epochs in a row.")
+  Double stopAt;
+
+  @Option(
+      names = "--patience",
+      paramLabel = "N",
+      description = "Consecutive epochs at --stop-at that end a run (default: 1).")
+  Integer patience;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 15).")
+  Integer epochs;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: 128).")
+  Integer batchSize;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: 1).")
+  Long seed;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Train on the first N images only (default: all).")
+  Integer limit;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Engine threads (default: engine's choice).")
+  Integer threads;
+
+  @Option(
+      names = "--max-lr",
+      paramLabel = "LR",
+      description = "OneCycle peak learning rate (default: 0.2).")
+  Double maxLr;
+
+  @Option(
+      names = "--rotation",
+      paramLabel = "DEG",
+      description = "Random rotation ±DEG degrees (default: 7).")
+  Double rotation;
+
+  /**
+   * Defaults, then the configuration file, then each flag the user gave; errors are usage errors.
+   */
+  TrainConfig resolve(DataOptions data, CommandLine commandLine) {
+    try {
+      TrainConfig d = configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
+      TrainConfig.Schedule s = d.schedule();
+      TrainConfig config =
+          new TrainConfig(
+              model != null ? model : d.model(),
+              data.datasetOr(d.dataset()).id(),
+              epochs != null ? epochs : d.epochs(),
+              batchSize != null ? batchSize : d.batchSize(),
+              seed != null ? seed : d.seed(),
+              limit != null ? limit : d.limit(),
+              threads != null ? threads : d.threads(),
+              d.optimizer(),
+              maxLr != null
+                  ? s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor())
+                  : s,
+              rotation != null ? d.augment().withRotation(rotation) : d.augment(),
+              d.labelSmoothing(),
+              new TrainConfig.Stop(
+                  stopAt != null ? stopAt : d.stop().at(),
+                  patience != null ? patience : d.stop().patience()));
+      return config.validate();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
+    }
+  }
+}
