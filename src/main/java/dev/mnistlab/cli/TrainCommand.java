@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.LongStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,10 +43,11 @@ public class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--seeds",
       paramLabel = "LIST",
+      converter = SeedList.Converter.class,
       description =
           "Run the recipe once per seed (1..5 or 1,3,7) into <out>/seed-N and write a"
               + " consistency table (consistency.md, consistency.json).")
-  String seeds;
+  SeedList seeds;
 
   @Option(
       names = "--target",
@@ -84,7 +83,7 @@ public class TrainCommand implements Callable<Integer> {
           spec.commandLine(), "give either --seed or --seeds, not both");
     }
     TrainConfig config = recipe.resolve(data, spec.commandLine());
-    List<Long> seedList = seeds == null ? List.of(config.seed()) : parseSeeds(seeds);
+    List<Long> seedList = seeds == null ? List.of(config.seed()) : seeds.values();
     ModelSpec modelSpec = ModelZoo.resolve(config.model());
     Engines.start(config.threads());
     DataStore.Loaded loaded =
@@ -134,31 +133,6 @@ public class TrainCommand implements Callable<Integer> {
     console.header(modelSpec, config, loaded, resume);
     console.summary(Training.resume(resume, loaded, console));
     return Main.OK;
-  }
-
-  /** {@code 1..5} or {@code 1,3,7}; a usage error names the bad list. */
-  List<Long> parseSeeds(String text) {
-    try {
-      String t = text.strip();
-      if (t.contains("..")) {
-        String[] ends = t.split("\\.\\.", -1);
-        long from = Long.parseLong(ends[0].strip());
-        long to = Long.parseLong(ends[1].strip());
-        if (ends.length != 2 || to < from || to - from >= 1000) {
-          throw new NumberFormatException();
-        }
-        return LongStream.rangeClosed(from, to).boxed().toList();
-      }
-      return Arrays.stream(t.split(","))
-          .map(String::strip)
-          .map(Long::parseLong)
-          .distinct()
-          .toList();
-    } catch (RuntimeException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--seeds '" + text + "' is not a range like 1..5 or a list like 1,3,7");
-    }
   }
 
   private static Path defaultRunDir(String modelName) {

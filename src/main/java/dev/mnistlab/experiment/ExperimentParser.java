@@ -113,9 +113,9 @@ public final class ExperimentParser {
       if (!node.isObject()) {
         throw new IllegalArgumentException(where + ": a step must be a map of fields");
       }
-      checkFields(node, STEP, where);
       String stepName = required(node, "name", where);
       where = origin + ": step " + (i + 1) + " '" + stepName + "'";
+      checkFields(node, STEP, where);
       if (!names.add(stepName)) {
         throw new IllegalArgumentException(where + ": another step has this name");
       }

@@ -102,10 +102,18 @@ public final class ExperimentRunner {
     return results;
   }
 
-  /** {@code 03-batchnorm}: the step's position and a file-system-safe form of its name. */
+  /**
+   * {@code 03-batchnorm} for step 3 "3 BatchNorm": the step's position and a file-system-safe form
+   * of its name.
+   */
   public static String stepDirName(int index, Experiment.Step step) {
     String slug =
-        step.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        step.name()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-|-$", "")
+            // Names often start with their own number ("3 BatchNorm"); the prefix says it already.
+            .replaceFirst("^\\d+-", "");
     return String.format(Locale.ROOT, "%02d-%s", index + 1, slug.isEmpty() ? "step" : slug);
   }
 

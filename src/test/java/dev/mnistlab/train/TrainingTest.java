@@ -3,9 +3,8 @@ package dev.mnistlab.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mnistlab.SyntheticData;
 import dev.mnistlab.data.DataStore;
-import dev.mnistlab.data.Dataset;
-import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
@@ -13,7 +12,6 @@ import dev.mnistlab.model.SpecException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,30 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingTest {
   @TempDir Path tmp;
 
-  private static final String TINY =
-      "name: tiny\ninput: [1, 28, 28]\nlayers:\n"
-          + "  - cbr: {out: 4, kernel: 3, stride: 2, dropout: 0.1}\n"
-          + "  - maxpool: 2\n  - conv: {out: 10, kernel: 1}\n  - gap\n";
+  private static final String TINY = SyntheticData.TINY_MODEL;
 
   @BeforeAll
   static void engine() {
     Engines.start(1);
   }
 
-  /** Random images whose label is the brightest of ten horizontal bands: learnable, not trivial. */
   private static DataStore.Loaded synthetic(int n) {
-    Random random = new Random(42);
-    byte[] pixels = new byte[n * 784];
-    byte[] labels = new byte[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = (byte) random.nextInt(10);
-      for (int p = 0; p < 784; p++) {
-        int band = (p / 28) * 10 / 28;
-        pixels[i * 784 + p] = (byte) (random.nextInt(80) + (band == labels[i] ? 150 : 0));
-      }
-    }
-    Split split = new Split(pixels, labels, n, 28, 28);
-    return new DataStore.Loaded(Dataset.MNIST, Path.of("synthetic"), split, split);
+    return SyntheticData.bands(n);
   }
 
   private static TrainConfig config(long seed) {
