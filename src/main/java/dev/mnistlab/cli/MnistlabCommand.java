@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       ModelsCommand.class,
       SummaryCommand.class,
-      AugmentCommand.class
+      AugmentCommand.class,
+      LrFindCommand.class,
+      ExperimentCommand.class,
+      ReportCommand.class
     })
 public class MnistlabCommand {}

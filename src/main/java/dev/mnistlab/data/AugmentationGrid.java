@@ -42,24 +42,9 @@ public final class AugmentationGrid {
         } else {
           augmentation.apply(split.pixels(), d * rows * cols, rows, cols, pixels, 0, rng);
         }
-        draw(image, pixels, rows, cols, zoom + v * cellW, zoom + d * cellH, zoom);
+        DigitImages.draw(image, pixels, rows, cols, zoom + v * cellW, zoom + d * cellH, zoom);
       }
     }
     return image;
-  }
-
-  private static void draw(
-      BufferedImage image, float[] pixels, int rows, int cols, int left, int top, int zoom) {
-    for (int y = 0; y < rows; y++) {
-      for (int x = 0; x < cols; x++) {
-        int g = Math.max(0, Math.min(255, Math.round(pixels[y * cols + x])));
-        int rgb = (g << 16) | (g << 8) | g;
-        for (int dy = 0; dy < zoom; dy++) {
-          for (int dx = 0; dx < zoom; dx++) {
-            image.setRGB(left + x * zoom + dx, top + y * zoom + dy, rgb);
-          }
-        }
-      }
-    }
   }
 }

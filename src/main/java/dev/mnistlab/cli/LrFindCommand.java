@@ -1,0 +1,110 @@
+package dev.mnistlab.cli;
+
+import dev.mnistlab.data.DataStore;
+import dev.mnistlab.data.Dataset;
+import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.report.Charts;
+import dev.mnistlab.train.Engines;
+import dev.mnistlab.train.LrFinder;
+import dev.mnistlab.train.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mnistlab lr-find}: the learning-rate range test, drawn as a PNG. */
+@Command(
+    name = "lr-find",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Learning-rate range test: train a fresh model while the rate grows exponentially from",
+      "--start to --end, and plot the smoothed loss against the rate. Pick OneCycle's max_lr",
+      "a little below the bottom of the curve; the suggestion printed is a tenth of it."
+    })
+public class LrFindCommand implements Callable<Integer> {
+  private final Environment environment;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+  @Mixin DataOptions data;
+  @Mixin RecipeOptions recipe;
+  @Mixin LoggingMixin logging;
+
+  @Option(
+      names = "--start",
+      paramLabel = "LR",
+      description = "First learning rate (default: ${DEFAULT-VALUE}).")
+  double start = 1e-4;
+
+  @Option(
+      names = "--end",
+      paramLabel = "LR",
+      description = "Last learning rate (default: ${DEFAULT-VALUE}).")
+  double end = 10;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description = "Batches from --start to --end (default: ${DEFAULT-VALUE}).")
+  int steps = 200;
+
+  @Option(
+      names = "--out",
+      paramLabel = "PNG",
+      description = "Output chart (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("lr-find.png");
+
+  public LrFindCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    TrainConfig config = recipe.resolve(data, spec.commandLine());
+    if (!(start > 0 && end > start) || steps < 10) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "need 0 < --start < --end and --steps >= 10, got "
+              + start
+              + ", "
+              + end
+              + " and "
+              + steps);
+    }
+    var modelSpec = ModelZoo.resolve(config.model());
+    Engines.start(config.threads());
+    DataStore.Loaded loaded =
+        environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
+    LrFinder.Result result = LrFinder.run(config, modelSpec, loaded, start, end, steps);
+    if (result.lrs().size() < 2) {
+      throw new IllegalArgumentException(
+          "the loss exploded at once from lr " + start + "; try a lower --start");
+    }
+    double[] lrs = result.lrs().stream().mapToDouble(Double::doubleValue).toArray();
+    double[] losses = result.losses().stream().mapToDouble(Double::doubleValue).toArray();
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.write(out, Charts.lrFinder(lrs, losses, result.suggestedLr()));
+    environment
+        .out()
+        .printf(
+            Locale.ROOT,
+            "%s: %d steps from lr %.2g; lowest smoothed loss %.4f at lr %.3g; suggested max_lr"
+                + " %.3g; chart %s%n",
+            modelSpec.name(),
+            lrs.length,
+            start,
+            result.losses().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+            result.minLossLr(),
+            result.suggestedLr(),
+            out);
+    return Main.OK;
+  }
+}
