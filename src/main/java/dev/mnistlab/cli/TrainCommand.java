@@ -95,7 +95,7 @@ public class TrainCommand implements Callable<Integer> {
       TrainConfig seeded = config.withSeed(s);
       Path runDir = seeds == null ? base : base.resolve("seed-" + s);
       console.header(modelSpec, seeded, loaded, runDir);
-      RunResult result = Training.run(seeded, modelSpec, loaded, runDir, console);
+      RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
       console.summary(result);
       results.add(result);
     }

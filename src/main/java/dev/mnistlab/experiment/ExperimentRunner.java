@@ -83,19 +83,17 @@ public final class ExperimentRunner {
         TrainConfig config = step.config().withSeed(seed);
         Path runDir = stepDir.resolve("seed-" + seed);
         DataStore.Loaded loaded = data.apply(Dataset.parse(config.dataset()));
-        if (Files.isRegularFile(runDir.resolve("config.yaml"))) {
-          RunDirectory dir = RunDirectory.open(runDir);
-          Start start =
-              dir.isComplete()
+        Start start = Start.FRESH;
+        if (RunDirectory.exists(runDir)) {
+          start =
+              RunDirectory.open(runDir).isComplete()
                   ? Start.SKIPPED
                   : Checkpoint.exists(runDir) ? Start.RESUMED : Start.FRESH;
-          TrainingObserver observer = listener.starting(i + 1, step, seed, runDir, start);
-          runs.add(Training.resume(runDir, loaded, observer));
-        } else {
-          TrainingObserver observer = listener.starting(i + 1, step, seed, runDir, Start.FRESH);
-          runs.add(
-              Training.run(config, ModelZoo.resolve(config.model()), loaded, runDir, observer));
         }
+        TrainingObserver observer = listener.starting(i + 1, step, seed, runDir, start);
+        runs.add(
+            Training.runOrContinue(
+                config, ModelZoo.resolve(config.model()), loaded, runDir, observer));
       }
       results.add(new StepResult(step, stepDir, runs));
     }

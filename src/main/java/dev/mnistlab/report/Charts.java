@@ -61,6 +61,8 @@ public final class Charts {
     chart.getStyler().setYAxisMin(Math.min(TARGET - 0.4, Math.floor(low * 2 - 0.5) / 2));
     chart.getStyler().setYAxisMax(100.0);
     reference(chart, epochs.get(0).epoch(), epochs.get(epochs.size() - 1).epoch(), TARGET);
+    // Accuracy curves climb towards the top right, where the legend would sit on them.
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     return png(chart);
   }
 
@@ -339,6 +341,7 @@ public final class Charts {
         RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    g.setColor(Color.BLACK);
     g.setStroke(new BasicStroke(1));
     return g;
   }

@@ -147,7 +147,7 @@ public final class ReportBuilder {
       if (!s.runs().isEmpty()) {
         points.add(
             new Charts.Point(
-                s.index() + " " + s.step().name(),
+                s.step().name(),
                 s.runs().get(0).trainableParams(),
                 s.runs().get(0).bestTestAccuracy()));
       }
@@ -169,7 +169,7 @@ public final class ReportBuilder {
     List<List<String>> rows = new ArrayList<>();
     for (StepReport s : steps) {
       List<String> row = new ArrayList<>();
-      row.add(s.index() + " " + s.step().name());
+      row.add(s.step().name());
       row.add(s.step().target());
       row.add(String.format(Locale.ROOT, "%,d", s.summary().trainableParams()));
       if (s.runs().isEmpty()) {
@@ -230,7 +230,7 @@ public final class ReportBuilder {
 
   private static void stepSection(
       Document doc, StepReport s, Function<Dataset, DataStore.Loaded> data) {
-    String title = s.index() + " " + s.step().name();
+    String title = s.step().name();
     String slug = String.format(Locale.ROOT, "step%02d", s.index());
     doc.add(new Document.Heading(2, title));
     if (!s.step().target().isEmpty()) {

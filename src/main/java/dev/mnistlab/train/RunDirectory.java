@@ -61,6 +61,11 @@ public final class RunDirectory {
     return new RunDirectory(dir);
   }
 
+  /** Whether {@code dir} holds a run (its configuration is written first). */
+  public static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG));
+  }
+
   /** Whether the run finished: {@code metrics.json} is written after the last epoch. */
   public boolean isComplete() {
     return Files.isRegularFile(dir.resolve(METRICS));

@@ -72,6 +72,32 @@ public final class Training {
     return train(config, spec, data, runDir, observer, Checkpoint.exists(runDir));
   }
 
+  /**
+   * Trains into {@code runDir}, or continues the run already there: a complete run is returned as
+   * it is, an interrupted one resumes from its checkpoint. Lets multi-seed runs and experiments be
+   * stopped and started again.
+   *
+   * @throws IllegalArgumentException when {@code runDir} holds a run of another configuration
+   */
+  public static RunResult runOrContinue(
+      TrainConfig config,
+      ModelSpec spec,
+      DataStore.Loaded data,
+      Path runDir,
+      TrainingObserver observer) {
+    if (!RunDirectory.exists(runDir)) {
+      return run(config, spec, data, runDir, observer);
+    }
+    TrainConfig saved = RunDirectory.open(runDir).readConfig();
+    if (!saved.equals(config)) {
+      throw new IllegalArgumentException(
+          runDir
+              + " holds a run of another configuration (see its config.yaml); choose another"
+              + " --out or delete it");
+    }
+    return resume(runDir, data, observer);
+  }
+
   private static RunResult train(
       TrainConfig config,
       ModelSpec spec,
