@@ -63,9 +63,16 @@ public class ExperimentCommand {
     @Option(
         names = "--seeds",
         paramLabel = "LIST",
-        converter = SeedList.Converter.class,
+        converter = NumberList.Converter.class,
         description = "Run every step once per seed (1..5 or 1,3,7); default: each step's seed.")
-    SeedList seeds;
+    NumberList seeds;
+
+    @Option(
+        names = "--steps",
+        paramLabel = "LIST",
+        converter = NumberList.Converter.class,
+        description = "Run only these steps (5..7 or 1,7); the report lists the others as not run.")
+    NumberList steps;
 
     @Option(
         names = "--threads",
@@ -93,6 +100,7 @@ public class ExperimentCommand {
               e,
               dir,
               seeds == null ? List.of() : seeds.values(),
+              steps == null ? List.of() : steps.values(),
               loader,
               (index, step, seed, runDir, start) -> {
                 environment

@@ -43,11 +43,11 @@ public class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--seeds",
       paramLabel = "LIST",
-      converter = SeedList.Converter.class,
+      converter = NumberList.Converter.class,
       description =
           "Run the recipe once per seed (1..5 or 1,3,7) into <out>/seed-N and write a"
               + " consistency table (consistency.md, consistency.json).")
-  SeedList seeds;
+  NumberList seeds;
 
   @Option(
       names = "--target",

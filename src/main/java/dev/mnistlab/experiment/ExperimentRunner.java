@@ -64,6 +64,7 @@ public final class ExperimentRunner {
    * Runs every step for every seed.
    *
    * @param seeds seeds to run each step with; empty runs each step's configured seed
+   * @param steps the steps to run, numbered from 1; empty runs them all
    * @param data loads a dataset (steps may name different ones)
    * @throws IllegalArgumentException when {@code out} holds a different experiment
    */
@@ -71,11 +72,26 @@ public final class ExperimentRunner {
       Experiment experiment,
       Path out,
       List<Long> seeds,
+      List<Long> steps,
       Function<Dataset, DataStore.Loaded> data,
       Listener listener) {
+    for (long n : steps) {
+      if (n < 1 || n > experiment.steps().size()) {
+        throw new IllegalArgumentException(
+            "step "
+                + n
+                + " does not exist; "
+                + experiment.name()
+                + " has steps 1.."
+                + experiment.steps().size());
+      }
+    }
     saveExperiment(experiment, out);
     List<StepResult> results = new ArrayList<>();
     for (int i = 0; i < experiment.steps().size(); i++) {
+      if (!steps.isEmpty() && !steps.contains((long) i + 1)) {
+        continue;
+      }
       Experiment.Step step = experiment.steps().get(i);
       Path stepDir = out.resolve(stepDirName(i, step));
       List<RunResult> runs = new ArrayList<>();

@@ -123,8 +123,8 @@ class CliTest {
   @Test
   void badSeedLists() {
     assertOneLineError(
-        run("train", "--seeds", "5..1"), Main.USAGE, "--seeds '5..1' is not a range like 1..5");
-    assertOneLineError(run("train", "--seeds", "a,b"), Main.USAGE, "--seeds 'a,b'");
+        run("train", "--seeds", "5..1"), Main.USAGE, "'--seeds': '5..1' is not a range like 1..5");
+    assertOneLineError(run("train", "--seeds", "a,b"), Main.USAGE, "'--seeds': 'a,b'");
     assertOneLineError(
         run("train", "--seed", "1", "--seeds", "1..3"), Main.USAGE, "either --seed or --seeds");
   }

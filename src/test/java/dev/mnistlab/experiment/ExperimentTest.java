@@ -120,6 +120,7 @@ class ExperimentTest {
                     e,
                     out,
                     List.of(),
+                    List.of(),
                     d -> data,
                     (index, step, seed, runDir, start) -> {
                       starts.add(index + ":" + start);
@@ -130,6 +131,7 @@ class ExperimentTest {
         ExperimentRunner.run(
             e,
             out,
+            List.of(),
             List.of(),
             d -> data,
             (index, step, seed, runDir, start) -> {
@@ -152,8 +154,20 @@ class ExperimentTest {
     assertThatThrownBy(
             () ->
                 ExperimentRunner.run(
-                    other, out, List.of(), d -> data, ExperimentRunner.Listener.SILENT))
+                    other, out, List.of(), List.of(), d -> data, ExperimentRunner.Listener.SILENT))
         .hasMessageContaining("holds another experiment");
+    assertThatThrownBy(
+            () ->
+                ExperimentRunner.run(
+                    e, out, List.of(), List.of(3L), d -> data, ExperimentRunner.Listener.SILENT))
+        .hasMessage("step 3 does not exist; two has steps 1..2");
+    // Only step 2, already complete: nothing trains, step 1 is left out.
+    assertThat(
+            ExperimentRunner.run(
+                    e, out, List.of(), List.of(2L), d -> data, ExperimentRunner.Listener.SILENT)
+                .stream()
+                .map(r -> r.step().name()))
+        .containsExactly("2 Rotation");
   }
 
   private static TrainingObserver crashAfterFirstEpoch() {

@@ -43,7 +43,8 @@ class ReportBuilderTest {
     Experiment firstTwo =
         new Experiment(
             e.name(), e.title(), e.source(), e.description(), e.steps().subList(0, 2), e.origin());
-    ExperimentRunner.run(firstTwo, out, List.of(), d -> data, ExperimentRunner.Listener.SILENT);
+    ExperimentRunner.run(
+        firstTwo, out, List.of(), List.of(), d -> data, ExperimentRunner.Listener.SILENT);
     Files.writeString(out.resolve(ExperimentRunner.EXPERIMENT_FILE), ExperimentRunner.toYaml(e));
 
     ReportBuilder.Report report = ReportBuilder.build(out, d -> data);

@@ -6,15 +6,15 @@ import java.util.stream.LongStream;
 import picocli.CommandLine;
 
 /**
- * The seeds of {@code --seeds}: a range {@code 1..5} or a list {@code 1,3,7}.
+ * Numbers given as a range {@code 1..5} or a list {@code 1,3,7} ({@code --seeds}, {@code --steps}).
  *
- * @param values distinct seeds in the order given
+ * @param values distinct numbers in the order given
  */
-public record SeedList(List<Long> values) {
-  /** Parses {@code --seeds}; a usage error names the bad text. */
-  static final class Converter implements CommandLine.ITypeConverter<SeedList> {
+public record NumberList(List<Long> values) {
+  /** Parses the text; a usage error names it. */
+  static final class Converter implements CommandLine.ITypeConverter<NumberList> {
     @Override
-    public SeedList convert(String text) {
+    public NumberList convert(String text) {
       try {
         String t = text.strip();
         if (t.contains("..")) {
@@ -24,9 +24,9 @@ public record SeedList(List<Long> values) {
           if (ends.length != 2 || to < from || to - from >= 1000) {
             throw new NumberFormatException();
           }
-          return new SeedList(LongStream.rangeClosed(from, to).boxed().toList());
+          return new NumberList(LongStream.rangeClosed(from, to).boxed().toList());
         }
-        return new SeedList(
+        return new NumberList(
             Arrays.stream(t.split(","))
                 .map(String::strip)
                 .map(Long::parseLong)
@@ -34,7 +34,7 @@ public record SeedList(List<Long> values) {
                 .toList());
       } catch (RuntimeException e) {
         throw new CommandLine.TypeConversionException(
-            "--seeds '" + text + "' is not a range like 1..5 or a list like 1,3,7");
+            "'" + text + "' is not a range like 1..5 or a list like 1,3,7");
       }
     }
   }
