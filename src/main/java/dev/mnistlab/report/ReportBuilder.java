@@ -159,10 +159,47 @@ public final class ReportBuilder {
               "best test accuracy against trainable parameters",
               Charts.accuracyVsParameters("Best test accuracy vs parameters", points)));
     }
+    if (steps.stream().anyMatch(s -> !s.step().reported().equals(Experiment.Reported.NONE))) {
+      doc.add(new Document.Heading(2, "Reported by the original author, and measured here"));
+      doc.add(reportedTable(steps));
+    }
     for (StepReport s : steps) {
       stepSection(doc, s, data);
     }
     return doc;
+  }
+
+  /** The source's own figures beside mnistlab's, step by step (first seed). */
+  private static Document.Table reportedTable(List<StepReport> steps) {
+    List<List<String>> rows = new ArrayList<>();
+    for (StepReport s : steps) {
+      Experiment.Reported r = s.step().reported();
+      RunResult run = s.runs().isEmpty() ? null : s.runs().get(0);
+      rows.add(
+          List.of(
+              s.step().name(),
+              r.params() == null ? "—" : String.format(Locale.ROOT, "%,d", r.params()),
+              String.format(Locale.ROOT, "%,d", s.summary().trainableParams()),
+              r.bestTrain() == null ? "—" : pct(r.bestTrain()),
+              run == null
+                  ? "not run"
+                  : pct(run.epochs().stream().mapToDouble(EpochMetrics::trainAcc).max().orElse(0)),
+              r.bestTest() == null ? "—" : pct(r.bestTest()),
+              run == null ? "not run" : pct(run.bestTestAccuracy()),
+              run == null ? "not run" : pct(run.minTestAccuracyOfLast(3))));
+    }
+    return new Document.Table(
+        List.of(
+            "step",
+            "params reported",
+            "params here",
+            "best train reported",
+            "best train here",
+            "best test reported",
+            "best test here",
+            "last-3 min here"),
+        new boolean[] {false, true, true, true, true, true, true, true},
+        rows);
   }
 
   private static Document.Table summaryTable(List<StepReport> steps) {

@@ -34,6 +34,7 @@ class ReportBuilderTest {
             + model
             + "\n    config: {epochs: 3, batch_size: 32, threads: 1, augment: {rotation: 0}}\n"
             + "    analysis: my own words\n"
+            + "    reported: {params: 999, best_test: 42.5}\n"
             + "  - name: 2 Smoothing\n    config: {label_smoothing: 0.1}\n"
             + "  - name: 3 Never run\n    config: {epochs: 4}\n";
     Experiment e = ExperimentParser.parse(yaml, "r.yaml", tmp);
@@ -58,6 +59,8 @@ class ReportBuilderTest {
         .contains("| step | target | params | best train % | best test % (epoch) |")
         .contains("| 1 Plain | start here |")
         .contains("Author: my own words")
+        .contains("## Reported by the original author, and measured here")
+        .contains("| 3 Never run | — |")
         .contains("Changed from the previous step: label_smoothing 0.0 → 0.1")
         .contains("![1 Plain confusion matrix](report-images/step01-confusion.png)");
     assertThat(out.resolve("report-images/step02-mistakes.png")).exists();
