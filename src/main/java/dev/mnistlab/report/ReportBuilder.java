@@ -265,6 +265,13 @@ public final class ReportBuilder {
         rows);
   }
 
+  /** " · trained on ..." naming the computers the runs recorded, or nothing when none did. */
+  private static String machines(List<RunResult> runs) {
+    List<String> names =
+        runs.stream().map(RunResult::machine).filter(m -> m != null).distinct().toList();
+    return names.isEmpty() ? "" : " · trained on " + String.join("; ", names);
+  }
+
   private static void stepSection(
       Document doc, StepReport s, Function<Dataset, DataStore.Loaded> data) {
     String title = s.step().name();
@@ -287,7 +294,9 @@ public final class ReportBuilder {
                 + s.step().config().schedule().type()
                 + (s.runs().isEmpty()
                     ? ""
-                    : " · seeds " + s.runs().stream().map(r -> Long.toString(r.seed())).toList())));
+                    : " · seeds "
+                        + s.runs().stream().map(r -> Long.toString(r.seed())).toList()
+                        + machines(s.runs()))));
     if (!s.step().analysis().isEmpty()) {
       doc.add(new Document.Paragraph("Author's analysis: " + s.step().analysis()));
     }

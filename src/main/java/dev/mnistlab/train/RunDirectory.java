@@ -98,6 +98,7 @@ public final class RunDirectory {
           saved.seed(),
           saved.trainImages(),
           saved.engine(),
+          saved.machine(),
           dir,
           saved.epochs());
     } catch (IOException e) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param nonTrainableParams BatchNorm running statistics
  * @param trainImages images in the (possibly limited) training set
  * @param engine deep-learning engine name and version
+ * @param machine the computer it trained on, the last one if it was resumed elsewhere ({@link
+ *     Machine#describe()}); null in runs saved before it was recorded
  */
 public record RunResult(
     String model,
@@ -21,6 +23,7 @@ public record RunResult(
     long seed,
     @JsonProperty("train_images") int trainImages,
     String engine,
+    String machine,
     @JsonIgnore Path runDir,
     List<EpochMetrics> epochs) {
 

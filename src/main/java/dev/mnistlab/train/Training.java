@@ -183,6 +183,7 @@ public final class Training {
                 config.seed(),
                 train.count(),
                 Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                Machine.describe(),
                 runDir,
                 epochs);
         saveModel(model, runDir, result.last().epoch());

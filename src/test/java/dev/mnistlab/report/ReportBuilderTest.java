@@ -9,6 +9,7 @@ import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.train.Engines;
+import dev.mnistlab.train.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,7 @@ class ReportBuilderTest {
         .contains("## Reported by the original author, and measured here")
         .contains("| 3 Never run | — |")
         .contains("Changed from the previous step: label_smoothing 0.0 → 0.1")
+        .contains(" · trained on " + Machine.describe())
         .contains("![1 Plain confusion matrix](report-images/step01-confusion.png)");
     assertThat(out.resolve("report-images/step02-mistakes.png")).exists();
     assertThat(out.resolve("report-images/accuracy-vs-parameters.png")).exists();

@@ -62,6 +62,9 @@ class TrainingTest {
         .extracting(EpochMetrics::testAcc)
         .isEqualTo(a.epochs().stream().map(EpochMetrics::testAcc).toList());
     assertThat(c.epochs().get(0).trainLoss()).isNotEqualTo(a.epochs().get(0).trainLoss());
+    // Same numbers are promised only on the same kind of computer, so each run names it.
+    assertThat(RunDirectory.open(tmp.resolve("a")).readMetrics().machine())
+        .isEqualTo(Machine.describe());
   }
 
   @Test
