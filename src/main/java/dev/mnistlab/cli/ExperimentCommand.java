@@ -101,6 +101,7 @@ public class ExperimentCommand {
               dir,
               seeds == null ? List.of() : seeds.values(),
               steps == null ? List.of() : steps.values(),
+              threads,
               loader,
               (index, step, seed, runDir, start) -> {
                 environment

@@ -65,6 +65,8 @@ public final class ExperimentRunner {
    *
    * @param seeds seeds to run each step with; empty runs each step's configured seed
    * @param steps the steps to run, numbered from 1; empty runs them all
+   * @param threads engine threads to record in each run's configuration; 0 keeps the step's own
+   *     (the caller starts the engine with them: the engine's thread count is set once)
    * @param data loads a dataset (steps may name different ones)
    * @throws IllegalArgumentException when {@code out} holds a different experiment
    */
@@ -73,6 +75,7 @@ public final class ExperimentRunner {
       Path out,
       List<Long> seeds,
       List<Long> steps,
+      int threads,
       Function<Dataset, DataStore.Loaded> data,
       Listener listener) {
     for (long n : steps) {
@@ -96,7 +99,8 @@ public final class ExperimentRunner {
       Path stepDir = out.resolve(stepDirName(i, step));
       List<RunResult> runs = new ArrayList<>();
       for (long seed : seeds.isEmpty() ? List.of(step.config().seed()) : seeds) {
-        TrainConfig config = step.config().withSeed(seed);
+        TrainConfig config =
+            step.config().withRun(seed, threads > 0 ? threads : step.config().threads());
         Path runDir = stepDir.resolve("seed-" + seed);
         DataStore.Loaded loaded = data.apply(Dataset.parse(config.dataset()));
         Start start = Start.FRESH;

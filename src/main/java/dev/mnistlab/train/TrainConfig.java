@@ -169,6 +169,11 @@ public record TrainConfig(
 
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
+    return withRun(newSeed, threads);
+  }
+
+  /** This configuration run with another seed and engine thread count (0: the engine's choice). */
+  public TrainConfig withRun(long newSeed, int newThreads) {
     return new TrainConfig(
         model,
         dataset,
@@ -176,7 +181,7 @@ public record TrainConfig(
         batchSize,
         newSeed,
         limit,
-        threads,
+        newThreads,
         optimizer,
         schedule,
         augment,

@@ -75,7 +75,8 @@ public final class Training {
   /**
    * Trains into {@code runDir}, or continues the run already there: a complete run is returned as
    * it is, an interrupted one resumes from its checkpoint. Lets multi-seed runs and experiments be
-   * stopped and started again.
+   * stopped and started again. The thread count may differ (it is how a run is executed, not what
+   * it trains); the run keeps the configuration it saved.
    *
    * @throws IllegalArgumentException when {@code runDir} holds a run of another configuration
    */
@@ -89,7 +90,7 @@ public final class Training {
       return run(config, spec, data, runDir, observer);
     }
     TrainConfig saved = RunDirectory.open(runDir).readConfig();
-    if (!saved.equals(config)) {
+    if (!saved.withRun(saved.seed(), 0).equals(config.withRun(config.seed(), 0))) {
       throw new IllegalArgumentException(
           runDir
               + " holds a run of another configuration (see its config.yaml); choose another"

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mnistlab.SyntheticData;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.train.Engines;
+import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainingObserver;
 import java.nio.file.Files;
@@ -108,6 +109,24 @@ class ExperimentTest {
   }
 
   @Test
+  void eachRunRecordsTheThreadCountItRanWith() throws Exception {
+    String text = twoSteps(tinyModel()).replace("threads: 1, ", "");
+    Experiment e = ExperimentParser.parse(text, "two.yaml", tmp);
+    Path out = tmp.resolve("threads");
+    ExperimentRunner.run(
+        e,
+        out,
+        List.of(),
+        List.of(1L),
+        1,
+        d -> SyntheticData.bands(64),
+        ExperimentRunner.Listener.SILENT);
+    assertThat(RunDirectory.open(out.resolve("01-plain/seed-1")).readConfig().threads())
+        .isEqualTo(1);
+    assertThat(e.steps().get(0).config().threads()).isZero();
+  }
+
+  @Test
   void aRunSkipsCompleteStepsAndResumesAnInterruptedOne() throws Exception {
     Experiment e = ExperimentParser.parse(twoSteps(tinyModel()), "two.yaml", tmp);
     DataStore.Loaded data = SyntheticData.bands(128);
@@ -121,6 +140,7 @@ class ExperimentTest {
                     out,
                     List.of(),
                     List.of(),
+                    0,
                     d -> data,
                     (index, step, seed, runDir, start) -> {
                       starts.add(index + ":" + start);
@@ -133,6 +153,7 @@ class ExperimentTest {
             out,
             List.of(),
             List.of(),
+            0,
             d -> data,
             (index, step, seed, runDir, start) -> {
               starts.add(index + ":" + start);
@@ -154,17 +175,23 @@ class ExperimentTest {
     assertThatThrownBy(
             () ->
                 ExperimentRunner.run(
-                    other, out, List.of(), List.of(), d -> data, ExperimentRunner.Listener.SILENT))
+                    other,
+                    out,
+                    List.of(),
+                    List.of(),
+                    0,
+                    d -> data,
+                    ExperimentRunner.Listener.SILENT))
         .hasMessageContaining("holds another experiment");
     assertThatThrownBy(
             () ->
                 ExperimentRunner.run(
-                    e, out, List.of(), List.of(3L), d -> data, ExperimentRunner.Listener.SILENT))
+                    e, out, List.of(), List.of(3L), 0, d -> data, ExperimentRunner.Listener.SILENT))
         .hasMessage("step 3 does not exist; two has steps 1..2");
     // Only step 2, already complete: nothing trains, step 1 is left out.
     assertThat(
             ExperimentRunner.run(
-                    e, out, List.of(), List.of(2L), d -> data, ExperimentRunner.Listener.SILENT)
+                    e, out, List.of(), List.of(2L), 0, d -> data, ExperimentRunner.Listener.SILENT)
                 .stream()
                 .map(r -> r.step().name()))
         .containsExactly("2 Rotation");

@@ -46,7 +46,7 @@ class ReportBuilderTest {
         new Experiment(
             e.name(), e.title(), e.source(), e.description(), e.steps().subList(0, 2), e.origin());
     ExperimentRunner.run(
-        firstTwo, out, List.of(), List.of(), d -> data, ExperimentRunner.Listener.SILENT);
+        firstTwo, out, List.of(), List.of(), 0, d -> data, ExperimentRunner.Listener.SILENT);
     Files.writeString(out.resolve(ExperimentRunner.EXPERIMENT_FILE), ExperimentRunner.toYaml(e));
 
     ReportBuilder.Report report = ReportBuilder.build(out, d -> data);

@@ -259,6 +259,21 @@ class TrainingTest {
   }
 
   @Test
+  void aRunContinuesWithAnotherThreadCountButNotWithAnotherRecipe() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    DataStore.Loaded data = synthetic(64);
+    Path dir = tmp.resolve("continue");
+    RunResult first = Training.runOrContinue(config(5), spec, data, dir, TrainingObserver.SILENT);
+    RunResult again =
+        Training.runOrContinue(config(5).withRun(5, 2), spec, data, dir, TrainingObserver.SILENT);
+    assertThat(again.epochs()).isEqualTo(first.epochs());
+    assertThat(RunDirectory.open(dir).readConfig().threads()).isEqualTo(1);
+    assertThatThrownBy(
+            () -> Training.runOrContinue(config(6), spec, data, dir, TrainingObserver.SILENT))
+        .hasMessageContaining("holds a run of another configuration");
+  }
+
+  @Test
   void divergenceStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     // StepLR multiplies the rate by 1e40 after epoch 1: beyond float range, so epoch 2 blows up.
