@@ -61,6 +61,12 @@ public final class ExperimentParser {
    * @throws IllegalArgumentException naming the file, the step and the bad value
    */
   public static Experiment resolve(String nameOrFile) {
+    Map<String, Experiment> shipped = bundled();
+    // A bare shipped name wins over a file of that name: the launcher script ./mnistlab sits in
+    // the project root, where "experiment run mnistlab" must still mean the shipped experiment.
+    if (shipped.containsKey(nameOrFile) && !nameOrFile.contains("/") && !nameOrFile.contains(".")) {
+      return shipped.get(nameOrFile);
+    }
     Path file = Path.of(nameOrFile);
     if (Files.isRegularFile(file)) {
       try {
@@ -69,7 +75,6 @@ public final class ExperimentParser {
         throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
       }
     }
-    Map<String, Experiment> shipped = bundled();
     Experiment e = shipped.get(nameOrFile);
     if (e == null) {
       throw new IllegalArgumentException(

@@ -3,6 +3,8 @@ package dev.mnistlab.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnistlab.model.ModelZoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +29,12 @@ class BundledExperimentsTest {
     Experiment own = shipped.get("mnistlab");
     assertThat(own.steps().get(own.steps().size() - 1).config())
         .isEqualTo(dev.mnistlab.train.TrainConfig.defaults());
+  }
+
+  @Test
+  void aShippedNameWinsOverTheLauncherScriptOfTheSameName() {
+    // Tests run in the project root, beside the ./mnistlab launcher.
+    assertThat(Files.isRegularFile(Path.of("mnistlab"))).isTrue();
+    assertThat(ExperimentParser.resolve("mnistlab").steps()).hasSize(3);
   }
 }
