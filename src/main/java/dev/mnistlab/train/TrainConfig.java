@@ -199,7 +199,7 @@ public record TrainConfig(
         1,
         0,
         0,
-        new Optimizer("sgd", 0.01, 0.9, 0.0),
+        new Optimizer("sgd", 0.01, 0.9, 1e-4),
         Schedule.of("onecycle"),
         Augmentation.rotation(7),
         0,

@@ -35,6 +35,6 @@ class BundledExperimentsTest {
   void aShippedNameWinsOverTheLauncherScriptOfTheSameName() {
     // Tests run in the project root, beside the ./mnistlab launcher.
     assertThat(Files.isRegularFile(Path.of("mnistlab"))).isTrue();
-    assertThat(ExperimentParser.resolve("mnistlab").steps()).hasSize(3);
+    assertThat(ExperimentParser.resolve("mnistlab").steps()).hasSize(4);
   }
 }
