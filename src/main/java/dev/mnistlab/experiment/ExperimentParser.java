@@ -61,11 +61,13 @@ public final class ExperimentParser {
    * @throws IllegalArgumentException naming the file, the step and the bad value
    */
   public static Experiment resolve(String nameOrFile) {
-    Map<String, Experiment> shipped = bundled();
     // A bare shipped name wins over a file of that name: the launcher script ./mnistlab sits in
     // the project root, where "experiment run mnistlab" must still mean the shipped experiment.
-    if (shipped.containsKey(nameOrFile) && !nameOrFile.contains("/") && !nameOrFile.contains(".")) {
-      return shipped.get(nameOrFile);
+    if (!nameOrFile.contains("/") && !nameOrFile.contains(".")) {
+      Experiment named = bundled().get(nameOrFile);
+      if (named != null) {
+        return named;
+      }
     }
     Path file = Path.of(nameOrFile);
     if (Files.isRegularFile(file)) {
@@ -75,6 +77,7 @@ public final class ExperimentParser {
         throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
       }
     }
+    Map<String, Experiment> shipped = bundled();
     Experiment e = shipped.get(nameOrFile);
     if (e == null) {
       throw new IllegalArgumentException(
