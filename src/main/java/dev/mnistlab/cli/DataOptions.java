@@ -1,7 +1,11 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** Which dataset and where it lives; shared by every command that reads data. */
@@ -25,6 +29,15 @@ public class DataOptions {
           "Directory holding the dataset's four IDX files (raw or .gz). Default: $MNISTLAB_DATA,"
               + " else ~/.cache/mnistlab/<dataset>. Missing files are fetched into it.")
   Path dataDir;
+
+  /**
+   * Loads datasets from {@code --data-dir} (or the default lookup), each at most once; for
+   * commands whose runs may name different datasets.
+   */
+  Function<Dataset, DataStore.Loaded> loader(Environment environment) {
+    Map<Dataset, DataStore.Loaded> cache = new HashMap<>();
+    return d -> cache.computeIfAbsent(d, x -> environment.dataStore().load(x, dataDir));
+  }
 
   /** Parses dataset names, naming the accepted ones on error. */
   static class DatasetConverter implements picocli.CommandLine.ITypeConverter<Dataset> {

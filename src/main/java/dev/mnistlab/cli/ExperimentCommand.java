@@ -29,13 +29,6 @@ import picocli.CommandLine.Parameters;
     subcommands = {ExperimentCommand.Run.class, ExperimentCommand.ListCommand.class})
 public class ExperimentCommand {
 
-  /** Loads each dataset once per command, whichever steps ask for it. */
-  static Function<Dataset, DataStore.Loaded> datasets(Environment environment, DataOptions data) {
-    Map<Dataset, DataStore.Loaded> cache = new HashMap<>();
-    return dataset ->
-        cache.computeIfAbsent(dataset, d -> environment.dataStore().load(d, data.dataDir));
-  }
-
   /** {@code experiment run FILE}. */
   @Command(
       name = "run",
@@ -90,7 +83,7 @@ public class ExperimentCommand {
       Path dir = out != null ? out : Path.of("runs", "experiments", e.name());
       Engines.start(threads);
       ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
-      Function<Dataset, DataStore.Loaded> loader = datasets(environment, data);
+      Function<Dataset, DataStore.Loaded> loader = data.loader(environment);
       environment
           .out()
           .printf(

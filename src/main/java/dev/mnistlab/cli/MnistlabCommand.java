@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       AugmentCommand.class,
       LrFindCommand.class,
       ExperimentCommand.class,
-      ReportCommand.class
+      ReportCommand.class,
+      EvaluateCommand.class
     })
 public class MnistlabCommand {}

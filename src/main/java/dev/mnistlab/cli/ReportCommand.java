@@ -33,7 +33,7 @@ public class ReportCommand implements Callable<Integer> {
   public Integer call() {
     Engines.start(0);
     ReportBuilder.Report report =
-        ReportBuilder.build(dir, ExperimentCommand.datasets(environment, data));
+        ReportBuilder.build(dir, data.loader(environment));
     environment.out().println("report: " + report.files());
     return Main.OK;
   }

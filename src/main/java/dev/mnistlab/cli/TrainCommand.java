@@ -93,7 +93,7 @@ public class TrainCommand implements Callable<Integer> {
     List<RunResult> results = new ArrayList<>();
     for (long s : seedList) {
       TrainConfig seeded = config.withSeed(s);
-      Path runDir = seeds == null ? base : base.resolve("seed-" + s);
+      Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
       console.header(modelSpec, seeded, loaded, runDir);
       RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
       console.summary(result);
@@ -101,9 +101,7 @@ public class TrainCommand implements Callable<Integer> {
     }
     if (seeds != null) {
       Consistency consistency = Consistency.of(results, target);
-      Files.writeString(base.resolve("consistency.md"), consistency.toMarkdown());
-      Files.writeString(
-          base.resolve("consistency.json"), RunDirectory.JSON.writeValueAsString(consistency));
+      RunDirectory.writeConsistency(base, consistency);
       environment.out().println();
       environment.out().print(consistency.toMarkdown());
     }

@@ -17,13 +17,8 @@ import java.util.concurrent.Future;
  * thread timing, and an epoch can be replayed on its own.
  */
 public final class BatchLoader implements AutoCloseable {
-  /** MNIST's training-set mean and standard deviation of pixel values scaled to [0, 1]. */
-  public static final float MEAN = 0.1307f;
-
-  /** See {@link #MEAN}. */
-  public static final float STD = 0.3081f;
-
   private final Split split;
+  private final Normalization normalization;
   private final int batchSize;
   private final Augmentation augmentation;
   private final ExecutorService worker =
@@ -39,11 +34,14 @@ public final class BatchLoader implements AutoCloseable {
 
   /**
    * @param split the images to cut
+   * @param normalization applied to every pixel (the dataset's, as the run recorded it)
    * @param batchSize images per batch (the last batch may be smaller)
    * @param augmentation applied to shuffled batches only
    */
-  public BatchLoader(Split split, int batchSize, Augmentation augmentation) {
+  public BatchLoader(
+      Split split, Normalization normalization, int batchSize, Augmentation augmentation) {
     this.split = split;
+    this.normalization = normalization;
     this.batchSize = batchSize;
     this.augmentation = augmentation;
   }
@@ -87,11 +85,11 @@ public final class BatchLoader implements AutoCloseable {
       if (augment && !augmentation.isIdentity()) {
         augmentation.apply(src, index * size, split.rows(), split.cols(), pixels, i * size, rng);
         for (int p = i * size; p < (i + 1) * size; p++) {
-          pixels[p] = (pixels[p] / 255f - MEAN) / STD;
+          pixels[p] = normalization.apply(pixels[p] / 255f);
         }
       } else {
         for (int p = 0; p < size; p++) {
-          pixels[i * size + p] = ((src[index * size + p] & 0xff) / 255f - MEAN) / STD;
+          pixels[i * size + p] = normalization.applyByte(src[index * size + p] & 0xff);
         }
       }
     }

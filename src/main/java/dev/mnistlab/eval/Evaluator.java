@@ -6,15 +6,23 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
+import dev.mnistlab.data.Split;
 import dev.mnistlab.model.ModelSpec;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 
-/** Mean cross-entropy and accuracy of a network over a split, in inference mode. */
+/**
+ * Classifies a split in inference mode and scores it. Training's per-epoch evaluation and {@code
+ * mnistlab evaluate} run this same code, so the accuracy a run recorded is the accuracy its saved
+ * model gets.
+ */
 public final class Evaluator {
+  private static final int BATCH = 1000;
+
   private Evaluator() {}
 
   /**
@@ -23,35 +31,21 @@ public final class Evaluator {
    */
   public record Score(double loss, double accuracy) {}
 
-  /** Runs every batch of {@code loader} in file order through {@code block}. */
-  public static Score evaluate(ModelSpec spec, Block block, NDManager manager, BatchLoader loader) {
-    int rows = spec.inputShape().height();
-    int cols = spec.inputShape().width();
-    double lossSum = 0;
-    long correct = 0;
-    ParameterStore parameters = new ParameterStore(manager, false);
-    for (Iterator<BatchLoader.Batch> it = loader.inOrder(); it.hasNext(); ) {
-      BatchLoader.Batch batch = it.next();
-      try (NDManager scope = manager.newSubManager()) {
-        NDArray x = scope.create(batch.pixels(), new Shape(batch.size(), 1, rows, cols));
-        NDArray y = scope.create(batch.labels());
-        NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
-        NDArray logProbs = spec.logProbabilities(logits);
-        lossSum += CrossEntropy.mean(logProbs, y, 0).getFloat() * batch.size();
-        correct += logits.argMax(1).eq(y).sum().getLong();
-      }
-    }
-    return new Score(lossSum / loader.size(), 100.0 * correct / loader.size());
-  }
+  /**
+   * Per-class precision, recall and F1 (0 where undefined), and how many images carry the class.
+   */
+  public record ClassScore(int digit, double precision, double recall, double f1, long support) {}
 
   /**
-   * Every image's true label, predicted label and the predicted class's probability.
+   * Every image's true label, predicted label and the predicted class's probability, and the mean
+   * loss over them.
    *
    * @param labels true labels in file order
    * @param predicted the network's class for each image
    * @param confidence the probability the network gave its class
+   * @param loss mean cross-entropy per image
    */
-  public record Predictions(int[] labels, int[] predicted, float[] confidence) {
+  public record Predictions(int[] labels, int[] predicted, float[] confidence, double loss) {
     /** Images classified correctly, in percent. */
     public double accuracy() {
       long correct = 0;
@@ -70,6 +64,28 @@ public final class Evaluator {
       return matrix;
     }
 
+    /** Precision, recall and F1 of each class, from the confusion matrix. */
+    public List<ClassScore> perClass(int classes) {
+      long[][] m = confusion(classes);
+      return IntStream.range(0, classes)
+          .mapToObj(
+              c -> {
+                long truePositives = m[c][c];
+                long actual = 0;
+                long predictedAs = 0;
+                for (int k = 0; k < classes; k++) {
+                  actual += m[c][k];
+                  predictedAs += m[k][c];
+                }
+                double precision = predictedAs == 0 ? 0 : (double) truePositives / predictedAs;
+                double recall = actual == 0 ? 0 : (double) truePositives / actual;
+                double f1 =
+                    precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+                return new ClassScore(c, precision, recall, f1, actual);
+              })
+          .toList();
+    }
+
     /** Indices of misclassified images, the most confidently wrong first. */
     public List<Integer> misclassified(int limit) {
       return IntStream.range(0, labels.length)
@@ -81,6 +97,21 @@ public final class Evaluator {
     }
   }
 
+  /** Loss and accuracy of every batch of {@code loader}, in file order. */
+  public static Score evaluate(ModelSpec spec, Block block, NDManager manager, BatchLoader loader) {
+    Predictions p = predict(spec, block, manager, loader);
+    return new Score(p.loss(), p.accuracy());
+  }
+
+  /** Classifies every image of {@code split} with a trained model and its normalization. */
+  public static Predictions predict(TrainedModel trained, Split split) {
+    try (BatchLoader loader =
+        new BatchLoader(split, trained.normalization(), BATCH, Augmentation.NONE)) {
+      return predict(
+          trained.spec(), trained.model().getBlock(), trained.model().getNDManager(), loader);
+    }
+  }
+
   /** Classifies every image of {@code loader} in file order. */
   public static Predictions predict(
       ModelSpec spec, Block block, NDManager manager, BatchLoader loader) {
@@ -89,16 +120,19 @@ public final class Evaluator {
     int[] labels = new int[loader.size()];
     int[] predicted = new int[loader.size()];
     float[] confidence = new float[loader.size()];
+    double lossSum = 0;
     ParameterStore parameters = new ParameterStore(manager, false);
     int offset = 0;
     for (Iterator<BatchLoader.Batch> it = loader.inOrder(); it.hasNext(); ) {
       BatchLoader.Batch batch = it.next();
       try (NDManager scope = manager.newSubManager()) {
         NDArray x = scope.create(batch.pixels(), new Shape(batch.size(), 1, rows, cols));
+        NDArray y = scope.create(batch.labels());
         NDArray logits = block.forward(parameters, new NDList(x), false).singletonOrThrow();
-        NDArray probabilities = spec.logProbabilities(logits).exp();
-        long[] classes = probabilities.argMax(1).toLongArray();
-        float[] best = probabilities.max(new int[] {1}).toFloatArray();
+        NDArray logProbs = spec.logProbabilities(logits);
+        lossSum += CrossEntropy.mean(logProbs, y, 0).getFloat() * batch.size();
+        long[] classes = logits.argMax(1).toLongArray();
+        float[] best = logProbs.max(new int[] {1}).exp().toFloatArray();
         for (int i = 0; i < batch.size(); i++) {
           labels[offset + i] = (int) batch.labels()[i];
           predicted[offset + i] = (int) classes[i];
@@ -107,6 +141,6 @@ public final class Evaluator {
         offset += batch.size();
       }
     }
-    return new Predictions(labels, predicted, confidence);
+    return new Predictions(labels, predicted, confidence, lossSum / loader.size());
   }
 }

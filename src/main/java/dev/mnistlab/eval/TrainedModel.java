@@ -3,50 +3,41 @@ package dev.mnistlab.eval;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import dev.mnistlab.data.Normalization;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
-import dev.mnistlab.model.ModelSpecParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The network a complete run trained: its spec ({@code model.yaml}) and its weights ({@code
- * model-NNNN.params}), ready for inference.
+ * A trained network ready for inference: its spec, its weights, and the pixel normalization it was
+ * trained with. Run directories hand these out ({@code RunDirectory.loadTrained()}); this class
+ * knows nothing of a run's files.
  *
  * @param spec what was built
  * @param model the DJL model holding the trained block; close it when done
+ * @param normalization what the network expects its pixels normalized with
  */
-public record TrainedModel(ModelSpec spec, Model model) implements AutoCloseable {
-  /** File name prefix of the weights in a run directory ({@code model-NNNN.params}). */
-  public static final String WEIGHTS = "model";
+public record TrainedModel(ModelSpec spec, Model model, Normalization normalization)
+    implements AutoCloseable {
 
   /**
-   * Loads a run directory's trained network.
+   * Builds {@code spec} and loads the weights DJL saved as {@code dir/prefix-NNNN.params} (the
+   * highest epoch).
    *
-   * @throws IllegalArgumentException naming the directory when the run has no trained weights
+   * @throws IllegalArgumentException naming the directory when the weights cannot be loaded
    */
-  public static TrainedModel load(Path runDir) {
-    ModelSpec spec = ModelSpecParser.parseFile(runDir.resolve("model.yaml"));
-    boolean hasWeights;
-    try (var files = Files.list(runDir)) {
-      hasWeights = files.anyMatch(f -> f.getFileName().toString().matches("model-\\d{4}\\.params"));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(runDir + ": cannot list the run directory (" + e + ")");
-    }
-    if (!hasWeights) {
-      throw new IllegalArgumentException(
-          runDir + ": no trained weights (model-NNNN.params); is the run complete?");
-    }
+  public static TrainedModel load(
+      ModelSpec spec, Normalization normalization, Path dir, String prefix) {
     Model model = Model.newInstance(spec.name(), Device.cpu());
     try {
       model.setBlock(BlockFactory.build(spec));
-      model.load(runDir, WEIGHTS);
-      return new TrainedModel(spec, model);
-    } catch (IOException | MalformedModelException e) {
+      model.load(dir, prefix);
+      return new TrainedModel(spec, model, normalization);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new IllegalArgumentException(
-          runDir + ": cannot load the trained weights (" + e.getMessage() + ")", e);
+          dir + ": cannot load the trained weights (" + e.getMessage() + ")", e);
     }
   }
 

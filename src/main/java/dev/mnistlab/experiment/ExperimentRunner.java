@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.Checkpoint;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
@@ -101,14 +100,15 @@ public final class ExperimentRunner {
       for (long seed : seeds.isEmpty() ? List.of(step.config().seed()) : seeds) {
         TrainConfig config =
             step.config().withRun(seed, threads > 0 ? threads : step.config().threads());
-        Path runDir = stepDir.resolve("seed-" + seed);
+        Path runDir = RunDirectory.seedDir(stepDir, seed);
         DataStore.Loaded loaded = data.apply(Dataset.parse(config.dataset()));
         Start start = Start.FRESH;
         if (RunDirectory.exists(runDir)) {
+          RunDirectory existing = RunDirectory.open(runDir);
           start =
-              RunDirectory.open(runDir).isComplete()
+              existing.isComplete()
                   ? Start.SKIPPED
-                  : Checkpoint.exists(runDir) ? Start.RESUMED : Start.FRESH;
+                  : existing.hasCheckpoint() ? Start.RESUMED : Start.FRESH;
         }
         TrainingObserver observer = listener.starting(i + 1, step, seed, runDir, start);
         runs.add(

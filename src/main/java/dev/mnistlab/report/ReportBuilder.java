@@ -107,27 +107,15 @@ public final class ReportBuilder {
   }
 
   private static List<RunResult> completeRuns(Path stepDir) {
-    if (!Files.isDirectory(stepDir)) {
-      return List.of();
-    }
-    try (Stream<Path> dirs = Files.list(stepDir)) {
-      return dirs.filter(d -> d.getFileName().toString().startsWith("seed-"))
-          .filter(d -> Files.isRegularFile(d.resolve("config.yaml")))
-          .map(RunDirectory::open)
-          .filter(RunDirectory::isComplete)
-          .map(RunDirectory::readMetrics)
-          .sorted(Comparator.comparingLong(RunResult::seed))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RunDirectory.completeRunsIn(stepDir).stream()
+        .map(RunDirectory::readMetrics)
+        .sorted(Comparator.comparingLong(RunResult::seed))
+        .toList();
   }
 
   private static Evaluator.Predictions predict(Path runDir, Split test) {
-    try (TrainedModel trained = TrainedModel.load(runDir);
-        BatchLoader loader = new BatchLoader(test, 1000, dev.mnistlab.data.Augmentation.NONE)) {
-      return Evaluator.predict(
-          trained.spec(), trained.model().getBlock(), trained.model().getNDManager(), loader);
+    try (TrainedModel trained = RunDirectory.openComplete(runDir).loadTrained()) {
+      return Evaluator.predict(trained, test);
     }
   }
 

@@ -31,12 +31,15 @@ import java.util.Map;
  * <p>The file is written under a temporary name and renamed, so a crash mid-write leaves the
  * previous epoch's checkpoint intact.
  *
+ * <p>The file's name and place belong to {@link RunDirectory#checkpointFile()}.
+ *
  * @param epochs metrics of every completed epoch, in order
  * @param optimizerSteps optimizer updates applied to each parameter, by stable parameter name
+ * @param started when the run first started (ISO-8601), for its provenance; null in checkpoints
+ *     written before it was recorded
  */
-public record Checkpoint(List<EpochMetrics> epochs, Map<String, Long> optimizerSteps) {
-  /** File name inside the run directory. */
-  public static final String FILE = "checkpoint.bin";
+public record Checkpoint(
+    List<EpochMetrics> epochs, Map<String, Long> optimizerSteps, String started) {
 
   private static final byte[] MAGIC = "MNISTLAB-CHECKPOINT-1\n".getBytes(StandardCharsets.US_ASCII);
   private static final String PARAMETER = "parameter:";
@@ -46,14 +49,13 @@ public record Checkpoint(List<EpochMetrics> epochs, Map<String, Long> optimizerS
     return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
   }
 
-  /** Whether {@code runDir} holds a checkpoint. */
-  public static boolean exists(Path runDir) {
-    return Files.exists(runDir.resolve(FILE));
-  }
-
   /** Writes the state after {@code epochs.size()} epochs, replacing the previous checkpoint. */
   public static void save(
-      Path runDir, List<EpochMetrics> epochs, Block block, TorchOptimizer optimizer) {
+      Path file,
+      List<EpochMetrics> epochs,
+      String started,
+      Block block,
+      TorchOptimizer optimizer) {
     Map<String, String> names = new HashMap<>();
     NDList arrays = new NDList();
     block
@@ -71,33 +73,34 @@ public record Checkpoint(List<EpochMetrics> epochs, Map<String, Long> optimizerS
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.write(MAGIC);
-        writeBlock(out, RunDirectory.JSON.writeValueAsBytes(new Checkpoint(epochs, state.steps())));
+        writeBlock(
+            out,
+            RunDirectory.JSON.writeValueAsBytes(new Checkpoint(epochs, state.steps(), started)));
         writeBlock(out, arrays.encode());
       }
-      Path tmp = Files.createTempFile(runDir, FILE, ".tmp");
+      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
       Files.write(tmp, bytes.toByteArray());
       Files.move(
           tmp,
-          runDir.resolve(FILE),
+          file,
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the checkpoint into " + runDir, e);
+      throw new UncheckedIOException("cannot write the checkpoint " + file, e);
     } finally {
       arrays.close();
     }
   }
 
   /**
-   * Reads the checkpoint of {@code runDir} into an initialized network and a fresh optimizer.
+   * Reads the checkpoint {@code file} into an initialized network and a fresh optimizer.
    *
    * @param manager owns the restored optimizer buffers for the rest of the run
    * @return the saved metrics, from which the loop continues
    * @throws IllegalArgumentException naming the file when it is not a checkpoint of this network
    */
   public static Checkpoint load(
-      Path runDir, Block block, TorchOptimizer optimizer, NDManager manager) {
-    Path file = runDir.resolve(FILE);
+      Path file, Block block, TorchOptimizer optimizer, NDManager manager) {
     Checkpoint checkpoint;
     NDList arrays;
     try (InputStream in = Files.newInputStream(file);

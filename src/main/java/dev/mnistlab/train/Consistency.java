@@ -37,7 +37,7 @@ public record Consistency(
 
   /** Minimum, mean and sample standard deviation (0 for a single seed). */
   public record Stats(double min, double mean, double std) {
-    static Stats of(List<Double> values) {
+    public static Stats of(List<Double> values) {
       double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
       double std = values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : 0;

@@ -1,12 +1,17 @@
 package dev.mnistlab.train;
 
 import ai.djl.engine.Engine;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts the PyTorch engine offline with a chosen thread count, turning a missing native library
- * into one clear message instead of a stack of download failures.
+ * The one place that touches the engine's process-wide state: the offline switch, the thread count
+ * (read once, when the engine loads), the random seed, and the rule that one training runs per JVM
+ * at a time. Everything else is handed what it needs; parallel trainings must be separate
+ * processes, because two of them in one JVM would reseed each other's generator.
  */
 public final class Engines {
+  private static final AtomicReference<String> TRAINING = new AtomicReference<>();
+
   private Engines() {}
 
   /** The engine could not start. */
@@ -16,9 +21,30 @@ public final class Engines {
     }
   }
 
+  /** A second training was started while one is running in this JVM. */
+  public static class EngineBusyException extends IllegalStateException {
+    EngineBusyException(String message) {
+      super(message);
+    }
+  }
+
+  /** Held while a training or LR range test runs; closing it lets the next one start. */
+  public static final class Lease implements AutoCloseable {
+    private final String owner;
+
+    private Lease(String owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public void close() {
+      TRAINING.compareAndSet(owner, null);
+    }
+  }
+
   /**
    * Configures and loads the engine. Must run before anything else touches DJL, because the engine
-   * reads its thread settings once, when it loads.
+   * reads its thread settings once, when it loads; later calls return the loaded engine.
    *
    * @param threads intra-op threads, or 0 for the engine's default
    */
@@ -41,6 +67,40 @@ public final class Engines {
               + rootMessage(e),
           e);
     }
+  }
+
+  /**
+   * Claims the engine for one training.
+   *
+   * @param owner what trains (a run directory), named in the error a second claim gets
+   * @throws EngineBusyException while another training holds it
+   */
+  public static Lease claim(String owner) {
+    String current = TRAINING.get();
+    if (current != null || !TRAINING.compareAndSet(null, owner)) {
+      throw new EngineBusyException(
+          "cannot train "
+              + owner
+              + " while "
+              + TRAINING.get()
+              + " trains in this process: the engine's random seed and threads are process-wide,"
+              + " so run parallel trainings as separate processes");
+    }
+    return new Lease(owner);
+  }
+
+  /** Seeds the engine's generator (weight initialization, dropout masks). */
+  public static void seed(Lease lease, long seed) {
+    if (TRAINING.get() != lease.owner) {
+      throw new IllegalStateException("the engine is not claimed by " + lease.owner);
+    }
+    Engine.getInstance().setRandomSeed((int) seed);
+  }
+
+  /** Engine name and version, as runs record it. */
+  public static String describe() {
+    Engine engine = Engine.getInstance();
+    return engine.getEngineName() + " " + engine.getVersion();
   }
 
   private static String rootMessage(Throwable e) {

@@ -2,7 +2,6 @@ package dev.mnistlab.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.training.Trainer;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
@@ -60,12 +59,18 @@ public final class LrFinder {
     }
     config.validate();
     Training.checkInput(spec, data);
-    Engine.getInstance().setRandomSeed((int) config.seed());
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     List<Double> lrs = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
-    try (Model model = Model.newInstance(spec.name(), Device.cpu());
-        BatchLoader batches = new BatchLoader(train, config.batchSize(), config.augment())) {
+    try (Engines.Lease engine = Engines.claim("an LR range test of " + spec.name());
+        Model model = Model.newInstance(spec.name(), Device.cpu());
+        BatchLoader batches =
+            new BatchLoader(
+                train,
+                data.dataset().normalization(),
+                config.batchSize(),
+                config.augment())) {
+      Engines.seed(engine, config.seed());
       model.setBlock(BlockFactory.build(spec));
       TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());
       try (Trainer trainer = Training.newTrainer(model, spec, optimizer)) {

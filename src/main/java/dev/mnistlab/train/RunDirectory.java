@@ -1,9 +1,12 @@
 package dev.mnistlab.train;
 
+import ai.djl.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.mnistlab.data.Normalization;
+import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.ModelSpecWriter;
@@ -12,17 +15,40 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The files of one run: {@code config.yaml} (the resolved configuration), {@code model.yaml} (the
- * spec that was built), {@code checkpoint.bin} (state after the last complete epoch), and once the
- * run is complete {@code model-NNNN.params} (the trained weights) and {@code metrics.json}. Each
- * file is written to a temporary name and renamed, so a reader never sees half a file.
+ * One run directory, and the only class that knows its files' names:
+ *
+ * <ul>
+ *   <li>{@code config.yaml}: the resolved configuration, written first (it marks a run);
+ *   <li>{@code model.yaml}: the spec that was built;
+ *   <li>{@code checkpoint.bin}: the state after the last complete epoch ({@link Checkpoint});
+ *   <li>{@code model-NNNN.params}: the trained weights (DJL's format), once complete;
+ *   <li>{@code metrics.json}: what was measured and how the run was made, written last (it marks
+ *       the run complete).
+ * </ul>
+ *
+ * <p>A multi-seed run ({@code train --seeds}, an experiment's step) is a directory of {@code
+ * seed-N} run directories plus {@code consistency.md} and {@code consistency.json}; {@link
+ * #runsIn} finds the runs of either kind. Each file is written to a temporary name and renamed, so a
+ * reader never sees half a file.
  */
 public final class RunDirectory {
   private static final String CONFIG = "config.yaml";
   private static final String SPEC = "model.yaml";
   private static final String METRICS = "metrics.json";
+  private static final String CHECKPOINT = "checkpoint.bin";
+  private static final String WEIGHTS = "model";
+  private static final Pattern WEIGHTS_FILE = Pattern.compile("model-(\\d{4})\\.params");
+  private static final String SEED_PREFIX = "seed-";
+  private static final Pattern SEED_DIR = Pattern.compile("seed-(\\d{1,18})");
+  private static final String CONSISTENCY = "consistency";
 
   /** Writes the JSON files of runs (indented). */
   public static final ObjectMapper JSON =
@@ -49,7 +75,7 @@ public final class RunDirectory {
   }
 
   /**
-   * An existing run directory, to resume or report on.
+   * An existing run directory, to resume, evaluate or report on.
    *
    * @throws IllegalArgumentException when it lacks the configuration a run writes first
    */
@@ -61,14 +87,107 @@ public final class RunDirectory {
     return new RunDirectory(dir);
   }
 
+  /**
+   * A complete run, ready to be evaluated or used.
+   *
+   * @throws IllegalArgumentException naming the directory when it is not a run or not complete
+   */
+  public static RunDirectory openComplete(Path dir) {
+    RunDirectory run = open(dir);
+    if (!run.isComplete()) {
+      throw new IllegalArgumentException(
+          dir
+              + ": the run is not complete (no "
+              + METRICS
+              + "); finish it with `mnistlab train --resume "
+              + dir
+              + "`");
+    }
+    return run;
+  }
+
   /** Whether {@code dir} holds a run (its configuration is written first). */
   public static boolean exists(Path dir) {
     return Files.isRegularFile(dir.resolve(CONFIG));
   }
 
+  /** The directory of seed {@code seed}'s run inside a multi-seed directory. */
+  public static Path seedDir(Path base, long seed) {
+    return base.resolve(SEED_PREFIX + seed);
+  }
+
+  /**
+   * The runs {@code dir} holds: itself when it is a run, else its {@code seed-N} runs in seed order
+   * (empty when there are none).
+   */
+  public static List<RunDirectory> runsIn(Path dir) {
+    if (exists(dir)) {
+      return List.of(open(dir));
+    }
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Path> seeds = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      children
+          .filter(d -> SEED_DIR.matcher(d.getFileName().toString()).matches())
+          .filter(RunDirectory::exists)
+          .forEach(seeds::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    return seeds.stream()
+        .sorted(
+            Comparator.comparingLong(
+                d -> Long.parseLong(d.getFileName().toString().substring(SEED_PREFIX.length()))))
+        .map(RunDirectory::open)
+        .toList();
+  }
+
+  /** The complete runs among {@link #runsIn}. */
+  public static List<RunDirectory> completeRunsIn(Path dir) {
+    return runsIn(dir).stream().filter(RunDirectory::isComplete).toList();
+  }
+
+  /** Writes a multi-seed directory's consistency table as Markdown and JSON. */
+  public static void writeConsistency(Path base, Consistency consistency) {
+    try {
+      writeAtomically(base, CONSISTENCY + ".md", consistency.toMarkdown());
+      writeAtomically(base, CONSISTENCY + ".json", JSON.writeValueAsString(consistency));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the consistency table into " + base, e);
+    }
+  }
+
+  /** The directory itself. */
+  public Path path() {
+    return dir;
+  }
+
   /** Whether the run finished: {@code metrics.json} is written after the last epoch. */
   public boolean isComplete() {
     return Files.isRegularFile(dir.resolve(METRICS));
+  }
+
+  /** The file holding the state after the last complete epoch. */
+  public Path checkpointFile() {
+    return dir.resolve(CHECKPOINT);
+  }
+
+  /** Whether an epoch has been checkpointed. */
+  public boolean hasCheckpoint() {
+    return Files.exists(checkpointFile());
+  }
+
+  /** The trained weights file, when the run saved one (the highest epoch). */
+  public Optional<Path> weightsFile() {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> WEIGHTS_FILE.matcher(f.getFileName().toString()).matches())
+          .max(Comparator.comparing(f -> f.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the run directory " + dir, e);
+    }
   }
 
   /** The saved configuration. */
@@ -89,21 +208,37 @@ public final class RunDirectory {
   public RunResult readMetrics() {
     Path file = dir.resolve(METRICS);
     try {
-      RunResult saved = JSON.readValue(file.toFile(), RunResult.class);
-      return new RunResult(
-          saved.model(),
-          saved.dataset(),
-          saved.trainableParams(),
-          saved.nonTrainableParams(),
-          saved.seed(),
-          saved.trainImages(),
-          saved.engine(),
-          saved.machine(),
-          dir,
-          saved.epochs());
+      return JSON.readValue(file.toFile(), RunResult.class).in(dir);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": cannot read metrics (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * The normalization the run trained with: as its provenance records it, or MNIST's for runs
+   * saved before provenance was recorded (every one of them used MNIST's figures).
+   */
+  public Normalization normalization() {
+    Provenance provenance = readMetrics().provenance();
+    return provenance == null || provenance.normalization() == null
+        ? Normalization.LEGACY
+        : provenance.normalization();
+  }
+
+  /**
+   * The trained network with the normalization it expects; close it when done.
+   *
+   * @throws IllegalArgumentException naming the directory when the run is not complete or its
+   *     weights are missing or unreadable
+   */
+  public TrainedModel loadTrained() {
+    if (!isComplete()) {
+      throw new IllegalArgumentException(dir + ": the run is not complete (no " + METRICS + ")");
+    }
+    if (weightsFile().isEmpty()) {
+      throw new IllegalArgumentException(dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)");
+    }
+    return TrainedModel.load(readSpec(), normalization(), dir, WEIGHTS);
   }
 
   /** Saves the configuration and the model spec the run is about to use. */
@@ -116,7 +251,17 @@ public final class RunDirectory {
     }
   }
 
-  /** Saves the measured metrics. */
+  /** Saves the trained weights as {@code model-NNNN.params}, NNNN the last epoch. */
+  public void writeWeights(Model model, int epoch) {
+    try {
+      model.setProperty("Epoch", Integer.toString(epoch));
+      model.save(dir, WEIGHTS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the model into " + dir, e);
+    }
+  }
+
+  /** Saves the measured metrics; written last, it marks the run complete. */
   public void writeMetrics(RunResult result) {
     try {
       write(METRICS, JSON.writeValueAsString(result));
@@ -125,7 +270,16 @@ public final class RunDirectory {
     }
   }
 
+  @Override
+  public String toString() {
+    return dir.toString();
+  }
+
   private void write(String name, String content) throws IOException {
+    writeAtomically(dir, name, content);
+  }
+
+  private static void writeAtomically(Path dir, String name, String content) throws IOException {
     Path tmp = Files.createTempFile(dir, name, ".tmp");
     Files.writeString(tmp, content);
     Files.move(

@@ -14,6 +14,9 @@ import java.util.List;
  * @param engine deep-learning engine name and version
  * @param machine the computer it trained on, the last one if it was resumed elsewhere ({@link
  *     Machine#describe()}); null in runs saved before it was recorded
+ * @param provenance how the run was made (build, times, data checksums, normalization); null in
+ *     runs saved before it was recorded
+ * @param runDir the directory it was read from or written to (not saved)
  */
 public record RunResult(
     String model,
@@ -24,8 +27,25 @@ public record RunResult(
     @JsonProperty("train_images") int trainImages,
     String engine,
     String machine,
+    Provenance provenance,
     @JsonIgnore Path runDir,
     List<EpochMetrics> epochs) {
+
+  /** The same result, located in {@code dir}. */
+  public RunResult in(Path dir) {
+    return new RunResult(
+        model,
+        dataset,
+        trainableParams,
+        nonTrainableParams,
+        seed,
+        trainImages,
+        engine,
+        machine,
+        provenance,
+        dir,
+        epochs);
+  }
 
   /** The last epoch's metrics. */
   public EpochMetrics last() {

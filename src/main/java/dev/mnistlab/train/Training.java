@@ -2,7 +2,6 @@ package dev.mnistlab.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,16 +15,15 @@ import ai.djl.training.loss.Loss;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.data.Normalization;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
-import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
 import dev.mnistlab.model.SpecException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,8 +48,9 @@ public final class Training {
       TrainingObserver observer) {
     config.validate();
     checkInput(spec, data);
-    RunDirectory.create(runDir).writeConfig(config, spec);
-    return train(config, spec, data, runDir, observer, false);
+    RunDirectory run = RunDirectory.create(runDir);
+    run.writeConfig(config, spec);
+    return train(config, spec, data, run, observer, false);
   }
 
   /**
@@ -69,7 +68,7 @@ public final class Training {
     TrainConfig config = dir.readConfig().validate();
     ModelSpec spec = dir.readSpec();
     checkInput(spec, data);
-    return train(config, spec, data, runDir, observer, Checkpoint.exists(runDir));
+    return train(config, spec, data, dir, observer, dir.hasCheckpoint());
   }
 
   /**
@@ -103,15 +102,20 @@ public final class Training {
       TrainConfig config,
       ModelSpec spec,
       DataStore.Loaded data,
-      Path runDir,
+      RunDirectory run,
       TrainingObserver observer,
       boolean fromCheckpoint) {
-    // Seeds weight initialization inside the engine.
-    Engine.getInstance().setRandomSeed((int) config.seed());
+    Instant started = Instant.now();
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
-    try (Model model = Model.newInstance(spec.name(), Device.cpu());
-        BatchLoader trainBatches = new BatchLoader(train, config.batchSize(), config.augment());
-        BatchLoader testBatches = new BatchLoader(data.test(), 1000, Augmentation.NONE)) {
+    Normalization normalization = data.dataset().normalization();
+    try (Engines.Lease engine = Engines.claim(run.toString());
+        Model model = Model.newInstance(spec.name(), Device.cpu());
+        BatchLoader trainBatches =
+            new BatchLoader(train, normalization, config.batchSize(), config.augment());
+        BatchLoader testBatches =
+            new BatchLoader(data.test(), normalization, 1000, Augmentation.NONE)) {
+      // Seeds weight initialization inside the engine.
+      Engines.seed(engine, config.seed());
       model.setBlock(BlockFactory.build(spec));
       int batches = trainBatches.batchesPerEpoch();
       LrSchedule schedule = LrSchedule.of(config, batches);
@@ -121,8 +125,12 @@ public final class Training {
         List<EpochMetrics> epochs = new ArrayList<>();
         if (fromCheckpoint) {
           Checkpoint saved =
-              Checkpoint.load(runDir, model.getBlock(), optimizer, model.getNDManager());
+              Checkpoint.load(
+                  run.checkpointFile(), model.getBlock(), optimizer, model.getNDManager());
           epochs.addAll(saved.epochs());
+          if (saved.started() != null) {
+            started = Instant.parse(saved.started());
+          }
           // ReduceLROnPlateau's state is a function of the test losses it was told.
           epochs.forEach(e -> schedule.epochEnded(e.testLoss()));
           observer.resumed(saved.epochs());
@@ -132,7 +140,7 @@ public final class Training {
             epoch++) {
           // Dropout draws from the engine's generator; seeding it per epoch lets a resumed run
           // draw the masks an uninterrupted one would.
-          Engine.getInstance().setRandomSeed((int) BatchLoader.mix(config.seed(), epoch, -2));
+          Engines.seed(engine, BatchLoader.mix(config.seed(), epoch, -2));
           observer.epochStarted(epoch, batches);
           long start = System.nanoTime();
           int step = (epoch - 1) * batches;
@@ -150,7 +158,7 @@ public final class Training {
             batchIndex++;
             if (!Double.isFinite(outcome.loss())) {
               throw new TrainingDivergedException(
-                  epoch, batchIndex, outcome.loss(), runDir, epochs.size());
+                  epoch, batchIndex, outcome.loss(), run.checkpointFile(), epochs.size());
             }
             lossSum += outcome.loss() * batch.size();
             correct += outcome.correct();
@@ -172,7 +180,8 @@ public final class Training {
                   seen / trainSeconds);
           schedule.epochEnded(test.loss());
           epochs.add(metrics);
-          Checkpoint.save(runDir, epochs, model.getBlock(), optimizer);
+          Checkpoint.save(
+              run.checkpointFile(), epochs, started.toString(), model.getBlock(), optimizer);
           observer.epochDone(metrics);
         }
         RunResult result =
@@ -183,13 +192,14 @@ public final class Training {
                 params.nonTrainable(),
                 config.seed(),
                 train.count(),
-                Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                Engines.describe(),
                 Machine.describe(),
-                runDir,
+                Provenance.of(data.dataset(), started),
+                run.path(),
                 epochs);
-        saveModel(model, runDir, result.last().epoch());
+        run.writeWeights(model, result.last().epoch());
         // Written last: its presence marks the run complete.
-        RunDirectory.create(runDir).writeMetrics(result);
+        run.writeMetrics(result);
         return result;
       }
     }
@@ -266,15 +276,6 @@ public final class Training {
               + "×"
               + cols
               + " grayscale images");
-    }
-  }
-
-  private static void saveModel(Model model, Path runDir, int epochs) {
-    try {
-      model.setProperty("Epoch", Integer.toString(epochs));
-      model.save(runDir, TrainedModel.WEIGHTS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the model into " + runDir, e);
     }
   }
 

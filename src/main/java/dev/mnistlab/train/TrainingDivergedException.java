@@ -10,10 +10,11 @@ public class TrainingDivergedException extends RuntimeException {
   /**
    * Names the epoch and batch where the loss stopped being finite, and the checkpoint kept.
    *
+   * @param checkpoint the checkpoint file kept
    * @param completedEpochs epochs the kept checkpoint holds
    */
   public TrainingDivergedException(
-      int epoch, int batch, double loss, Path runDir, int completedEpochs) {
+      int epoch, int batch, double loss, Path checkpoint, int completedEpochs) {
     super(
         "training diverged: loss is "
             + loss
@@ -26,7 +27,7 @@ public class TrainingDivergedException extends RuntimeException {
                 : "; the last good checkpoint (epoch "
                     + completedEpochs
                     + ") is kept in "
-                    + runDir.resolve(Checkpoint.FILE))
+                    + checkpoint)
             + " (try a lower learning rate)");
   }
 }

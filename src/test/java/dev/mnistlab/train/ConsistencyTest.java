@@ -13,7 +13,7 @@ class ConsistencyTest {
     for (int i = 0; i < testAcc.length; i++) {
       epochs.add(new EpochMetrics(i + 1, 0.01, 0.1, 99, 0.02, testAcc[i], 1, 1));
     }
-    return new RunResult("m", "mnist", 1, 0, seed, 100, "e", "m", null, epochs);
+    return new RunResult("m", "mnist", 1, 0, seed, 100, "e", "m", null, null, epochs);
   }
 
   @Test

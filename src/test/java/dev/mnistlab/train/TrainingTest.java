@@ -138,7 +138,7 @@ class TrainingTest {
   }
 
   private static boolean runDirHasMetrics(Path dir) {
-    return java.nio.file.Files.exists(dir.resolve("metrics.json"));
+    return RunDirectory.exists(dir) && RunDirectory.open(dir).isComplete();
   }
 
   @Test
@@ -228,8 +228,8 @@ class TrainingTest {
       Path broken = tmp.resolve(name + "-broken");
       assertThatThrownBy(() -> Training.run(recipe, spec, data, broken, crashAfter(2)))
           .hasMessage("simulated crash");
-      assertThat(broken.resolve("metrics.json")).doesNotExist();
-      assertThat(broken.resolve(Checkpoint.FILE)).exists();
+      assertThat(RunDirectory.open(broken).isComplete()).isFalse();
+      assertThat(RunDirectory.open(broken).checkpointFile()).exists();
       List<Integer> resumedAt = new ArrayList<>();
       RunResult resumed =
           Training.resume(
@@ -289,9 +289,10 @@ class TrainingTest {
         .isInstanceOf(TrainingDivergedException.class)
         .hasMessageContaining("at epoch 2, batch ")
         .hasMessageContaining(
-            "the last good checkpoint (epoch 1) is kept in " + dir.resolve(Checkpoint.FILE));
-    assertThat(dir.resolve(Checkpoint.FILE)).exists();
-    assertThat(dir.resolve("metrics.json")).doesNotExist();
+            "the last good checkpoint (epoch 1) is kept in "
+                + RunDirectory.open(dir).checkpointFile());
+    assertThat(RunDirectory.open(dir).checkpointFile()).exists();
+    assertThat(RunDirectory.open(dir).isComplete()).isFalse();
   }
 
   @Test

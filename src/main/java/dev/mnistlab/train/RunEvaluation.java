@@ -1,0 +1,137 @@
+package dev.mnistlab.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mnistlab.data.DataStore;
+import dev.mnistlab.data.Dataset;
+import dev.mnistlab.eval.Evaluation;
+import dev.mnistlab.eval.Evaluator;
+import dev.mnistlab.eval.TrainedModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Complete runs scored again from their saved weights on a test split ({@code mnistlab
+ * evaluate}): one run, or every {@code seed-N} run of a multi-seed directory with the statistics
+ * over seeds.
+ *
+ * @param runs one entry per run, in seed order
+ * @param accuracy minimum, mean and standard deviation of the runs' accuracies
+ */
+public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
+  /** How many mistakes each run lists. */
+  public static final int MISTAKES = 20;
+
+  /**
+   * One run's evaluation.
+   *
+   * @param dir the run directory
+   * @param dataset whose test split was classified
+   * @param recordedTestAccuracy the last epoch's test accuracy in its {@code metrics.json}, for
+   *     comparison (null when evaluated on another dataset than it trained on)
+   */
+  public record Run(
+      @JsonProperty("run") String dir,
+      long seed,
+      String model,
+      String dataset,
+      @JsonProperty("recorded_test_acc") Double recordedTestAccuracy,
+      Evaluation evaluation) {}
+
+  /**
+   * Evaluates the complete runs in {@code dir}.
+   *
+   * @param dataset the dataset whose test split to classify; null for each run's own
+   * @param data loads a dataset
+   * @throws IllegalArgumentException naming {@code dir} when it holds no complete run
+   */
+  public static RunEvaluation of(
+      Path dir, Dataset dataset, Function<Dataset, DataStore.Loaded> data) {
+    List<RunDirectory> runs = RunDirectory.runsIn(dir);
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException(
+          dir + ": not a run directory nor a directory of seed-N runs");
+    }
+    List<Run> results = new ArrayList<>();
+    for (RunDirectory run : runs) {
+      if (!run.isComplete()) {
+        throw new IllegalArgumentException(
+            run + ": the run is not complete; finish it with `mnistlab train --resume " + run + "`");
+      }
+      RunResult recorded = run.readMetrics();
+      Dataset own = Dataset.parse(recorded.dataset());
+      Dataset used = dataset == null ? own : dataset;
+      try (TrainedModel trained = run.loadTrained()) {
+        Evaluator.Predictions predictions = Evaluator.predict(trained, data.apply(used).test());
+        results.add(
+            new Run(
+                run.toString(),
+                recorded.seed(),
+                recorded.model(),
+                used.id(),
+                used == own ? recorded.last().testAcc() : null,
+                Evaluation.of(predictions, MISTAKES)));
+      }
+    }
+    return new RunEvaluation(
+        results,
+        Consistency.Stats.of(results.stream().map(r -> r.evaluation().accuracy()).toList()));
+  }
+
+  /** One line per run, then the statistics over runs when there are several. */
+  public String toText() {
+    StringBuilder b = new StringBuilder();
+    if (runs.size() == 1) {
+      Run r = runs.get(0);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s: %s, seed %d, %s test split (%,d images)%n",
+              r.dir(),
+              r.model(),
+              r.seed(),
+              r.dataset(),
+              r.evaluation().images()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "accuracy %.2f%%   loss %.4f%s%n%n",
+              r.evaluation().accuracy(),
+              r.evaluation().loss(),
+              recorded(r)));
+      return b.append(r.evaluation().toText()).toString();
+    }
+    b.append("  seed  accuracy    loss  recorded  run\n");
+    for (Run r : runs) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%6d  %7.2f%%  %.4f  %8s  %s%n",
+              r.seed(),
+              r.evaluation().accuracy(),
+              r.evaluation().loss(),
+              r.recordedTestAccuracy() == null
+                  ? "—"
+                  : String.format(Locale.ROOT, "%.2f%%", r.recordedTestAccuracy()),
+              r.dir()));
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%naccuracy over %d seeds: min %.2f%%, mean %.3f%%, std %.3f%n",
+            runs.size(),
+            accuracy.min(),
+            accuracy.mean(),
+            accuracy.std()));
+    return b.toString();
+  }
+
+  private static String recorded(Run r) {
+    return r.recordedTestAccuracy() == null
+        ? ""
+        : String.format(
+            Locale.ROOT, "   (metrics.json, last epoch: %.2f%%)", r.recordedTestAccuracy());
+  }
+}
