@@ -31,8 +31,8 @@ public class DataOptions {
   Path dataDir;
 
   /**
-   * Loads datasets from {@code --data-dir} (or the default lookup), each at most once; for
-   * commands whose runs may name different datasets.
+   * Loads datasets from {@code --data-dir} (or the default lookup), each at most once; for commands
+   * whose runs may name different datasets.
    */
   Function<Dataset, DataStore.Loaded> loader(Environment environment) {
     Map<Dataset, DataStore.Loaded> cache = new HashMap<>();

@@ -32,8 +32,7 @@ public class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Engines.start(0);
-    ReportBuilder.Report report =
-        ReportBuilder.build(dir, data.loader(environment));
+    ReportBuilder.Report report = ReportBuilder.build(dir, data.loader(environment));
     environment.out().println("report: " + report.files());
     return Main.OK;
   }

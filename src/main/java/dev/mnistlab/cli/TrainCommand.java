@@ -11,7 +11,6 @@ import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.Training;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

@@ -12,8 +12,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param mean mean of the training set's pixels scaled to [0, 1]
  * @param std standard deviation of the same
  */
-public record Normalization(
-    @JsonProperty("mean") float mean, @JsonProperty("std") float std) {
+public record Normalization(@JsonProperty("mean") float mean, @JsonProperty("std") float std) {
   /**
    * What every run before runs recorded their normalization used, whatever the dataset: MNIST's.
    */

@@ -1,6 +1,5 @@
 package dev.mnistlab.report;
 
-import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Split;
@@ -25,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Builds an experiment's report from its output directory alone: the saved experiment, each step's

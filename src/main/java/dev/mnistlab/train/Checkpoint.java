@@ -51,11 +51,7 @@ public record Checkpoint(
 
   /** Writes the state after {@code epochs.size()} epochs, replacing the previous checkpoint. */
   public static void save(
-      Path file,
-      List<EpochMetrics> epochs,
-      String started,
-      Block block,
-      TorchOptimizer optimizer) {
+      Path file, List<EpochMetrics> epochs, String started, Block block, TorchOptimizer optimizer) {
     Map<String, String> names = new HashMap<>();
     NDList arrays = new NDList();
     block
@@ -80,11 +76,7 @@ public record Checkpoint(
       }
       Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
       Files.write(tmp, bytes.toByteArray());
-      Files.move(
-          tmp,
-          file,
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint " + file, e);
     } finally {

@@ -66,10 +66,7 @@ public final class LrFinder {
         Model model = Model.newInstance(spec.name(), Device.cpu());
         BatchLoader batches =
             new BatchLoader(
-                train,
-                data.dataset().normalization(),
-                config.batchSize(),
-                config.augment())) {
+                train, data.dataset().normalization(), config.batchSize(), config.augment())) {
       Engines.seed(engine, config.seed());
       model.setBlock(BlockFactory.build(spec));
       TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());

@@ -35,9 +35,9 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>A multi-seed run ({@code train --seeds}, an experiment's step) is a directory of {@code
- * seed-N} run directories plus {@code consistency.md} and {@code consistency.json}; {@link
- * #runsIn} finds the runs of either kind. Each file is written to a temporary name and renamed, so a
- * reader never sees half a file.
+ * seed-N} run directories plus {@code consistency.md} and {@code consistency.json}; {@link #runsIn}
+ * finds the runs of either kind. Each file is written to a temporary name and renamed, so a reader
+ * never sees half a file.
  */
 public final class RunDirectory {
   private static final String CONFIG = "config.yaml";
@@ -215,8 +215,8 @@ public final class RunDirectory {
   }
 
   /**
-   * The normalization the run trained with: as its provenance records it, or MNIST's for runs
-   * saved before provenance was recorded (every one of them used MNIST's figures).
+   * The normalization the run trained with: as its provenance records it, or MNIST's for runs saved
+   * before provenance was recorded (every one of them used MNIST's figures).
    */
   public Normalization normalization() {
     Provenance provenance = readMetrics().provenance();
@@ -236,7 +236,8 @@ public final class RunDirectory {
       throw new IllegalArgumentException(dir + ": the run is not complete (no " + METRICS + ")");
     }
     if (weightsFile().isEmpty()) {
-      throw new IllegalArgumentException(dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)");
+      throw new IllegalArgumentException(
+          dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)");
     }
     return TrainedModel.load(readSpec(), normalization(), dir, WEIGHTS);
   }

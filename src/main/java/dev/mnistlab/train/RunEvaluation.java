@@ -13,9 +13,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Complete runs scored again from their saved weights on a test split ({@code mnistlab
- * evaluate}): one run, or every {@code seed-N} run of a multi-seed directory with the statistics
- * over seeds.
+ * Complete runs scored again from their saved weights on a test split ({@code mnistlab evaluate}):
+ * one run, or every {@code seed-N} run of a multi-seed directory with the statistics over seeds.
  *
  * @param runs one entry per run, in seed order
  * @param accuracy minimum, mean and standard deviation of the runs' accuracies
@@ -58,7 +57,10 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
     for (RunDirectory run : runs) {
       if (!run.isComplete()) {
         throw new IllegalArgumentException(
-            run + ": the run is not complete; finish it with `mnistlab train --resume " + run + "`");
+            run
+                + ": the run is not complete; finish it with `mnistlab train --resume "
+                + run
+                + "`");
       }
       RunResult recorded = run.readMetrics();
       Dataset own = Dataset.parse(recorded.dataset());
