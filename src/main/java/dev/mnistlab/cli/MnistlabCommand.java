@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LrFindCommand.class,
       ExperimentCommand.class,
       ReportCommand.class,
-      EvaluateCommand.class
+      EvaluateCommand.class,
+      PredictCommand.class
     })
 public class MnistlabCommand {}

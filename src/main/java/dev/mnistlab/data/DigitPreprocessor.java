@@ -72,7 +72,8 @@ public final class DigitPreprocessor {
     for (int i = 0; i < argb.length; i++) {
       int p = argb[i];
       alpha[i] = image.getColorModel().hasAlpha() ? ((p >>> 24) & 0xff) / 255f : 1f;
-      lum[i] = (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff)) / 255f;
+      lum[i] =
+          (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff)) / 255f;
       opaqueLum += lum[i] * alpha[i];
       opaqueWeight += alpha[i];
     }
@@ -134,8 +135,7 @@ public final class DigitPreprocessor {
    * sw × sh}: each output pixel averages bilinear samples on a grid over its footprint, which is
    * area averaging when shrinking and bilinear when enlarging.
    */
-  static float[] resample(
-      float[] src, int w, int left, int top, int cw, int ch, int sw, int sh) {
+  static float[] resample(float[] src, int w, int left, int top, int cw, int ch, int sw, int sh) {
     double fx = (double) cw / sw;
     double fy = (double) ch / sh;
     int nx = Math.max(1, (int) Math.ceil(fx));

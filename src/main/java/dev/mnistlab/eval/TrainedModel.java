@@ -3,6 +3,11 @@ package dev.mnistlab.eval;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
@@ -38,6 +43,33 @@ public record TrainedModel(ModelSpec spec, Model model, Normalization normalizat
       model.close();
       throw new IllegalArgumentException(
           dir + ": cannot load the trained weights (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Runs {@code count} images through the network in inference mode.
+   *
+   * @param normalized {@code count × C × H × W} pixels, already normalized with {@link
+   *     #normalization()}
+   * @return per image, the log-probability of each class
+   */
+  public float[][] logProbabilities(float[] normalized, int count) {
+    ModelSpec.Shape3 in = spec.inputShape();
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      NDArray x =
+          scope.create(normalized, new Shape(count, in.channels(), in.height(), in.width()));
+      NDArray outputs =
+          model
+              .getBlock()
+              .forward(new ParameterStore(scope, false), new NDList(x), false)
+              .singletonOrThrow();
+      float[] flat = spec.logProbabilities(outputs).toFloatArray();
+      float[][] rows = new float[count][];
+      int classes = flat.length / count;
+      for (int i = 0; i < count; i++) {
+        rows[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+      }
+      return rows;
     }
   }
 
