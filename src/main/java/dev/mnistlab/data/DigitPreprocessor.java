@@ -1,6 +1,8 @@
 package dev.mnistlab.data;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 
 /**
  * Turns a picture of one digit into the 28×28 image a network trained on MNIST expects, the way
@@ -22,7 +24,7 @@ public final class DigitPreprocessor {
   public static final int BOX = 20;
 
   /** Ink level (0..1, after stretching) that counts towards the bounding box. */
-  public static final float INK_THRESHOLD = 0.2f;
+  public static final float INK_THRESHOLD = 0.05f;
 
   private DigitPreprocessor() {}
 
@@ -64,16 +66,33 @@ public final class DigitPreprocessor {
   static float[] grey(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
     float[] lum = new float[w * h];
     float[] alpha = new float[w * h];
+    boolean hasAlpha = image.getColorModel().hasAlpha();
+    WritableRaster raster = image.getRaster();
+    if (image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+      // Grey pictures' samples are the stored grey levels; getRGB would pass them through Java's
+      // linear-grey colour space and brighten every mid-tone.
+      float max = (1 << image.getColorModel().getComponentSize(0)) - 1;
+      float alphaMax = hasAlpha ? (1 << image.getColorModel().getComponentSize(1)) - 1 : 1;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          lum[y * w + x] = raster.getSample(x, y, 0) / max;
+          alpha[y * w + x] = hasAlpha ? raster.getSample(x, y, 1) / alphaMax : 1f;
+        }
+      }
+    } else {
+      int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+      for (int i = 0; i < argb.length; i++) {
+        int p = argb[i];
+        alpha[i] = hasAlpha ? ((p >>> 24) & 0xff) / 255f : 1f;
+        lum[i] =
+            (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff)) / 255f;
+      }
+    }
     double opaqueLum = 0;
     double opaqueWeight = 0;
-    for (int i = 0; i < argb.length; i++) {
-      int p = argb[i];
-      alpha[i] = image.getColorModel().hasAlpha() ? ((p >>> 24) & 0xff) / 255f : 1f;
-      lum[i] =
-          (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff)) / 255f;
+    for (int i = 0; i < lum.length; i++) {
       opaqueLum += lum[i] * alpha[i];
       opaqueWeight += alpha[i];
     }
