@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       ReportCommand.class,
       EvaluateCommand.class,
-      PredictCommand.class
+      PredictCommand.class,
+      ExportCommand.class
     })
 public class MnistlabCommand {}

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *   <li>{@code checkpoint.bin}: the state after the last complete epoch ({@link Checkpoint});
  *   <li>{@code model-NNNN.params}: the trained weights (DJL's format), once complete;
  *   <li>{@code metrics.json}: what was measured and how the run was made, written last (it marks
- *       the run complete).
+ *       the run complete);
+ *   <li>{@code model.onnx}: the ONNX export, when {@code mnistlab export} was asked for it.
  * </ul>
  *
  * <p>A multi-seed run ({@code train --seeds}, an experiment's step) is a directory of {@code
@@ -49,6 +50,7 @@ public final class RunDirectory {
   private static final String SEED_PREFIX = "seed-";
   private static final Pattern SEED_DIR = Pattern.compile("seed-(\\d{1,18})");
   private static final String CONSISTENCY = "consistency";
+  private static final String ONNX = "model.onnx";
 
   /** Writes the JSON files of runs (indented). */
   public static final ObjectMapper JSON =
@@ -188,6 +190,11 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the run directory " + dir, e);
     }
+  }
+
+  /** Where {@code mnistlab export} puts the model by default: {@code model.onnx}. */
+  public Path onnxFile() {
+    return dir.resolve(ONNX);
   }
 
   /** The saved configuration. */

@@ -76,4 +76,16 @@ class PredictCommandTest {
         "not a run directory");
     assertOneLineError(Cli.run(tmp, Map.of(), "predict", run), Main.USAGE, "IMAGE_OR_DIR");
   }
+
+  @Test
+  void exportRefusesWhatItCannotExport() {
+    assertOneLineError(
+        Cli.run(tmp, Map.of(), "export", tmp.toString()), Main.USAGE, "not a run directory");
+    assertOneLineError(
+        Cli.run(
+            tmp, Map.of(), "export", TrainedRuns.mnist().runDir().toString(), "--format", "tflite"),
+        Main.USAGE,
+        "--format",
+        "tflite");
+  }
 }

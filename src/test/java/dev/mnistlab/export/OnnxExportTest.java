@@ -1,0 +1,179 @@
+package dev.mnistlab.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.mnistlab.TrainedRuns;
+import dev.mnistlab.cli.Environment;
+import dev.mnistlab.data.Dataset;
+import dev.mnistlab.data.Normalization;
+import dev.mnistlab.data.Split;
+import dev.mnistlab.eval.Evaluator;
+import dev.mnistlab.eval.TrainedModel;
+import dev.mnistlab.model.BlockFactory;
+import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.train.Engines;
+import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.train.RunResult;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exported file, run by ONNX Runtime, answers as mnistlab does. */
+class OnnxExportTest {
+  private static final int PIXELS = 784;
+
+  @TempDir Path tmp;
+
+  /** Log-probabilities from ONNX Runtime for {@code n} images of raw pixels in [0, 1]. */
+  private static float[][] runOnnx(OrtSession session, float[] pixels, int n) throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {n, 1, 28, 28});
+        OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
+      return (float[][]) result.get(OnnxExporter.OUTPUT).orElseThrow().getValue();
+    }
+  }
+
+  private static OrtSession session(byte[] model) throws Exception {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.setIntraOpNumThreads(2);
+    return OrtEnvironment.getEnvironment().createSession(model, options);
+  }
+
+  private static float[] normalized(float[] pixels, Normalization n) {
+    float[] out = new float[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      out[i] = n.apply(pixels[i]);
+    }
+    return out;
+  }
+
+  private static int argMax(float[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      best = values[i] > values[best] ? i : best;
+    }
+    return best;
+  }
+
+  @Test
+  void aTrainedModelAgreesOnAllTenThousandTestImages() throws Exception {
+    RunResult run = TrainedRuns.mnist();
+    Split test = TrainedRuns.mnistData().test();
+    Path file = tmp.resolve("model.onnx");
+    Environment system = Environment.system();
+    int code =
+        dev.mnistlab.cli.Main.commandLine(system)
+            .execute(
+                "export", run.runDir().toString(), "--format", "onnx", "--out", file.toString());
+    assertThat(code).isZero();
+    OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
+    assertThat(proto.getOpsetImport(0).getVersion()).isGreaterThanOrEqualTo(13);
+    assertThat(proto.getMetadataPropsList())
+        .anyMatch(e -> e.getKey().equals("normalization_mean") && e.getValue().equals("0.1307"));
+
+    Evaluator.Predictions reference;
+    double maxDiff = 0;
+    int agree = 0;
+    try (TrainedModel trained = RunDirectory.openComplete(run.runDir()).loadTrained();
+        OrtSession session = session(Files.readAllBytes(file))) {
+      reference = Evaluator.predict(trained, test);
+      for (int from = 0; from < test.count(); from += 1000) {
+        float[] pixels = new float[1000 * PIXELS];
+        for (int p = 0; p < pixels.length; p++) {
+          pixels[p] = (test.pixels()[from * PIXELS + p] & 0xff) / 255f;
+        }
+        float[][] onnx = runOnnx(session, pixels, 1000);
+        float[][] djl = trained.logProbabilities(normalized(pixels, trained.normalization()), 1000);
+        for (int i = 0; i < 1000; i++) {
+          agree += argMax(onnx[i]) == reference.predicted()[from + i] ? 1 : 0;
+          for (int c = 0; c < 10; c++) {
+            maxDiff = Math.max(maxDiff, Math.abs(onnx[i][c] - djl[i][c]));
+          }
+        }
+      }
+    }
+    System.out.printf(
+        "ONNX parity: %d/10000 same class, max |Δ log-probability| %.2e%n", agree, maxDiff);
+    assertThat(agree).isEqualTo(10_000);
+    assertThat(maxDiff).isLessThan(1e-4);
+  }
+
+  @Test
+  void everyZooEntryExportsAndAgreesUntrained() throws Exception {
+    Engines.start(1);
+    Random random = new Random(11);
+    int n = 8;
+    float[] pixels = new float[n * PIXELS];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = random.nextFloat();
+    }
+    Normalization norm = Dataset.MNIST.normalization();
+    for (ModelSpec spec : ModelZoo.entries()) {
+      try (Model model = Model.newInstance(spec.name(), Device.cpu())) {
+        model.setBlock(BlockFactory.build(spec));
+        NDManager manager = model.getNDManager();
+        ModelSpec.Shape3 in = spec.inputShape();
+        model
+            .getBlock()
+            .initialize(
+                manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height(), in.width()));
+        randomizeBatchNorm(model, random);
+        TrainedModel untrained = new TrainedModel(spec, model, norm);
+        byte[] bytes = OnnxExporter.export(spec, model.getBlock(), norm, Map.of()).toByteArray();
+        float[][] djl = untrained.logProbabilities(normalized(pixels, norm), n);
+        try (OrtSession session = session(bytes)) {
+          float[][] onnx = runOnnx(session, pixels, n);
+          for (int i = 0; i < n; i++) {
+            assertThat(onnx[i])
+                .as("%s, image %d", spec.name(), i)
+                .containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-4f));
+          }
+        }
+      }
+    }
+  }
+
+  /** Running statistics and affine terms away from their defaults, so their order matters. */
+  private static void randomizeBatchNorm(Model model, Random random) {
+    for (Pair<String, Parameter> pair : model.getBlock().getParameters()) {
+      String name = pair.getKey();
+      float low;
+      float width;
+      if (name.endsWith("runningVar")) {
+        low = 0.5f;
+        width = 1.5f;
+      } else if (name.endsWith("runningMean") || name.endsWith("beta")) {
+        low = -0.5f;
+        width = 1f;
+      } else if (name.endsWith("gamma")) {
+        low = 0.5f;
+        width = 1f;
+      } else {
+        continue; // weights and biases keep their random initialization
+      }
+      var array = pair.getValue().getArray();
+      float[] values = new float[(int) array.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = low + width * random.nextFloat();
+      }
+      array.set(FloatBuffer.wrap(values));
+    }
+  }
+}
