@@ -29,8 +29,11 @@ import dev.mnistlab.train.RunResult;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +128,7 @@ class OnnxExportTest {
       pixels[i] = random.nextFloat();
     }
     Normalization norm = Dataset.MNIST.normalization();
+    List<Path> files = new ArrayList<>();
     for (ModelSpec spec : ModelZoo.entries()) {
       try (Model model = Model.newInstance(spec.name(), Device.cpu())) {
         model.setBlock(BlockFactory.build(spec));
@@ -137,6 +141,9 @@ class OnnxExportTest {
         randomizeBatchNorm(model, random);
         TrainedModel untrained = new TrainedModel(spec, model, norm);
         byte[] bytes = OnnxExporter.export(spec, model.getBlock(), norm, Map.of()).toByteArray();
+        Path file = tmp.resolve(spec.name().replace('/', '_') + ".onnx");
+        Files.write(file, bytes);
+        files.add(file);
         float[][] djl = untrained.logProbabilities(normalized(pixels, norm), n);
         try (OrtSession session = session(bytes)) {
           float[][] onnx = runOnnx(session, pixels, n);
@@ -148,6 +155,34 @@ class OnnxExportTest {
         }
       }
     }
+    assertThat(files).hasSize(ModelZoo.entries().size());
+    checkWithTheOnnxChecker(files);
+  }
+
+  /**
+   * The ONNX project's own checker, with shape inference, accepts every file. Needs Python with
+   * Debian's python3-onnx (CI installs it); skipped where it is missing.
+   */
+  private static void checkWithTheOnnxChecker(List<Path> files) throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    Assumptions.assumeTrue(
+        Files.isExecutable(python)
+            && new ProcessBuilder(python.toString(), "-c", "import onnx").start().waitFor() == 0,
+        "python3-onnx is not installed");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                python.toString(),
+                "-c",
+                "import onnx, sys\n"
+                    + "for f in sys.argv[1:]:\n"
+                    + "    onnx.checker.check_model(onnx.load(f), full_check=True)\n"
+                    + "print('checked', len(sys.argv) - 1)"));
+    files.forEach(f -> command.add(f.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output.strip()).isEqualTo("checked " + files.size());
   }
 
   /** Running statistics and affine terms away from their defaults, so their order matters. */
