@@ -93,7 +93,7 @@ public class PredictCommand implements Callable<Integer> {
                 p.blank()
                     ? "blank"
                     : String.format(Locale.ROOT, "%d  %.1f%%", p.digit(), 100 * p.probability()),
-                runnersUp(p)));
+                "then " + runnersUp(p)));
       }
     }
     if (json) {
