@@ -64,6 +64,7 @@ public final class Main {
     if (ex instanceof DataException
         || ex instanceof SpecException
         || ex instanceof Engines.EngineUnavailableException
+        || ex instanceof Engines.EngineBusyException
         || ex instanceof TrainingDivergedException
         || ex instanceof IllegalArgumentException) {
       return ex.getMessage();

@@ -48,9 +48,12 @@ public final class Training {
       TrainingObserver observer) {
     config.validate();
     checkInput(spec, data);
-    RunDirectory run = RunDirectory.create(runDir);
-    run.writeConfig(config, spec);
-    return train(config, spec, data, run, observer, false);
+    // Claimed before anything is written, so a refused run leaves no trace.
+    try (Engines.Lease engine = Engines.claim(runDir.toString())) {
+      RunDirectory run = RunDirectory.create(runDir);
+      run.writeConfig(config, spec);
+      return train(config, spec, data, run, observer, false, engine);
+    }
   }
 
   /**
@@ -68,7 +71,9 @@ public final class Training {
     TrainConfig config = dir.readConfig().validate();
     ModelSpec spec = dir.readSpec();
     checkInput(spec, data);
-    return train(config, spec, data, dir, observer, dir.hasCheckpoint());
+    try (Engines.Lease engine = Engines.claim(runDir.toString())) {
+      return train(config, spec, data, dir, observer, dir.hasCheckpoint(), engine);
+    }
   }
 
   /**
@@ -104,12 +109,12 @@ public final class Training {
       DataStore.Loaded data,
       RunDirectory run,
       TrainingObserver observer,
-      boolean fromCheckpoint) {
+      boolean fromCheckpoint,
+      Engines.Lease engine) {
     Instant started = Instant.now();
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     Normalization normalization = data.dataset().normalization();
-    try (Engines.Lease engine = Engines.claim(run.toString());
-        Model model = Model.newInstance(spec.name(), Device.cpu());
+    try (Model model = Model.newInstance(spec.name(), Device.cpu());
         BatchLoader trainBatches =
             new BatchLoader(train, normalization, config.batchSize(), config.augment());
         BatchLoader testBatches =
