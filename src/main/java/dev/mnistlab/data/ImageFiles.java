@@ -76,10 +76,9 @@ public final class ImageFiles {
       } finally {
         reader.dispose();
       }
+    } catch (NotAnImageException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      if (e instanceof NotAnImageException n) {
-        throw n;
-      }
       throw new NotAnImageException(name + ": not a readable image (" + e.getMessage() + ")");
     }
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.mnistlab.data.Normalization;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
@@ -95,8 +94,16 @@ public final class RunDirectory {
    * @throws IllegalArgumentException naming the directory when it is not a run or not complete
    */
   public static RunDirectory openComplete(Path dir) {
-    RunDirectory run = open(dir);
-    if (!run.isComplete()) {
+    return open(dir).requireComplete();
+  }
+
+  /**
+   * This run, when it is complete.
+   *
+   * @throws IllegalArgumentException naming the directory and how to finish it when it is not
+   */
+  public RunDirectory requireComplete() {
+    if (!isComplete()) {
       throw new IllegalArgumentException(
           dir
               + ": the run is not complete (no "
@@ -105,7 +112,7 @@ public final class RunDirectory {
               + dir
               + "`");
     }
-    return run;
+    return this;
   }
 
   /** Whether {@code dir} holds a run (its configuration is written first). */
@@ -222,31 +229,18 @@ public final class RunDirectory {
   }
 
   /**
-   * The normalization the run trained with: as its provenance records it, or MNIST's for runs saved
-   * before provenance was recorded (every one of them used MNIST's figures).
-   */
-  public Normalization normalization() {
-    Provenance provenance = readMetrics().provenance();
-    return provenance == null || provenance.normalization() == null
-        ? Normalization.LEGACY
-        : provenance.normalization();
-  }
-
-  /**
    * The trained network with the normalization it expects; close it when done.
    *
    * @throws IllegalArgumentException naming the directory when the run is not complete or its
    *     weights are missing or unreadable
    */
   public TrainedModel loadTrained() {
-    if (!isComplete()) {
-      throw new IllegalArgumentException(dir + ": the run is not complete (no " + METRICS + ")");
-    }
+    RunResult metrics = requireComplete().readMetrics();
     if (weightsFile().isEmpty()) {
       throw new IllegalArgumentException(
           dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)");
     }
-    return TrainedModel.load(readSpec(), normalization(), dir, WEIGHTS);
+    return TrainedModel.load(readSpec(), metrics.normalization(), dir, WEIGHTS);
   }
 
   /** Saves the configuration and the model spec the run is about to use. */

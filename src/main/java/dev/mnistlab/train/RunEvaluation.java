@@ -55,14 +55,7 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
     }
     List<Run> results = new ArrayList<>();
     for (RunDirectory run : runs) {
-      if (!run.isComplete()) {
-        throw new IllegalArgumentException(
-            run
-                + ": the run is not complete; finish it with `mnistlab train --resume "
-                + run
-                + "`");
-      }
-      RunResult recorded = run.readMetrics();
+      RunResult recorded = run.requireComplete().readMetrics();
       Dataset own = Dataset.parse(recorded.dataset());
       Dataset used = dataset == null ? own : dataset;
       try (TrainedModel trained = run.loadTrained()) {

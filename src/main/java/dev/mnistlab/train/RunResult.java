@@ -2,6 +2,7 @@ package dev.mnistlab.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mnistlab.data.Normalization;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,6 +46,16 @@ public record RunResult(
         provenance,
         dir,
         epochs);
+  }
+
+  /**
+   * The normalization the run trained with: as its provenance records it, or MNIST's for runs saved
+   * before provenance was recorded (every one of them used MNIST's figures).
+   */
+  public Normalization normalization() {
+    return provenance == null || provenance.normalization() == null
+        ? Normalization.LEGACY
+        : provenance.normalization();
   }
 
   /** The last epoch's metrics. */

@@ -33,7 +33,7 @@ class RunDirectoryTest {
     assertThat(result.provenance()).isNull();
     assertThat(result.runDir()).isEqualTo(dir);
     assertThat(result.last().testAcc()).isEqualTo(85.12);
-    assertThat(old.normalization()).isEqualTo(Normalization.LEGACY);
+    assertThat(result.normalization()).isEqualTo(Normalization.LEGACY);
     assertThat(Dataset.FASHION_MNIST.normalization()).isNotEqualTo(Normalization.LEGACY);
   }
 
