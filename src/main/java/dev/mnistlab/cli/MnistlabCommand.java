@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       EvaluateCommand.class,
       PredictCommand.class,
-      ExportCommand.class
+      ExportCommand.class,
+      ServeCommand.class
     })
 public class MnistlabCommand {}
