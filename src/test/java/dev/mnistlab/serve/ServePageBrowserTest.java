@@ -1,0 +1,296 @@
+package dev.mnistlab.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.mnistlab.DigitClassifier;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Pause;
+import org.openqa.selenium.interactions.PointerInput;
+import org.openqa.selenium.interactions.Sequence;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The draw-a-digit page in a real browser: Debian's Chromium driven through Debian's chromedriver
+ * (both found on the PATH, or named by MNISTLAB_CHROMIUM and MNISTLAB_CHROMEDRIVER; nothing is
+ * downloaded). Without them the test is skipped, unless MNISTLAB_BROWSER_TESTS=required (CI), when
+ * it fails. Screenshots go to target/screenshots/.
+ */
+class ServePageBrowserTest {
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private static DigitServer server;
+  private static ChromeDriver browser;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Optional<Path> chromium = executable("MNISTLAB_CHROMIUM", "chromium", "chromium-browser");
+    Optional<Path> driver = executable("MNISTLAB_CHROMEDRIVER", "chromedriver");
+    if (chromium.isEmpty() || driver.isEmpty()) {
+      String why =
+          "the browser test needs Chromium and ChromeDriver: apt-get install chromium"
+              + " chromium-driver (found: chromium "
+              + chromium.map(Path::toString).orElse("no")
+              + ", chromedriver "
+              + driver.map(Path::toString).orElse("no")
+              + ")";
+      if ("required".equals(System.getenv("MNISTLAB_BROWSER_TESTS"))) {
+        fail(why + "; MNISTLAB_BROWSER_TESTS=required makes this a failure");
+      }
+      Assumptions.abort("skipped: " + why);
+    }
+    server =
+        DigitServer.start(ServedModel.classifier(), ServerLimits.defaults().at("127.0.0.1", 0));
+    // Both paths given: Selenium Manager (which would download a driver) is never asked.
+    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, driver.get().toString());
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(chromium.get().toFile());
+    Files.createDirectories(Path.of("target"));
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1060",
+        "--user-data-dir="
+            + Files.createTempDirectory(Path.of("target"), "chromium-").toAbsolutePath());
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(driver.get().toFile())
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void drawnDigitsAndAnUploadedPictureAreRead() throws IOException {
+    browser.manage().window().setSize(new Dimension(1280, 1060));
+    browser.get(server.uri().toString());
+    DigitClassifier.ModelCard card = ServedModel.classifier().card();
+    waitFor(
+        "the model card", () -> browser.findElement(By.id("m-name")).getText().equals(card.name()));
+    assertThat(browser.findElement(By.id("m-params")).getText())
+        .isEqualTo(String.format(java.util.Locale.US, "%,d", card.trainableParams()));
+    assertThat(browser.findElements(By.cssSelector("#bars .bar"))).hasSize(10);
+
+    // A one: one vertical stroke with the mouse.
+    draw(PointerInput.Kind.MOUSE, List.of(stroke(0.50, 0.12, 0.50, 0.88)));
+    assertAnswer("draw", 1);
+    screenshot("serve-desktop-1.png");
+
+    // A seven: the bar, then the long diagonal, with a finger (touch pointer events).
+    browser.findElement(By.id("clear")).click();
+    draw(PointerInput.Kind.TOUCH, List.of(stroke(0.22, 0.16, 0.78, 0.16, 0.42, 0.88)));
+    assertAnswer("draw", 7);
+    screenshot("serve-desktop-7.png");
+
+    // An uploaded picture: an MNIST test digit on paper, which the model reads through the API.
+    // (a digit other than those just drawn, so the answer cannot be left over from them)
+    ServedModel.Sample sample =
+        ServedModel.samples(10).stream()
+            .filter(x -> x.label() != 1 && x.label() != 7)
+            .findFirst()
+            .orElseThrow();
+    Path file = Files.createTempFile(Path.of("target"), "upload-", ".png");
+    Files.write(file, sample.png());
+    browser.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
+    assertAnswer("upload", sample.label());
+    screenshot("serve-desktop-upload.png");
+
+    // A phone: one column, drawn with a finger.
+    browser.manage().window().setSize(new Dimension(390, 844));
+    browser.navigate().refresh();
+    waitFor(
+        "the model card", () -> browser.findElement(By.id("m-name")).getText().equals(card.name()));
+    long pageWidth = (Long) js("return document.documentElement.scrollWidth;");
+    assertThat(pageWidth).as("no sideways scrolling on a phone").isLessThanOrEqualTo(390);
+    draw(PointerInput.Kind.TOUCH, List.of(stroke(0.50, 0.12, 0.50, 0.88)));
+    assertAnswer("draw", 1);
+    screenshot("serve-phone-1.png");
+
+    // The page loaded nothing from anywhere but this server, and logged no errors.
+    @SuppressWarnings("unchecked")
+    List<String> resources =
+        (List<String>) js("return performance.getEntriesByType('resource').map(e => e.name);");
+    String origin = server.uri().toString();
+    assertThat(resources).allSatisfy(url -> assertThat(url).startsWith(origin));
+    List<String> errors = new ArrayList<>();
+    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+      if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
+        errors.add(entry.getMessage());
+      }
+    }
+    assertThat(errors).as("browser console errors").isEmpty();
+  }
+
+  /** A polyline over the canvas, in fractions of its width and height. */
+  private static double[] stroke(double... xy) {
+    return xy;
+  }
+
+  /** Draws each polyline as one pointer-down … move … up, in small steps, as a hand would. */
+  private static void draw(PointerInput.Kind kind, List<double[]> strokes) {
+    WebElement pad = browser.findElement(By.id("pad"));
+    int width = pad.getRect().getWidth();
+    int height = pad.getRect().getHeight();
+    PointerInput pointer = new PointerInput(kind, kind.name().toLowerCase(java.util.Locale.ROOT));
+    Sequence sequence = new Sequence(pointer, 0);
+    for (double[] line : strokes) {
+      sequence.addAction(
+          pointer.createPointerMove(
+              Duration.ZERO,
+              PointerInput.Origin.fromElement(pad),
+              offset(line[0], width),
+              offset(line[1], height)));
+      sequence.addAction(pointer.createPointerDown(PointerInput.MouseButton.LEFT.asArg()));
+      for (int i = 2; i + 1 < line.length; i += 2) {
+        double x0 = line[i - 2];
+        double y0 = line[i - 1];
+        double x1 = line[i];
+        double y1 = line[i + 1];
+        int steps = 24;
+        for (int s = 1; s <= steps; s++) {
+          double t = (double) s / steps;
+          sequence.addAction(
+              pointer.createPointerMove(
+                  Duration.ofMillis(15),
+                  PointerInput.Origin.fromElement(pad),
+                  offset(x0 + t * (x1 - x0), width),
+                  offset(y0 + t * (y1 - y0), height)));
+        }
+      }
+      sequence.addAction(pointer.createPointerUp(PointerInput.MouseButton.LEFT.asArg()));
+      sequence.addAction(new Pause(pointer, Duration.ofMillis(50)));
+    }
+    browser.perform(List.of(sequence));
+  }
+
+  /** Selenium measures element offsets from the element's centre. */
+  private static int offset(double fraction, int size) {
+    return (int) Math.round((fraction - 0.5) * size);
+  }
+
+  /** Waits until the page's answers stop changing, then checks the one it shows. */
+  private static void assertAnswer(String source, int digit) {
+    waitFor(
+        "an answer from " + source,
+        () -> source.equals(browser.findElement(By.tagName("body")).getAttribute("data-source")));
+    String last = null;
+    long stableSince = System.nanoTime();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      String answers = browser.findElement(By.tagName("body")).getAttribute("data-answers");
+      if (!answers.equals(last)) {
+        last = answers;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > Duration.ofMillis(800).toNanos()) {
+        break;
+      }
+      sleep(50);
+    }
+    assertThat(browser.findElement(By.id("status")).getText()).as("error notice").isEmpty();
+    assertThat(browser.findElement(By.id("digit")).getText()).isEqualTo(String.valueOf(digit));
+    List<WebElement> bars = browser.findElements(By.cssSelector("#bars .bar"));
+    assertThat(bars).hasSize(10);
+    double sum = 0;
+    int best = 0;
+    for (int d = 0; d < 10; d++) {
+      double p = Double.parseDouble(bars.get(d).getAttribute("data-probability"));
+      sum += p;
+      if (p > Double.parseDouble(bars.get(best).getAttribute("data-probability"))) {
+        best = d;
+      }
+    }
+    assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(best).isEqualTo(digit);
+    assertThat(
+            (Long)
+                js(
+                    "const i = document.getElementById('seen'); return i.complete ? i.naturalWidth : -1;"))
+        .as("the 28×28 picture the model saw")
+        .isEqualTo(28L);
+  }
+
+  private static Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  private static void waitFor(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("waited 15 s for " + what);
+      }
+      sleep(50);
+    }
+  }
+
+  private static void screenshot(String name) throws IOException {
+    Files.write(SCREENSHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Optional<Path> executable(String variable, String... names) {
+    String named = System.getenv(variable);
+    if (named != null && !named.isBlank()) {
+      return Optional.of(Path.of(named)).filter(Files::isExecutable);
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      for (String name : names) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
