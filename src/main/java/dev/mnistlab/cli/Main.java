@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataException;
 import dev.mnistlab.model.SpecException;
+import dev.mnistlab.serve.DigitServer;
 import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.TrainingDivergedException;
 import java.io.PrintWriter;
@@ -66,6 +67,7 @@ public final class Main {
         || ex instanceof Engines.EngineUnavailableException
         || ex instanceof Engines.EngineBusyException
         || ex instanceof TrainingDivergedException
+        || ex instanceof DigitServer.CannotServeException
         || ex instanceof IllegalArgumentException) {
       return ex.getMessage();
     }

@@ -73,6 +73,13 @@ public final class DigitServer implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicInteger running = new AtomicInteger();
 
+  /** The server could not start: the address is taken or cannot be bound. */
+  public static final class CannotServeException extends RuntimeException {
+    CannotServeException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** What a server did. */
   public record Stats(long answered, long refused) {}
 
@@ -159,7 +166,7 @@ public final class DigitServer implements AutoCloseable {
    * Starts serving {@code classifier}; the caller keeps ownership of it (close it after {@link
    * #close()}).
    *
-   * @throws IllegalStateException when the address cannot be bound
+   * @throws CannotServeException when the address cannot be bound
    */
   public static DigitServer start(DigitClassifier classifier, ServerLimits limits) {
     return start(classifier, limits, () -> {});
@@ -173,7 +180,7 @@ public final class DigitServer implements AutoCloseable {
       server.app.start();
     } catch (RuntimeException e) {
       server.workers.shutdownNow();
-      throw new IllegalStateException(
+      throw new CannotServeException(
           "cannot serve on " + limits.host() + ":" + limits.port() + " (" + rootMessage(e) + ")",
           e);
     }

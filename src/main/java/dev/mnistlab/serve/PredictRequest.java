@@ -18,7 +18,7 @@ import java.util.List;
  * multipart parts) or 28×28 pixel arrays (JSON). {@link #answer} decodes and classifies them with
  * exactly the preprocessing of {@code mnistlab predict} ({@link DigitClassifier#predictImages}).
  */
-public sealed interface PredictRequest {
+sealed interface PredictRequest {
   /** JSON reader: NaN and Infinity are read as numbers so the pixel check can name them. */
   ObjectMapper JSON =
       JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mnistlab.DigitPictures;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Preprocessing on synthetic pictures; accuracy on real digits is in DigitClassifierTest. */
@@ -67,6 +68,34 @@ class DigitPreprocessorTest {
     }
     assertThat(DigitPreprocessor.preprocess(strokes).pixels()).containsExactly(plain);
     assertThat(DigitPreprocessor.preprocess(light).pixels()).containsExactly(plain);
+  }
+
+  @Test
+  void colourPicturesReadFromTheirRasterGiveWhatGetRgbGives() throws java.io.IOException {
+    java.util.Random random = new java.util.Random(3);
+    List<BufferedImage> pictures = new java.util.ArrayList<>();
+    for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR}) {
+      BufferedImage picture = new BufferedImage(37, 23, type);
+      for (int y = 0; y < 23; y++) {
+        for (int x = 0; x < 37; x++) {
+          picture.setRGB(x, y, random.nextInt());
+        }
+      }
+      pictures.add(picture);
+      // As ImageIO decodes PNGs: its own interleaved RGB and RGBA layouts.
+      java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(picture, "png", png);
+      pictures.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.toByteArray())));
+    }
+    for (BufferedImage picture : pictures) {
+      BufferedImage viaGetRgb =
+          new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_ARGB);
+      int[] argb = picture.getRGB(0, 0, 37, 23, null, 0, 37);
+      viaGetRgb.setRGB(0, 0, 37, 23, argb, 0, 37);
+      assertThat(DigitPreprocessor.grey(picture))
+          .as("%s", picture)
+          .containsExactly(DigitPreprocessor.grey(viaGetRgb));
+    }
   }
 
   @Test

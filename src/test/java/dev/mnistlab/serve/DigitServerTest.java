@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mnistlab.DigitClassifier;
+import dev.mnistlab.bench.ServeLoad;
 import dev.mnistlab.data.ImageFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class DigitServerTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static DigitServer server;
-  private static List<ServedModel.Sample> samples;
+  private static List<ServeLoad.Picture> samples;
 
   record Reply(int status, JsonNode json) {
     String error() {
@@ -62,7 +63,7 @@ class DigitServerTest {
   @Test
   void picturesGetTheJavaApisAnswerExactly() throws IOException {
     DigitClassifier classifier = ServedModel.classifier();
-    for (ServedModel.Sample sample : samples) {
+    for (ServeLoad.Picture sample : samples) {
       Reply reply = post(server, "api/predict?image=1", "image/png", sample.png());
       assertThat(reply.status()).isEqualTo(200);
       DigitClassifier.Prediction expected =
@@ -86,7 +87,7 @@ class DigitServerTest {
   void pixelsAndBatchesAsJson() {
     DigitClassifier classifier = ServedModel.classifier();
     List<float[]> images = new ArrayList<>();
-    for (ServedModel.Sample sample : samples.subList(0, 3)) {
+    for (ServeLoad.Picture sample : samples.subList(0, 3)) {
       images.add(classifier.predict(decode(sample.png())).input());
     }
     Reply one = post(server, "api/predict", "application/json", json("pixels", images.get(0)));
@@ -324,7 +325,7 @@ class DigitServerTest {
   // ---- helpers ----
 
   private static void answersCorrectly(DigitServer server) {
-    ServedModel.Sample sample = samples.get(3);
+    ServeLoad.Picture sample = samples.get(3);
     Reply reply = post(server, "api/predict", "image/png", sample.png());
     assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
     assertThat(reply.json().get("digit").asInt()).isEqualTo(sample.label());

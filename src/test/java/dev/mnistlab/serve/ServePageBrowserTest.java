@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.mnistlab.DigitClassifier;
+import dev.mnistlab.bench.ServeLoad;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ class ServePageBrowserTest {
 
     // An uploaded picture: an MNIST test digit on paper, which the model reads through the API.
     // (a digit other than those just drawn, so the answer cannot be left over from them)
-    ServedModel.Sample sample =
+    ServeLoad.Picture sample =
         ServedModel.samples(10).stream()
             .filter(x -> x.label() != 1 && x.label() != 7)
             .findFirst()

@@ -3,6 +3,7 @@ package dev.mnistlab.serve;
 import dev.mnistlab.DigitClassifier;
 import dev.mnistlab.DigitPictures;
 import dev.mnistlab.TrainedRuns;
+import dev.mnistlab.bench.ServeLoad;
 import dev.mnistlab.data.Split;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -22,9 +23,6 @@ final class ServedModel {
 
   private ServedModel() {}
 
-  /** A picture file and the digit it shows. */
-  record Sample(byte[] png, int label) {}
-
   /** The suite's trained run, loaded once per test JVM and shared (it is thread-safe). */
   static synchronized DigitClassifier classifier() {
     if (classifier == null) {
@@ -37,9 +35,9 @@ final class ServedModel {
    * {@code n} MNIST test digits as PNG files, drawn dark on light paper and scaled up as photos
    * would be, each one the model reads correctly through the Java API (so a server must too).
    */
-  static List<Sample> samples(int n) {
+  static List<ServeLoad.Picture> samples(int n) {
     Split test = TrainedRuns.mnistData().test();
-    List<Sample> samples = new ArrayList<>();
+    List<ServeLoad.Picture> samples = new ArrayList<>();
     for (int i = 0; samples.size() < n; i++) {
       BufferedImage picture =
           DigitPictures.onPaper(
@@ -51,7 +49,7 @@ final class ServedModel {
               new Color(30, 30, 80));
       int label = test.labels()[i] & 0xff;
       if (classifier().predict(picture).digit() == label) {
-        samples.add(new Sample(png(picture), label));
+        samples.add(new ServeLoad.Picture(png(picture), label));
       }
     }
     return samples;
