@@ -57,6 +57,12 @@ public final class DigitServer implements AutoCloseable {
   private static final String PAGE_RESOURCE = "/dev/mnistlab/serve/index.html";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * A refused body up to this many times the limit is still read (and dropped) so the client gets
+   * its 413; a larger one is refused without reading, and the connection closed.
+   */
+  private static final long DRAIN_FACTOR = 4;
+
   // The page's script and styles are inline; it talks only to this server and shows data: images.
   private static final String CONTENT_SECURITY_POLICY =
       "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
@@ -302,6 +308,9 @@ public final class DigitServer implements AutoCloseable {
   private PredictRequest read(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > limits.maxBodyBytes()) {
+      if (declared <= DRAIN_FACTOR * limits.maxBodyBytes()) {
+        discardBody(ctx);
+      }
       throw ApiException.tooLarge(tooLargeMessage(declared));
     }
     String type = mediaType(ctx.contentType());
@@ -316,7 +325,11 @@ public final class DigitServer implements AutoCloseable {
               "more than " + limits.maxBatch() + " pictures in one request");
         }
         try (InputStream in = file.content()) {
-          pictures.add(new PredictRequest.Picture(file.filename(), bounded(in)));
+          byte[] bytes = bounded(in);
+          if (bytes == null) {
+            throw ApiException.tooLarge(tooLargeMessage(-1));
+          }
+          pictures.add(new PredictRequest.Picture(file.filename(), bytes));
         } catch (IOException e) {
           throw ApiException.badRequest("cannot read " + file.filename() + ": " + e.getMessage());
         }
@@ -349,19 +362,53 @@ public final class DigitServer implements AutoCloseable {
 
   private byte[] body(Context ctx) {
     try (InputStream in = ctx.bodyInputStream()) {
-      return bounded(in);
+      byte[] bytes = bounded(in);
+      if (bytes == null) {
+        discard(in, (DRAIN_FACTOR - 1) * limits.maxBodyBytes());
+        throw ApiException.tooLarge(tooLargeMessage(-1));
+      }
+      return bytes;
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
     }
   }
 
-  /** Reads at most the body limit; one byte more is answered 413 (a body with no length). */
+  /** Reads at most the body limit, or returns null when there is more. */
   private byte[] bounded(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
-    if (bytes.length > limits.maxBodyBytes()) {
-      throw ApiException.tooLarge(tooLargeMessage(-1));
+    return bytes.length > limits.maxBodyBytes() ? null : bytes;
+  }
+
+  /**
+   * Reads and drops a refused body that is still being sent, so that the client reads the 413
+   * rather than a connection reset (a browser uploading a large photo would otherwise show only a
+   * network error). A client that asked to wait ({@code Expect: 100-continue}) has sent nothing.
+   */
+  private static void discardBody(Context ctx) {
+    String expect = ctx.header("Expect");
+    if (expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue")) {
+      return;
     }
-    return bytes;
+    try (InputStream in = ctx.bodyInputStream()) {
+      discard(in, Long.MAX_VALUE);
+    } catch (IOException e) {
+      // the client went away: nothing to answer
+    }
+  }
+
+  private static void discard(InputStream in, long most) {
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      for (long read = 0; read < most; ) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          return;
+        }
+        read += n;
+      }
+    } catch (IOException e) {
+      // the client went away: nothing to answer
+    }
   }
 
   private String tooLargeMessage(long declared) {

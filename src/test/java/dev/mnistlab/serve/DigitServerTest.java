@@ -29,11 +29,16 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The server's API on the suite's trained model: answers, and every limit it enforces. */
+@Timeout(
+    value = 5,
+    unit = TimeUnit.MINUTES) // a hung request must fail the test, never stall the build
 class DigitServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_BODY = 256 * 1024;
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -136,7 +141,8 @@ class DigitServerTest {
     assertThat(model.json().get("run").asText()).isEqualTo("run"); // the name, not the path
     assertThat(get(server, "health").json().get("status").asText()).isEqualTo("ok");
 
-    HttpResponse<String> page = send(HttpRequest.newBuilder(server.uri()).GET().build());
+    HttpResponse<String> page =
+        send(HttpRequest.newBuilder(server.uri()).timeout(TIMEOUT).GET().build());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Security-Policy"))
         .get()
@@ -349,6 +355,7 @@ class DigitServerTest {
     return reply(
         send(
             HttpRequest.newBuilder(server.uri().resolve(path))
+                .timeout(TIMEOUT)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build()));
@@ -359,6 +366,7 @@ class DigitServerTest {
     return reply(
         send(
             HttpRequest.newBuilder(server.uri().resolve("api/predict"))
+                .timeout(TIMEOUT)
                 .header("Content-Type", "image/png")
                 .POST(
                     HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
@@ -366,7 +374,8 @@ class DigitServerTest {
   }
 
   private static Reply get(DigitServer server, String path) {
-    return reply(send(HttpRequest.newBuilder(server.uri().resolve(path)).GET().build()));
+    return reply(
+        send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(TIMEOUT).GET().build()));
   }
 
   private static HttpResponse<String> send(HttpRequest request) {

@@ -7,7 +7,9 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * 10,000 predictions from 32 concurrent clients against one server on loopback: every answer is the
@@ -15,6 +17,9 @@ import org.junit.jupiter.api.Test;
  * throughput and latency for the record; asserts no speed (docs/BENCHMARKS.md has the figures of
  * {@code ServeBenchmark} against the real {@code serve} command).
  */
+@Timeout(
+    value = 5,
+    unit = TimeUnit.MINUTES) // a hung request must fail the test, never stall the build
 class ServeLoadTest {
   private static final int REQUESTS = 10_000;
   private static final int CLIENTS = 32;

@@ -13,11 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -39,6 +41,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * downloaded). Without them the test is skipped, unless MNISTLAB_BROWSER_TESTS=required (CI), when
  * it fails. Screenshots go to target/screenshots/.
  */
+@Timeout(
+    value = 5,
+    unit = TimeUnit.MINUTES) // a hung request must fail the test, never stall the build
 class ServePageBrowserTest {
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
