@@ -29,6 +29,20 @@ public final class DigitPictures {
   }
 
   /**
+   * Test image {@code index} as a photo of cream paper with dark blue ink, scaled 3–5× and shifted
+   * by an amount that depends on the index: the pictures the server's tests and benchmark send.
+   */
+  public static BufferedImage paperPhoto(Split split, int index) {
+    return onPaper(
+        mnist(split, index),
+        3 + index % 3,
+        index % 7,
+        index % 5,
+        new Color(250, 246, 235),
+        new Color(30, 30, 80));
+  }
+
+  /**
    * The same digit as a photo of paper would show it: dark ink on a light coloured sheet, scaled up
    * {@code zoom} times (bilinear) and shifted into a larger canvas.
    */

@@ -3,7 +3,6 @@ package dev.mnistlab.bench;
 import dev.mnistlab.DigitPictures;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.data.Split;
-import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,16 +33,7 @@ public final class ServeBenchmark {
     List<ServeLoad.Picture> pictures = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       ByteArrayOutputStream png = new ByteArrayOutputStream();
-      ImageIO.write(
-          DigitPictures.onPaper(
-              DigitPictures.mnist(test, i),
-              3 + i % 3,
-              i % 7,
-              i % 5,
-              new Color(250, 246, 235),
-              new Color(30, 30, 80)),
-          "png",
-          png);
+      ImageIO.write(DigitPictures.paperPhoto(test, i), "png", png);
       pictures.add(new ServeLoad.Picture(png.toByteArray(), test.labels()[i] & 0xff));
     }
     HttpClient http = ServeLoad.client();

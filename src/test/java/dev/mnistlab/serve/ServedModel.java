@@ -5,7 +5,6 @@ import dev.mnistlab.DigitPictures;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.bench.ServeLoad;
 import dev.mnistlab.data.Split;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,14 +38,7 @@ final class ServedModel {
     Split test = TrainedRuns.mnistData().test();
     List<ServeLoad.Picture> samples = new ArrayList<>();
     for (int i = 0; samples.size() < n; i++) {
-      BufferedImage picture =
-          DigitPictures.onPaper(
-              DigitPictures.mnist(test, i),
-              3 + i % 3,
-              i % 7,
-              i % 5,
-              new Color(250, 246, 235),
-              new Color(30, 30, 80));
+      BufferedImage picture = DigitPictures.paperPhoto(test, i);
       int label = test.labels()[i] & 0xff;
       if (classifier().predict(picture).digit() == label) {
         samples.add(new ServeLoad.Picture(png(picture), label));
