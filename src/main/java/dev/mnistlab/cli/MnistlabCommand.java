@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       PredictCommand.class,
       ExportCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      BenchCommand.class
     })
 public class MnistlabCommand {}

@@ -1,0 +1,437 @@
+package dev.mnistlab.bench;
+
+import dev.mnistlab.DigitClassifier;
+import dev.mnistlab.data.DataStore;
+import dev.mnistlab.data.Split;
+import dev.mnistlab.eval.Evaluator;
+import dev.mnistlab.eval.TrainedModel;
+import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.model.ModelSummary;
+import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.train.EpochMetrics;
+import dev.mnistlab.train.Machine;
+import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.train.RunResult;
+import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.train.Training;
+import dev.mnistlab.train.TrainingObserver;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Speed on this machine: training throughput, time to a test-accuracy target, inference, memory,
+ * and achieved FLOP/s, for mnistlab and (optionally) its PyTorch replica in two flavours, run
+ * alternately in rounds so that a shared machine's noise falls on all of them alike.
+ */
+public final class Bench {
+  /** Who ran a measurement. */
+  public static final String MNISTLAB = "mnistlab";
+
+  private Bench() {}
+
+  /**
+   * What to measure.
+   *
+   * @param threads the engines' intra-op threads (mnistlab and PyTorch alike)
+   * @param rounds rounds of the throughput measurements
+   * @param throughputEpochs epochs per throughput run; the first is left out as warm-up
+   * @param throughputLimit training images per throughput run
+   * @param timeToTargetRounds rounds of the time-to-target runs (each a full training)
+   * @param target test accuracy (%) to reach in {@code consecutive} epochs
+   * @param recipe the recipe every run trains with (its model is replaced per model)
+   * @param models the models whose throughput is measured; the first also gets time to target
+   * @param pytorch the PyTorch replica, or null to measure mnistlab alone
+   */
+  public record Options(
+      int threads,
+      int rounds,
+      int throughputEpochs,
+      int throughputLimit,
+      int timeToTargetRounds,
+      double target,
+      int consecutive,
+      TrainConfig recipe,
+      List<String> models,
+      PytorchReference pytorch) {}
+
+  /**
+   * One quantity measured over rounds.
+   *
+   * @param what what was measured, e.g. "training images/s, mnistlab/compact"
+   * @param who {@link #MNISTLAB} or a PyTorch flavour's label
+   * @param values one per round
+   * @param note anything the number needs (the epoch a target was reached in)
+   */
+  public record Measure(String what, String who, String unit, List<Double> values, String note) {
+    /** The median of the rounds (the upper middle for an even count). */
+    public double median() {
+      double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+    }
+  }
+
+  /** Everything one bench measured. */
+  public record Report(String machine, int threads, double peakGflops, List<Measure> measures) {}
+
+  /**
+   * Measures, printing progress to {@code log}.
+   *
+   * @param dataDir where the dataset's IDX files are (the PyTorch replica reads them too)
+   */
+  public static Report run(Options o, DataStore.Loaded data, Path dataDir, PrintStream log)
+      throws IOException, InterruptedException {
+    List<Measure> measures = new ArrayList<>();
+    Path scratch = Files.createTempDirectory("mnistlab-bench-");
+    try {
+      for (String model : o.models()) {
+        ModelSpec spec = ModelZoo.resolve(model);
+        TrainConfig config =
+            with(
+                o.recipe(),
+                model,
+                o.throughputEpochs(),
+                o.throughputLimit(),
+                TrainConfig.Stop.NEVER);
+        String what = "training images/s, " + model;
+        List<Double> ours = new ArrayList<>();
+        List<Double> rssGrowth = new ArrayList<>();
+        List<List<Double>> theirs = List.of(new ArrayList<>(), new ArrayList<>());
+        for (int round = 1; round <= o.rounds(); round++) {
+          log.printf(Locale.ROOT, "round %d/%d, %s: mnistlab%n", round, o.rounds(), model);
+          Timed run =
+              train(
+                  config.withSeed(round),
+                  spec,
+                  data,
+                  scratch.resolve(model.replace('/', '_') + "-" + round));
+          ours.add(
+              steady(run.result().epochs().stream().map(EpochMetrics::imagesPerSecond).toList()));
+          rssGrowth.add(run.rssGrowthMiB());
+          if (o.pytorch() != null) {
+            for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
+              log.printf(
+                  Locale.ROOT, "round %d/%d, %s: %s%n", round, o.rounds(), model, flavour.label);
+              PytorchReference.Run ref =
+                  o.pytorch()
+                      .run(
+                          spec,
+                          config.withSeed(round),
+                          data.dataset().normalization(),
+                          dataDir,
+                          flavour,
+                          o.threads());
+              if (ref.params() != run.result().trainableParams()) {
+                throw new IllegalStateException(
+                    String.format(
+                        Locale.ROOT,
+                        "the PyTorch replica of %s has %,d trainable parameters, mnistlab's %,d",
+                        model,
+                        ref.params(),
+                        run.result().trainableParams()));
+              }
+              theirs
+                  .get(flavour.ordinal())
+                  .add(
+                      steady(
+                          ref.epochs().stream()
+                              .map(PytorchReference.Epoch::imagesPerSecond)
+                              .toList()));
+            }
+          }
+        }
+        measures.add(new Measure(what, MNISTLAB, "images/s", ours, ""));
+        if (o.pytorch() != null) {
+          for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
+            measures.add(
+                new Measure(what, flavour.label, "images/s", theirs.get(flavour.ordinal()), ""));
+          }
+        }
+        measures.add(
+            new Measure(
+                "resident memory growth from epoch 2 to the last, " + model,
+                MNISTLAB,
+                "MiB",
+                rssGrowth,
+                ""));
+        long macs = ModelSummary.of(spec).macs();
+        // A training image costs a forward pass and a backward pass of about twice its work;
+        // one multiply-accumulate is two floating-point operations.
+        double flopPerImage = 6.0 * macs;
+        measures.add(
+            new Measure(
+                "training FLOP per image (6 × MACs), " + model,
+                MNISTLAB,
+                "MFLOP",
+                List.of(flopPerImage / 1e6),
+                String.format(Locale.ROOT, "%,d MACs forward", macs)));
+        measures.add(
+            new Measure(
+                "achieved training GFLOP/s, " + model,
+                MNISTLAB,
+                "GFLOP/s",
+                ours.stream().map(ips -> ips * flopPerImage / 1e9).toList(),
+                ""));
+      }
+
+      if (o.timeToTargetRounds() > 0) {
+        String model = o.models().get(0);
+        ModelSpec spec = ModelZoo.resolve(model);
+        TrainConfig config =
+            with(
+                o.recipe(),
+                model,
+                o.recipe().epochs(),
+                o.recipe().limit(),
+                new TrainConfig.Stop(o.target(), o.consecutive()));
+        String what =
+            String.format(
+                Locale.ROOT,
+                "seconds to ≥ %.2f%% in %d consecutive epochs, %s",
+                o.target(),
+                o.consecutive(),
+                model);
+        List<Double> ours = new ArrayList<>();
+        List<String> oursAt = new ArrayList<>();
+        List<List<Double>> theirs = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<String>> theirsAt = List.of(new ArrayList<>(), new ArrayList<>());
+        Path lastRun = null;
+        for (int round = 1; round <= o.timeToTargetRounds(); round++) {
+          log.printf(
+              Locale.ROOT,
+              "time to target, round %d/%d: mnistlab%n",
+              round,
+              o.timeToTargetRounds());
+          lastRun = scratch.resolve("target-" + round);
+          Timed run = train(config.withSeed(round), spec, data, lastRun);
+          int at =
+              reachedAt(
+                  run.result().epochs().stream().map(EpochMetrics::testAcc).toList(),
+                  o.target(),
+                  o.consecutive());
+          ours.add(at < 0 ? Double.NaN : run.wallSeconds().get(at - 1));
+          oursAt.add(at < 0 ? "not reached" : "epoch " + at);
+          if (o.pytorch() != null) {
+            for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
+              log.printf(
+                  Locale.ROOT,
+                  "time to target, round %d/%d: %s%n",
+                  round,
+                  o.timeToTargetRounds(),
+                  flavour.label);
+              PytorchReference.Run ref =
+                  o.pytorch()
+                      .run(
+                          spec,
+                          config.withSeed(round),
+                          data.dataset().normalization(),
+                          dataDir,
+                          flavour,
+                          o.threads());
+              int refAt =
+                  reachedAt(
+                      ref.epochs().stream().map(PytorchReference.Epoch::testAcc).toList(),
+                      o.target(),
+                      o.consecutive());
+              theirs
+                  .get(flavour.ordinal())
+                  .add(refAt < 0 ? Double.NaN : ref.epochs().get(refAt - 1).wallSeconds());
+              theirsAt.get(flavour.ordinal()).add(refAt < 0 ? "not reached" : "epoch " + refAt);
+            }
+          }
+        }
+        measures.add(new Measure(what, MNISTLAB, "s", ours, String.join(", ", oursAt)));
+        if (o.pytorch() != null) {
+          for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
+            measures.add(
+                new Measure(
+                    what,
+                    flavour.label,
+                    "s",
+                    theirs.get(flavour.ordinal()),
+                    String.join(", ", theirsAt.get(flavour.ordinal()))));
+          }
+        }
+        measures.addAll(inference(lastRun, data.test(), o.rounds()));
+      }
+      measures.add(
+          new Measure(
+              "peak resident memory of the process",
+              MNISTLAB,
+              "MiB",
+              List.of(residentMiB("VmHWM:")),
+              "training included"));
+      return new Report(Machine.describe(), o.threads(), peakGflops(o.threads()), measures);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /** A mnistlab training run with the wall-clock time and resident memory after each epoch. */
+  private record Timed(RunResult result, List<Double> wallSeconds, List<Double> rssMiB) {
+    double rssGrowthMiB() {
+      return rssMiB.size() < 2 ? 0 : rssMiB.get(rssMiB.size() - 1) - rssMiB.get(0);
+    }
+  }
+
+  private static Timed train(TrainConfig config, ModelSpec spec, DataStore.Loaded data, Path dir) {
+    long start = System.nanoTime();
+    List<Double> wall = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    RunResult result =
+        Training.run(
+            config,
+            spec,
+            data,
+            dir,
+            new TrainingObserver() {
+              @Override
+              public void epochDone(EpochMetrics metrics) {
+                wall.add((System.nanoTime() - start) / 1e9);
+                if (metrics.epoch() >= 2) {
+                  rss.add(residentMiB("VmRSS:"));
+                }
+              }
+            });
+    return new Timed(result, wall, rss);
+  }
+
+  /** Evaluation of the test split (batches of 1,000) and one-image latency through the Java API. */
+  private static List<Measure> inference(Path runDir, Split test, int rounds) {
+    List<Double> evaluate = new ArrayList<>();
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    float[][] images = new float[2000][784];
+    for (int i = 0; i < images.length; i++) {
+      for (int p = 0; p < 784; p++) {
+        images[i][p] = (test.pixels()[(i % test.count()) * 784 + p] & 0xff) / 255f;
+      }
+    }
+    try (TrainedModel trained = RunDirectory.openComplete(runDir).loadTrained();
+        DigitClassifier classifier = DigitClassifier.load(runDir)) {
+      for (int round = 0; round < rounds; round++) {
+        long t0 = System.nanoTime();
+        Evaluator.predict(trained, test);
+        evaluate.add((System.nanoTime() - t0) / 1e9);
+        double[] millis = new double[images.length];
+        for (int i = 0; i < images.length; i++) {
+          long s = System.nanoTime();
+          classifier.predict(images[i]);
+          millis[i] = (System.nanoTime() - s) / 1e6;
+        }
+        Arrays.sort(millis);
+        p50.add(millis[millis.length / 2]);
+        p99.add(millis[(int) (millis.length * 0.99)]);
+      }
+    }
+    return List.of(
+        new Measure(
+            "evaluate the 10,000 test images (batches of 1,000)", MNISTLAB, "s", evaluate, ""),
+        new Measure(
+            "one image through the Java API, p50", MNISTLAB, "ms", p50, "2,000 calls a round"),
+        new Measure(
+            "one image through the Java API, p99", MNISTLAB, "ms", p99, "2,000 calls a round"));
+  }
+
+  /** The recipe with another model, length, data limit and stopping rule. */
+  static TrainConfig with(
+      TrainConfig r, String model, int epochs, int limit, TrainConfig.Stop stop) {
+    return new TrainConfig(
+        model,
+        r.dataset(),
+        epochs,
+        r.batchSize(),
+        r.seed(),
+        limit,
+        r.threads(),
+        r.optimizer(),
+        r.schedule(),
+        r.augment(),
+        r.labelSmoothing(),
+        stop);
+  }
+
+  /** The median of the epochs after the first (which pays for warm-up). */
+  static double steady(List<Double> perEpoch) {
+    List<Double> rest = perEpoch.size() > 1 ? perEpoch.subList(1, perEpoch.size()) : perEpoch;
+    double[] sorted = rest.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+
+  /**
+   * The first epoch (1-based) that ends {@code consecutive} epochs at or above the target, or -1.
+   */
+  static int reachedAt(List<Double> testAcc, double target, int consecutive) {
+    int streak = 0;
+    for (int i = 0; i < testAcc.size(); i++) {
+      streak = testAcc.get(i) >= target ? streak + 1 : 0;
+      if (streak >= consecutive) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** This process's resident memory from Linux's /proc (0 elsewhere), in MiB. */
+  static double residentMiB(String field) {
+    try {
+      Path status = Path.of("/proc/self/status");
+      if (!Files.exists(status)) {
+        return 0;
+      }
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * This CPU's peak single-precision GFLOP/s on {@code threads} cores: clock × FLOP per cycle (two
+   * fused multiply-add units of 16 lanes with AVX-512, of 8 with AVX2), from /proc/cpuinfo; NaN
+   * when it cannot tell.
+   */
+  static double peakGflops(int threads) {
+    try {
+      Path cpuinfo = Path.of("/proc/cpuinfo");
+      if (!Files.exists(cpuinfo)) {
+        return Double.NaN;
+      }
+      List<String> lines = Files.readAllLines(cpuinfo);
+      double mhz =
+          lines.stream()
+              .filter(l -> l.startsWith("cpu MHz"))
+              .map(l -> Double.parseDouble(l.split(":")[1].trim()))
+              .findFirst()
+              .orElse(Double.NaN);
+      String flags = lines.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+      int flopPerCycle = flags.contains(" avx512f") ? 64 : flags.contains(" fma") ? 32 : 8;
+      return mhz / 1000 * flopPerCycle * threads;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
