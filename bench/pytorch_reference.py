@@ -93,8 +93,8 @@ def build(layers, input_shape):
         else:
             raise SystemExit(f"pytorch_reference.py: layer type {kind!r} is not replicated")
         modules.append(m)
-        with torch.no_grad():
-            shape = list(nn.Sequential(*modules)(torch.zeros(1, *input_shape)).shape[1:])
+        with torch.no_grad():  # the shape so far (eval mode: BatchNorm on a 1×1 map needs it)
+            shape = list(nn.Sequential(*modules).eval()(torch.zeros(1, *input_shape)).shape[1:])
     return nn.Sequential(*modules), head
 
 

@@ -56,10 +56,7 @@ public final class BenchTable {
       for (String other : others) {
         Bench.Measure theirs = row.getValue().get(other);
         out.append(' ')
-            .append(
-                theirs == null
-                    ? ""
-                    : String.format(Locale.ROOT, "%.2f×", ours.median() / theirs.median()))
+            .append(theirs == null ? "" : ratio(ours.median(), theirs.median()))
             .append(" |");
       }
       if (ours.unit().equals("GFLOP/s") && report.peakGflops() > 0) {
@@ -70,6 +67,11 @@ public final class BenchTable {
       out.append(' ').append(notes).append(" |\n");
     }
     return out.toString();
+  }
+
+  private static String ratio(double ours, double theirs) {
+    double r = ours / theirs;
+    return Double.isFinite(r) ? String.format(Locale.ROOT, "%.2f×", r) : "—";
   }
 
   private static String cell(Bench.Measure m) {

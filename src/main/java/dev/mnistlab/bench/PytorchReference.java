@@ -1,7 +1,9 @@
 package dev.mnistlab.bench;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
@@ -25,7 +27,9 @@ import java.util.Locale;
  * measured.
  */
 public final class PytorchReference {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A diverged replica reports NaN losses; read them as numbers.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   /** How the PyTorch side feeds its batches. */
   public enum Flavour {

@@ -68,6 +68,46 @@ class TrainingTest {
   }
 
   @Test
+  void noTensorOutlivesItsEpoch() {
+    // Every engine array in the process, counted at the end of each epoch: a batch's tensors that
+    // escaped their sub-manager would add up epoch after epoch.
+    List<Integer> live = new java.util.ArrayList<>();
+    try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDManager root = probe.getParentManager();
+      ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+      TrainConfig c = config(5);
+      TrainConfig fourEpochs =
+          new TrainConfig(
+              c.model(),
+              c.dataset(),
+              4,
+              c.batchSize(),
+              c.seed(),
+              c.limit(),
+              c.threads(),
+              c.optimizer(),
+              c.schedule(),
+              c.augment(),
+              c.labelSmoothing(),
+              c.stop());
+      Training.run(
+          fourEpochs,
+          spec,
+          synthetic(256),
+          tmp.resolve("flat"),
+          new TrainingObserver() {
+            @Override
+            public void epochDone(EpochMetrics metrics) {
+              live.add(root.getManagedArrays().size());
+            }
+          });
+    }
+    assertThat(live).hasSize(4);
+    assertThat(live.get(0)).isPositive();
+    assertThat(live).as("live engine arrays after each epoch").containsOnly(live.get(0));
+  }
+
+  @Test
   void aModelForAnotherInputShapeIsRejectedBeforeTraining() {
     ModelSpec spec = ModelSpecParser.parse(TINY.replace("[1, 28, 28]", "[3, 28, 28]"), "rgb.yaml");
     assertThatThrownBy(

@@ -1,0 +1,90 @@
+package dev.mnistlab.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchTest {
+  @Test
+  void theTargetIsReachedAtTheEpochThatCompletesTheStreak() {
+    List<Double> acc = List.of(99.0, 99.41, 99.38, 99.40, 99.45, 99.5);
+    assertThat(Bench.reachedAt(acc, 99.40, 2)).isEqualTo(5);
+    assertThat(Bench.reachedAt(acc, 99.40, 1)).isEqualTo(2);
+    assertThat(Bench.reachedAt(acc, 99.60, 1)).isEqualTo(-1);
+  }
+
+  @Test
+  void throughputLeavesTheFirstEpochOut() {
+    assertThat(Bench.steady(List.of(100.0, 300.0, 200.0, 400.0))).isEqualTo(300.0);
+    assertThat(Bench.steady(List.of(100.0))).isEqualTo(100.0);
+  }
+
+  @Test
+  void theTableGivesMediansRangesAndRatios() {
+    Bench.Report report =
+        new Bench.Report(
+            "test machine",
+            2,
+            300,
+            List.of(
+                new Bench.Measure(
+                    "training images/s, m",
+                    Bench.MNISTLAB,
+                    "images/s",
+                    List.of(3000.0, 4000.0, 3500.0),
+                    ""),
+                new Bench.Measure(
+                    "training images/s, m",
+                    "PyTorch tuned",
+                    "images/s",
+                    List.of(3500.0, 3500.0, 3600.0),
+                    ""),
+                new Bench.Measure(
+                    "achieved training GFLOP/s, m", Bench.MNISTLAB, "GFLOP/s", List.of(30.0), ""),
+                new Bench.Measure(
+                    "seconds to target, m", Bench.MNISTLAB, "s", List.of(200.0), "epoch 12"),
+                new Bench.Measure(
+                    "seconds to target, m",
+                    "PyTorch tuned",
+                    "s",
+                    List.of(Double.NaN),
+                    "not reached")));
+    String table = BenchTable.markdown(report);
+    assertThat(table)
+        .contains(
+            "| training images/s, m | images/s | 3,500 (3,000–4,000) | 3,500 (3,500–3,600) | 1.00× |")
+        .contains("| achieved training GFLOP/s, m | GFLOP/s | 30.0 |  |  | 10.0% of peak |")
+        .contains(
+            "| seconds to target, m | s | 200.0 | — | — | epoch 12; PyTorch tuned: not reached |");
+  }
+
+  @Test
+  void theReplicaRefusesWhatItDoesNotReproduce() {
+    TrainConfig d = TrainConfig.defaults();
+    PytorchReference.checkReplicable(d);
+    TrainConfig cutout =
+        new TrainConfig(
+            d.model(),
+            d.dataset(),
+            d.epochs(),
+            d.batchSize(),
+            d.seed(),
+            d.limit(),
+            d.threads(),
+            d.optimizer(),
+            d.schedule(),
+            new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0),
+            0,
+            d.stop());
+    assertThatThrownBy(() -> PytorchReference.checkReplicable(cutout))
+        .hasMessageStartingWith("the PyTorch replica reproduces rotation only");
+    assertThatThrownBy(() -> new PytorchReference(Path.of("/nonexistent/python3"), Path.of("x.py")))
+        .hasMessageContaining("/nonexistent/python3 not found")
+        .hasMessageContaining("python3-torch");
+  }
+}
