@@ -47,7 +47,10 @@ public final class Bench {
    * @param throughputLimit training images per throughput run
    * @param timeToTargetRounds rounds of the time-to-target runs (each a full training)
    * @param target test accuracy (%) to reach in {@code consecutive} epochs
-   * @param recipe the recipe every run trains with (its model is replaced per model)
+   * @param recipe the recipe of the throughput runs and of the PyTorch replicas' runs to the target
+   *     (its model is replaced per model)
+   * @param targetRecipe mnistlab's recipe for its run to the target, and its name
+   * @param targetRecipeName what to call {@code targetRecipe} in the table
    * @param models the models whose throughput is measured; the first also gets time to target
    * @param pytorch the PyTorch replica, or null to measure mnistlab alone
    */
@@ -60,6 +63,8 @@ public final class Bench {
       double target,
       int consecutive,
       TrainConfig recipe,
+      TrainConfig targetRecipe,
+      String targetRecipeName,
       List<String> models,
       PytorchReference pytorch) {}
 
@@ -185,13 +190,13 @@ public final class Bench {
       if (o.timeToTargetRounds() > 0) {
         String model = o.models().get(0);
         ModelSpec spec = ModelZoo.resolve(model);
-        TrainConfig config =
+        TrainConfig.Stop stop = new TrainConfig.Stop(o.target(), o.consecutive());
+        // mnistlab trains with its fastest recipe; the replicas with the reference recipe, as a
+        // user of the seed notebooks would.
+        TrainConfig ourRecipe =
             with(
-                o.recipe(),
-                model,
-                o.recipe().epochs(),
-                o.recipe().limit(),
-                new TrainConfig.Stop(o.target(), o.consecutive()));
+                o.targetRecipe(), model, o.targetRecipe().epochs(), o.targetRecipe().limit(), stop);
+        TrainConfig config = with(o.recipe(), model, o.recipe().epochs(), o.recipe().limit(), stop);
         String what =
             String.format(
                 Locale.ROOT,
@@ -211,14 +216,20 @@ public final class Bench {
               round,
               o.timeToTargetRounds());
           lastRun = scratch.resolve("target-" + round);
-          Timed run = train(config.withSeed(round), spec, data, lastRun);
+          Timed run = train(ourRecipe.withSeed(round), spec, data, lastRun);
           int at =
               reachedAt(
                   run.result().epochs().stream().map(EpochMetrics::testAcc).toList(),
                   o.target(),
                   o.consecutive());
           ours.add(at < 0 ? Double.NaN : run.wallSeconds().get(at - 1));
-          oursAt.add(at < 0 ? "not reached" : "epoch " + at);
+          oursAt.add(
+              "recipe "
+                  + o.targetRecipeName()
+                  + " ("
+                  + ourRecipe.epochs()
+                  + " epochs): "
+                  + (at < 0 ? "not reached" : "epoch " + at));
           if (o.pytorch() != null) {
             for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
               log.printf(

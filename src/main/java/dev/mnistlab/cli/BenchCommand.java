@@ -91,6 +91,15 @@ public class BenchCommand implements Callable<Integer> {
   Path config;
 
   @Option(
+      names = "--target-recipe",
+      defaultValue = "default",
+      paramLabel = "NAME",
+      description =
+          "mnistlab's shipped recipe for its run to the target; the PyTorch replicas train with"
+              + " --config's (default: ${DEFAULT-VALUE}).")
+  String targetRecipe;
+
+  @Option(
       names = "--against-pytorch",
       description = "Also run the PyTorch replica, seed-style and tuned.")
   boolean againstPytorch;
@@ -154,6 +163,8 @@ public class BenchCommand implements Callable<Integer> {
                 target,
                 consecutive,
                 recipe,
+                TrainConfigs.recipe(targetRecipe),
+                targetRecipe,
                 models,
                 pytorch),
             loaded,

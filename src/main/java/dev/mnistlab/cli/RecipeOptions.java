@@ -26,6 +26,12 @@ public class RecipeOptions {
   Path configFile;
 
   @Option(
+      names = "--recipe",
+      paramLabel = "NAME",
+      description = "A shipped recipe (default: the 15-epoch default); flags override it.")
+  String recipe;
+
+  @Option(
       names = "--stop-at",
       paramLabel = "ACC",
       description =
@@ -76,7 +82,13 @@ public class RecipeOptions {
    */
   TrainConfig resolve(DataOptions data, CommandLine commandLine) {
     try {
-      TrainConfig d = configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
+      if (recipe != null && configFile != null) {
+        throw new IllegalArgumentException("give --recipe or --config, not both");
+      }
+      TrainConfig d =
+          recipe != null
+              ? TrainConfigs.recipe(recipe)
+              : configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
       TrainConfig.Schedule s = d.schedule();
       TrainConfig config =
           new TrainConfig(

@@ -45,6 +45,38 @@ public final class TrainConfigs {
   }
 
   /**
+   * The recipes mnistlab ships, by name ({@code --recipe NAME}); each but {@code default} is a
+   * resource {@code dev/mnistlab/recipes/NAME.yaml}. A faster one joins when it holds 99.40% for
+   * every seed 1..5 (docs/BENCHMARKS.md lists the candidates that did not).
+   */
+  public static final List<String> RECIPES = List.of("default");
+
+  /**
+   * A shipped recipe: {@code default} is {@link TrainConfig#defaults()}, the others are the
+   * defaults with the fields of {@code dev/mnistlab/recipes/NAME.yaml} replaced.
+   *
+   * @throws IllegalArgumentException naming the shipped recipes when there is no such one
+   */
+  public static TrainConfig recipe(String name) {
+    if (!RECIPES.contains(name)) {
+      throw new IllegalArgumentException(
+          "no recipe '" + name + "' (shipped: " + String.join(", ", RECIPES) + ")");
+    }
+    if (name.equals("default")) {
+      return TrainConfig.defaults();
+    }
+    String resource = "/dev/mnistlab/recipes/" + name + ".yaml";
+    try (var in = TrainConfigs.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the jar");
+      }
+      return override(TrainConfig.defaults(), YAML.readTree(in), "recipe " + name);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + resource, e);
+    }
+  }
+
+  /**
    * {@code base} with the fields {@code overrides} names replaced; maps merge field by field, so
    * {@code {optimizer: {lr: 0.1}}} keeps the other optimizer settings.
    *

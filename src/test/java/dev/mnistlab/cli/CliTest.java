@@ -162,4 +162,14 @@ class CliTest {
             "--model",
             "--dataset");
   }
+
+  @Test
+  void recipesAreNamedAndNotMixedWithAConfigurationFile() {
+    assertOneLineError(
+        run("train", "--recipe", "quick"), Main.USAGE, "no recipe 'quick' (shipped: default)");
+    assertOneLineError(
+        run("train", "--recipe", "default", "--config", "c.yaml"),
+        Main.USAGE,
+        "give --recipe or --config, not both");
+  }
 }

@@ -48,4 +48,15 @@ class TrainConfigsTest {
     Path broken = Files.writeString(tmp.resolve("b.yaml"), "epochs: [1\n");
     assertThatThrownBy(() -> TrainConfigs.load(broken)).hasMessageContaining("not valid YAML");
   }
+
+  @Test
+  void shippedRecipesLoadAndValidate() {
+    assertThat(TrainConfigs.recipe("default")).isEqualTo(TrainConfig.defaults());
+    for (String name : TrainConfigs.RECIPES) {
+      TrainConfig recipe = TrainConfigs.recipe(name).validate();
+      assertThat(recipe.model()).isEqualTo(TrainConfig.defaults().model());
+    }
+    assertThatThrownBy(() -> TrainConfigs.recipe("quick"))
+        .hasMessage("no recipe 'quick' (shipped: default)");
+  }
 }
