@@ -40,11 +40,7 @@ class DigitClassifierTest {
     try (DigitClassifier classifier = DigitClassifier.load(run.runDir())) {
       List<float[]> images = new ArrayList<>();
       for (int i = 0; i < N; i++) {
-        float[] pixels = new float[784];
-        for (int p = 0; p < 784; p++) {
-          pixels[p] = (test.pixels()[i * 784 + p] & 0xff) / 255f;
-        }
-        images.add(pixels);
+        images.add(test.unitPixels(i, 1));
       }
       List<DigitClassifier.Prediction> batch = classifier.predictBatch(images);
       for (int i = 0; i < N; i++) {

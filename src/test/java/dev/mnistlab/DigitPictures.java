@@ -28,6 +28,17 @@ public final class DigitPictures {
     return image;
   }
 
+  /** {@code image} as the bytes of a PNG file. */
+  public static byte[] png(BufferedImage image) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(image, "png", out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // writing to memory
+    }
+    return out.toByteArray();
+  }
+
   /**
    * Test image {@code index} as a photo of cream paper with dark blue ink, scaled 3–5× and shifted
    * by an amount that depends on the index: the pictures the server's tests and benchmark send.

@@ -123,26 +123,22 @@ public final class Bench {
           rssGrowth.add(run.rssGrowthMiB());
           if (o.pytorch() != null) {
             for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
-              log.printf(
-                  Locale.ROOT, "round %d/%d, %s: %s%n", round, o.rounds(), model, flavour.label);
               PytorchReference.Run ref =
-                  o.pytorch()
-                      .run(
-                          spec,
-                          config.withSeed(round),
-                          data.dataset().normalization(),
-                          dataDir,
-                          flavour,
-                          o.threads());
-              if (ref.params() != run.result().trainableParams()) {
-                throw new IllegalStateException(
-                    String.format(
-                        Locale.ROOT,
-                        "the PyTorch replica of %s has %,d trainable parameters, mnistlab's %,d",
-                        model,
-                        ref.params(),
-                        run.result().trainableParams()));
-              }
+                  replica(
+                      o,
+                      spec,
+                      config.withSeed(round),
+                      data,
+                      dataDir,
+                      flavour,
+                      String.format(
+                          Locale.ROOT,
+                          "round %d/%d, %s: %s",
+                          round,
+                          o.rounds(),
+                          model,
+                          flavour.label),
+                      log);
               theirs
                   .get(flavour.ordinal())
                   .add(
@@ -232,21 +228,21 @@ public final class Bench {
                   + (at < 0 ? "not reached" : "epoch " + at));
           if (o.pytorch() != null) {
             for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
-              log.printf(
-                  Locale.ROOT,
-                  "time to target, round %d/%d: %s%n",
-                  round,
-                  o.timeToTargetRounds(),
-                  flavour.label);
               PytorchReference.Run ref =
-                  o.pytorch()
-                      .run(
-                          spec,
-                          config.withSeed(round),
-                          data.dataset().normalization(),
-                          dataDir,
-                          flavour,
-                          o.threads());
+                  replica(
+                      o,
+                      spec,
+                      config.withSeed(round),
+                      data,
+                      dataDir,
+                      flavour,
+                      String.format(
+                          Locale.ROOT,
+                          "time to target, round %d/%d: %s",
+                          round,
+                          o.timeToTargetRounds(),
+                          flavour.label),
+                      log);
               int refAt =
                   reachedAt(
                       ref.epochs().stream().map(PytorchReference.Epoch::testAcc).toList(),
@@ -315,16 +311,45 @@ public final class Bench {
     return new Timed(result, wall, rss);
   }
 
+  /**
+   * Trains the PyTorch replica, after printing {@code progress}, and checks that it is the same
+   * network: a replica with another trainable-parameter count would make every ratio meaningless.
+   */
+  private static PytorchReference.Run replica(
+      Options o,
+      ModelSpec spec,
+      TrainConfig config,
+      DataStore.Loaded data,
+      Path dataDir,
+      PytorchReference.Flavour flavour,
+      String progress,
+      PrintStream log)
+      throws IOException, InterruptedException {
+    log.println(progress);
+    PytorchReference.Run ref =
+        o.pytorch()
+            .run(spec, config, data.dataset().normalization(), dataDir, flavour, o.threads());
+    long ours = ModelSummary.of(spec).trainableParams();
+    if (ref.params() != ours) {
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "the PyTorch replica of %s has %,d trainable parameters, mnistlab's %,d",
+              spec.name(),
+              ref.params(),
+              ours));
+    }
+    return ref;
+  }
+
   /** Evaluation of the test split (batches of 1,000) and one-image latency through the Java API. */
   private static List<Measure> inference(Path runDir, Split test, int rounds) {
     List<Double> evaluate = new ArrayList<>();
     List<Double> p50 = new ArrayList<>();
     List<Double> p99 = new ArrayList<>();
-    float[][] images = new float[2000][784];
+    float[][] images = new float[2000][];
     for (int i = 0; i < images.length; i++) {
-      for (int p = 0; p < 784; p++) {
-        images[i][p] = (test.pixels()[(i % test.count()) * 784 + p] & 0xff) / 255f;
-      }
+      images[i] = test.unitPixels(i % test.count(), 1);
     }
     try (TrainedModel trained = RunDirectory.openComplete(runDir).loadTrained();
         DigitClassifier classifier = DigitClassifier.load(runDir)) {

@@ -20,6 +20,23 @@ public record Split(byte[] pixels, byte[] labels, int count, int rows, int cols)
     return rows * cols;
   }
 
+  /**
+   * Images {@code from} to {@code from + n - 1} as the networks' raw input: each byte ÷ 255, so in
+   * [0, 1], row-major, one image after another.
+   */
+  public float[] unitPixels(int from, int n) {
+    if (from < 0 || n < 0 || from + n > count) {
+      throw new IllegalArgumentException(
+          "images " + from + ".." + (from + n - 1) + " are not all among the " + count);
+    }
+    int size = imageSize();
+    float[] out = new float[n * size];
+    for (int p = 0; p < out.length; p++) {
+      out[p] = (pixels[from * size + p] & 0xff) / 255f;
+    }
+    return out;
+  }
+
   /** The first {@code n} examples, or this split when {@code n} is not smaller than its size. */
   public Split first(int n) {
     if (n >= count) {

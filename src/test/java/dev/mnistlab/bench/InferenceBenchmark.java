@@ -39,10 +39,7 @@ public final class InferenceBenchmark {
     Engines.start(threads);
     DataStore.Loaded data = Environment.system().dataStore().load(Dataset.MNIST, null);
     Split test = data.test();
-    float[] pixels = new float[test.count() * 784];
-    for (int p = 0; p < pixels.length; p++) {
-      pixels[p] = (test.pixels()[p] & 0xff) / 255f;
-    }
+    float[] pixels = test.unitPixels(0, test.count());
     byte[] onnx;
     try (TrainedModel trained = RunDirectory.openComplete(runDir).loadTrained()) {
       onnx =

@@ -3,7 +3,6 @@ package dev.mnistlab.bench;
 import dev.mnistlab.DigitPictures;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.data.Split;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Throughput and latency of a running {@code mnistlab serve}: the first 1,000 MNIST test digits as
@@ -32,9 +30,9 @@ public final class ServeBenchmark {
     Split test = TrainedRuns.mnistData().test();
     List<ServeLoad.Picture> pictures = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      ByteArrayOutputStream png = new ByteArrayOutputStream();
-      ImageIO.write(DigitPictures.paperPhoto(test, i), "png", png);
-      pictures.add(new ServeLoad.Picture(png.toByteArray(), test.labels()[i] & 0xff));
+      pictures.add(
+          new ServeLoad.Picture(
+              DigitPictures.png(DigitPictures.paperPhoto(test, i)), test.labels()[i] & 0xff));
     }
     HttpClient http = ServeLoad.client();
     ServeLoad.run(http, server.resolve("api/predict"), pictures, 1000, clients); // warm-up

@@ -83,9 +83,8 @@ class DigitPreprocessorTest {
       }
       pictures.add(picture);
       // As ImageIO decodes PNGs: its own interleaved RGB and RGBA layouts.
-      java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-      javax.imageio.ImageIO.write(picture, "png", png);
-      pictures.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.toByteArray())));
+      pictures.add(
+          javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(DigitPictures.png(picture))));
     }
     for (BufferedImage picture : pictures) {
       BufferedImage viaGetRgb =

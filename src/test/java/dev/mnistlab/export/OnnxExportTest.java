@@ -98,10 +98,7 @@ class OnnxExportTest {
         OrtSession session = session(Files.readAllBytes(file))) {
       reference = Evaluator.predict(trained, test);
       for (int from = 0; from < test.count(); from += 1000) {
-        float[] pixels = new float[1000 * PIXELS];
-        for (int p = 0; p < pixels.length; p++) {
-          pixels[p] = (test.pixels()[from * PIXELS + p] & 0xff) / 255f;
-        }
+        float[] pixels = test.unitPixels(from, 1000);
         float[][] onnx = runOnnx(session, pixels, 1000);
         float[][] djl = trained.logProbabilities(normalized(pixels, trained.normalization()), 1000);
         for (int i = 0; i < 1000; i++) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import javax.imageio.ImageIO;
 
 /** The suite's trained model and pictures to send it, shared by the server's tests. */
 final class ServedModel {
@@ -41,20 +40,10 @@ final class ServedModel {
       BufferedImage picture = DigitPictures.paperPhoto(test, i);
       int label = test.labels()[i] & 0xff;
       if (classifier().predict(picture).digit() == label) {
-        samples.add(new ServeLoad.Picture(png(picture), label));
+        samples.add(new ServeLoad.Picture(DigitPictures.png(picture), label));
       }
     }
     return samples;
-  }
-
-  static byte[] png(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /**
