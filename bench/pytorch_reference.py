@@ -190,13 +190,27 @@ def main():
     test_x = (torch.from_numpy(x_test.copy()).float().div_(255).unsqueeze(1) - mean) / std
     test_y = torch.from_numpy(y_test.copy())
     smoothing = job.get("label_smoothing", 0.0)
+    # mnistlab's ema_decay: an average of the weights and BatchNorm buffers, updated every step,
+    # is what gets tested.
+    decay = job.get("ema_decay", 0.0)
+    averaged = None if decay == 0 else torch.optim.swa_utils.AveragedModel(
+        model, avg_fn=lambda avg, new, n: decay * avg + (1 - decay) * new, use_buffers=True)
+    tested = model if averaged is None else averaged
+    # The operators of the first batches of epoch 2, for bench/op_profile.py (TrainingProfile).
+    trace = job.get("trace")
     started = time.perf_counter()
     streak = 0
     for epoch in range(1, job["epochs"] + 1):
         model.train()
         t0 = time.perf_counter()
         seen, loss_sum, correct = 0, 0.0, 0
-        for xb, yb in batches(epoch):
+        for i, (xb, yb) in enumerate(batches(epoch)):
+            if trace and epoch == 2 and i == 0:
+                profiler = torch.autograd.profiler.profile(record_shapes=True)
+                profiler.__enter__()
+            if trace and epoch == 2 and i == trace["batches"]:
+                profiler.__exit__(None, None, None)
+                profiler.export_chrome_trace(trace["file"])
             opt.zero_grad(set_to_none=True)
             logp = log_probabilities(model, head, xb)
             loss = F.nll_loss(logp, yb) if smoothing == 0 else (
@@ -205,16 +219,18 @@ def main():
             opt.step()
             if sched is not None:
                 sched.step()
+            if averaged is not None:
+                averaged.update_parameters(model)
             # Running loss and accuracy as mnistlab reports them (a host sync per batch, as there).
             loss_sum += loss.item() * len(yb)
             correct += (logp.argmax(1) == yb).sum().item()
             seen += len(yb)
         train_seconds = time.perf_counter() - t0
-        model.eval()
+        tested.eval()
         test_correct, test_loss = 0, 0.0
         with torch.no_grad():
             for s in range(0, len(test_x), 1000):
-                logp = log_probabilities(model, head, test_x[s:s + 1000])
+                logp = log_probabilities(tested, head, test_x[s:s + 1000])
                 test_loss += F.nll_loss(logp, test_y[s:s + 1000], reduction="sum").item()
                 test_correct += (logp.argmax(1) == test_y[s:s + 1000]).sum().item()
         test_acc = 100.0 * test_correct / len(test_x)

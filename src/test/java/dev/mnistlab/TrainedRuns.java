@@ -49,6 +49,7 @@ public final class TrainedRuns {
               TrainConfig.Schedule.of("onecycle").withOneCycle(0.1, 0.3, 25, 1e4),
               d.augment(),
               0,
+              0,
               TrainConfig.Stop.NEVER);
       try {
         Files.createDirectories(Path.of("target"));

@@ -392,6 +392,7 @@ public final class Bench {
         r.schedule(),
         r.augment(),
         r.labelSmoothing(),
+        r.emaDecay(),
         stop);
   }
 

@@ -56,6 +56,8 @@ public final class PytorchReference {
 
   private final Path python;
   private final Path script;
+  private final Path trace; // null: no operator trace
+  private final int tracedBatches;
 
   /**
    * @throws IllegalArgumentException naming the missing file and how to get it
@@ -73,6 +75,23 @@ public final class PytorchReference {
     }
     this.python = python;
     this.script = script;
+    this.trace = null;
+    this.tracedBatches = 0;
+  }
+
+  private PytorchReference(PytorchReference base, Path trace, int tracedBatches) {
+    this.python = base.python;
+    this.script = base.script;
+    this.trace = trace;
+    this.tracedBatches = tracedBatches;
+  }
+
+  /**
+   * This reference, recording the engine's operators over the first {@code batches} batches of
+   * epoch 2 into {@code file} (Chrome trace format), for an operator-by-operator profile.
+   */
+  public PytorchReference tracing(Path file, int batches) {
+    return new PytorchReference(this, file, batches);
   }
 
   /** Trains the replica and returns what it measured. */
@@ -86,8 +105,11 @@ public final class PytorchReference {
       throws IOException, InterruptedException {
     Path job = Files.createTempFile("mnistlab-pytorch-job-", ".json");
     try {
-      Files.write(
-          job, JSON.writeValueAsBytes(job(spec, config, normalization, dataDir, flavour, threads)));
+      ObjectNode settings = job(spec, config, normalization, dataDir, flavour, threads);
+      if (trace != null) {
+        settings.putObject("trace").put("file", trace.toString()).put("batches", tracedBatches);
+      }
+      Files.write(job, JSON.writeValueAsBytes(settings));
       Process process =
           new ProcessBuilder(python.toString(), script.toString(), job.toString())
               .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -152,6 +174,7 @@ public final class PytorchReference {
     job.set("schedule", JSON.valueToTree(config.schedule()));
     job.put("rotation", config.augment().rotation());
     job.put("label_smoothing", config.labelSmoothing());
+    job.put("ema_decay", config.emaDecay());
     job.putObject("normalization")
         .put("mean", normalization.mean())
         .put("std", normalization.std());

@@ -77,6 +77,14 @@ public class RecipeOptions {
       description = "Random rotation ±DEG degrees (default: 7).")
   Double rotation;
 
+  @Option(
+      names = "--ema",
+      paramLabel = "DECAY",
+      description =
+          "Evaluate and save a moving average of the weights, updated every step with this decay,"
+              + " e.g. 0.99 (default: 0, none).")
+  Double ema;
+
   /**
    * Defaults, then the configuration file, then each flag the user gave; errors are usage errors.
    */
@@ -105,6 +113,7 @@ public class RecipeOptions {
                   : s,
               rotation != null ? d.augment().withRotation(rotation) : d.augment(),
               d.labelSmoothing(),
+              ema != null ? ema : d.emaDecay(),
               new TrainConfig.Stop(
                   stopAt != null ? stopAt : d.stop().at(),
                   patience != null ? patience : d.stop().patience()));

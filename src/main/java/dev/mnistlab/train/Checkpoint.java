@@ -24,9 +24,10 @@ import java.util.Map;
 
 /**
  * The state of a run after its last complete epoch, in {@code checkpoint.bin}: the metrics so far,
- * every parameter (BatchNorm running statistics included) and the optimizer's buffers and step
- * counts. The schedule needs no state of its own: it is a function of the step, and
- * ReduceLROnPlateau's is rebuilt by replaying the saved epochs' test losses.
+ * every parameter (BatchNorm running statistics included), the optimizer's buffers and step counts,
+ * and the averaged weights when the recipe keeps them ({@link WeightAverage}). The schedule needs
+ * no state of its own: it is a function of the step, and ReduceLROnPlateau's is rebuilt by
+ * replaying the saved epochs' test losses.
  *
  * <p>The file is written under a temporary name and renamed, so a crash mid-write leaves the
  * previous epoch's checkpoint intact.
@@ -51,7 +52,12 @@ public record Checkpoint(
 
   /** Writes the state after {@code epochs.size()} epochs, replacing the previous checkpoint. */
   public static void save(
-      Path file, List<EpochMetrics> epochs, String started, Block block, TorchOptimizer optimizer) {
+      Path file,
+      List<EpochMetrics> epochs,
+      String started,
+      Block block,
+      TorchOptimizer optimizer,
+      WeightAverage average) {
     Map<String, String> names = new HashMap<>();
     NDList arrays = new NDList();
     block
@@ -65,6 +71,7 @@ public record Checkpoint(
             });
     TorchOptimizer.State state = optimizer.state(names);
     arrays.addAll(state.buffers());
+    arrays.addAll(average.state());
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -92,7 +99,7 @@ public record Checkpoint(
    * @throws IllegalArgumentException naming the file when it is not a checkpoint of this network
    */
   public static Checkpoint load(
-      Path file, Block block, TorchOptimizer optimizer, NDManager manager) {
+      Path file, Block block, TorchOptimizer optimizer, WeightAverage average, NDManager manager) {
     Checkpoint checkpoint;
     NDList arrays;
     try (InputStream in = Files.newInputStream(file);
@@ -108,9 +115,12 @@ public record Checkpoint(
     }
     Map<String, NDArray> byName = new HashMap<>();
     NDList buffers = new NDList();
+    NDList averaged = new NDList();
     for (NDArray array : arrays) {
       if (array.getName().startsWith(PARAMETER)) {
         byName.put(array.getName().substring(PARAMETER.length()), array);
+      } else if (WeightAverage.isState(array)) {
+        averaged.add(array);
       } else {
         buffers.add(array);
       }
@@ -139,6 +149,11 @@ public record Checkpoint(
           file + ": parameters " + byName.keySet() + " are not in the model");
     }
     optimizer.restore(new TorchOptimizer.State(checkpoint.optimizerSteps(), buffers), ids);
+    try {
+      average.restore(averaged);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
     return checkpoint;
   }
 

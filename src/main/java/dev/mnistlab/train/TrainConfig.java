@@ -20,6 +20,9 @@ import java.util.List;
  * @param augment training-time image augmentation
  * @param labelSmoothing cross-entropy label smoothing ε as in PyTorch's {@code
  *     CrossEntropyLoss(label_smoothing=ε)}; 0 is none
+ * @param emaDecay evaluate and save an exponential moving average of the weights (BatchNorm
+ *     statistics included), updated after every step with this decay, as PyTorch's {@code
+ *     AveragedModel(..., get_ema_multi_avg_fn(decay), use_buffers=True)}; 0 is none
  * @param stop early stopping at a target accuracy
  */
 public record TrainConfig(
@@ -34,6 +37,7 @@ public record TrainConfig(
     Schedule schedule,
     Augmentation augment,
     @JsonProperty("label_smoothing") double labelSmoothing,
+    @JsonProperty("ema_decay") double emaDecay,
     Stop stop) {
 
   /**
@@ -186,6 +190,7 @@ public record TrainConfig(
         schedule,
         augment,
         labelSmoothing,
+        emaDecay,
         stop);
   }
 
@@ -202,6 +207,7 @@ public record TrainConfig(
         new Optimizer("sgd", 0.01, 0.9, 1e-4),
         Schedule.of("onecycle"),
         Augmentation.rotation(7),
+        0,
         0,
         Stop.NEVER);
   }
@@ -296,6 +302,9 @@ public record TrainConfig(
     require(
         labelSmoothing >= 0 && labelSmoothing < 1,
         "label_smoothing must be in [0, 1), got " + labelSmoothing);
+    require(
+        emaDecay == 0 || (emaDecay > 0 && emaDecay < 1),
+        "ema_decay must be 0 (none) or in (0, 1), got " + emaDecay);
     require(
         stop.at() >= 0 && stop.at() <= 100,
         "stop_at must be in [0, 100] percent, got " + stop.at());

@@ -125,13 +125,15 @@ public final class Training {
       int batches = trainBatches.batchesPerEpoch();
       LrSchedule schedule = LrSchedule.of(config, batches);
       TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());
-      try (Trainer trainer = newTrainer(model, spec, optimizer)) {
+      try (Trainer trainer = newTrainer(model, spec, optimizer);
+          WeightAverage average =
+              WeightAverage.of(config.emaDecay(), model.getBlock(), trainer.getManager())) {
         ParameterCount params = ParameterCount.of(model.getBlock());
         List<EpochMetrics> epochs = new ArrayList<>();
         if (fromCheckpoint) {
           Checkpoint saved =
               Checkpoint.load(
-                  run.checkpointFile(), model.getBlock(), optimizer, model.getNDManager());
+                  run.checkpointFile(), model.getBlock(), optimizer, average, model.getNDManager());
           epochs.addAll(saved.epochs());
           if (saved.started() != null) {
             started = Instant.parse(saved.started());
@@ -160,6 +162,7 @@ public final class Training {
             optimizer.setMomentum(schedule.momentum(step, config.optimizer().momentum()));
             step++;
             BatchOutcome outcome = trainBatch(trainer, spec, batch, config.labelSmoothing());
+            average.update();
             batchIndex++;
             if (!Double.isFinite(outcome.loss())) {
               throw new TrainingDivergedException(
@@ -171,8 +174,11 @@ public final class Training {
             observer.batchDone(batchIndex, lossSum / seen, seen / seconds(start));
           }
           double trainSeconds = seconds(start);
-          Evaluator.Score test =
-              Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
+          // With ema_decay the averaged weights are what is tested (and saved at the end).
+          Evaluator.Score test;
+          try (WeightAverage.Swap averaged = average.swapIn()) {
+            test = Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
+          }
           EpochMetrics metrics =
               new EpochMetrics(
                   epoch,
@@ -186,7 +192,12 @@ public final class Training {
           schedule.epochEnded(test.loss());
           epochs.add(metrics);
           Checkpoint.save(
-              run.checkpointFile(), epochs, started.toString(), model.getBlock(), optimizer);
+              run.checkpointFile(),
+              epochs,
+              started.toString(),
+              model.getBlock(),
+              optimizer,
+              average);
           observer.epochDone(metrics);
         }
         RunResult result =
@@ -202,7 +213,9 @@ public final class Training {
                 Provenance.of(data.dataset(), started),
                 run.path(),
                 epochs);
-        run.writeWeights(model, result.last().epoch());
+        try (WeightAverage.Swap averaged = average.swapIn()) {
+          run.writeWeights(model, result.last().epoch());
+        }
         // Written last: its presence marks the run complete.
         run.writeMetrics(result);
         return result;

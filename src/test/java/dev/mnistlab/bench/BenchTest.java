@@ -80,6 +80,7 @@ class BenchTest {
             d.schedule(),
             new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0),
             0,
+            0,
             d.stop());
     assertThatThrownBy(() -> PytorchReference.checkReplicable(cutout))
         .hasMessageStartingWith("the PyTorch replica reproduces rotation only");

@@ -33,6 +33,7 @@ class LrFinderTest {
             d.schedule(),
             d.augment(),
             0,
+            0,
             TrainConfig.Stop.NEVER);
     LrFinder.Result r = LrFinder.run(config, spec, SyntheticData.bands(160), 1e-3, 1e8, 60);
     assertThat(r.lrs().get(0)).isEqualTo(1e-3);

@@ -68,6 +68,7 @@ class LrScheduleTest {
             parse("type: step\nstep_size: 3\ngamma: 0.5\n"),
             d.augment(),
             0,
+            0,
             TrainConfig.Stop.NEVER);
     LrSchedule schedule = LrSchedule.of(config, batchesPerEpoch);
     for (int epoch = 0; epoch < PYTORCH_STEP.length; epoch++) {
@@ -93,6 +94,7 @@ class LrScheduleTest {
                 new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
                 schedule,
                 d.augment(),
+                0,
                 0,
                 TrainConfig.Stop.NEVER)
             .validate();

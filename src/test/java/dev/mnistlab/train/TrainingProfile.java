@@ -26,12 +26,18 @@ import java.util.Locale;
  * {@code TrainingProfile [MODEL] [THREADS] [IMAGES]} (see docs/BENCHMARKS.md).
  */
 public final class TrainingProfile {
+  /** Batches the operator trace covers. */
+  static final int TRACED_BATCHES = 40;
+
   private TrainingProfile() {}
 
   public static void main(String[] args) throws Exception {
     String modelName = args.length > 0 ? args[0] : ModelZoo.DEFAULT_MODEL;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int images = args.length > 2 ? Integer.parseInt(args[2]) : 30_000;
+    // With a trace file, the engine's profiler records every operator of TRACED_BATCHES batches of
+    // the timed epoch (Chrome trace format), for OperatorProfile to compare with PyTorch's.
+    java.nio.file.Path trace = args.length > 3 ? java.nio.file.Path.of(args[3]) : null;
     Engines.start(threads);
     DataStore.Loaded data = Environment.system().dataStore().load(Dataset.MNIST, null);
     TrainConfig config = TrainConfig.defaults();
@@ -65,11 +71,19 @@ public final class TrainingProfile {
       try (Trainer trainer = Training.newTrainer(model, spec, optimizer)) {
         for (int epoch = 1; epoch <= 2; epoch++) { // the first epoch warms up; the second is timed
           java.util.Arrays.fill(nanos, 0);
+          int batchIndex = 0;
           long epochStart = System.nanoTime();
           long t = System.nanoTime();
           for (Iterator<BatchLoader.Batch> it = batches.shuffled(1, epoch); it.hasNext(); ) {
             BatchLoader.Batch batch = it.next();
             nanos[0] += System.nanoTime() - t;
+            if (trace != null && epoch == 2 && batchIndex == 0) {
+              ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            }
+            if (trace != null && epoch == 2 && batchIndex == TRACED_BATCHES) {
+              ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+            }
+            batchIndex++;
             try (NDManager scope = trainer.getManager().newSubManager()) {
               t = System.nanoTime();
               NDArray x = scope.create(batch.pixels(), new Shape(batch.size(), 1, 28, 28));
@@ -122,6 +136,48 @@ public final class TrainingProfile {
           }
         }
       }
+    }
+    if (trace != null) {
+      // The tuned PyTorch replica, same model, recipe, images and threads, traced the same way.
+      java.nio.file.Path torchTrace = trace.resolveSibling(trace.getFileName() + ".pytorch.json");
+      TrainConfig d = TrainConfig.defaults();
+      TrainConfig replica =
+          new TrainConfig(
+              modelName,
+              d.dataset(),
+              2,
+              d.batchSize(),
+              1,
+              images,
+              threads,
+              d.optimizer(),
+              d.schedule(),
+              d.augment(),
+              d.labelSmoothing(),
+              d.emaDecay(),
+              d.stop());
+      new dev.mnistlab.bench.PytorchReference(
+              java.nio.file.Path.of("/usr/bin/python3"),
+              java.nio.file.Path.of("bench/pytorch_reference.py"))
+          .tracing(torchTrace, TRACED_BATCHES)
+          .run(
+              spec,
+              replica,
+              data.dataset().normalization(),
+              data.directory(),
+              dev.mnistlab.bench.PytorchReference.Flavour.TUNED,
+              threads);
+      System.out.println(
+          "operator traces: "
+              + trace
+              + " (mnistlab), "
+              + torchTrace
+              + " (PyTorch); compare them with python3 bench/op_profile.py "
+              + TRACED_BATCHES
+              + " "
+              + trace
+              + " "
+              + torchTrace);
     }
   }
 }

@@ -45,6 +45,7 @@ class TrainingTest {
         d.schedule(),
         d.augment(),
         0,
+        0,
         TrainConfig.Stop.NEVER);
   }
 
@@ -89,6 +90,7 @@ class TrainingTest {
               c.schedule(),
               c.augment(),
               c.labelSmoothing(),
+              c.emaDecay(),
               c.stop());
       Training.run(
           fourEpochs,
@@ -160,6 +162,7 @@ class TrainingTest {
             c.schedule(),
             c.augment(),
             0.1,
+            0,
             new TrainConfig.Stop(5.0, 1));
     RunResult r =
         Training.run(stopping, spec, synthetic(128), tmp.resolve("stop"), TrainingObserver.SILENT);
@@ -200,6 +203,7 @@ class TrainingTest {
               TrainConfig.Schedule.of("constant"),
               c.augment(),
               0,
+              0,
               TrainConfig.Stop.NEVER);
       RunResult r =
           Training.run(
@@ -212,7 +216,8 @@ class TrainingTest {
   }
 
   private static TrainConfig recipe(
-      TrainConfig.Optimizer optimizer, String scheduleYaml, Path tmp, int epochs) throws Exception {
+      TrainConfig.Optimizer optimizer, String scheduleYaml, Path tmp, int epochs, double ema)
+      throws Exception {
     Path file =
         java.nio.file.Files.writeString(
             tmp.resolve("recipe-" + optimizer.type() + ".yaml"),
@@ -230,6 +235,7 @@ class TrainingTest {
         TrainConfigs.load(file).schedule(),
         dev.mnistlab.data.Augmentation.rotation(10),
         0.05,
+        ema,
         TrainConfig.Stop.NEVER);
   }
 
@@ -255,12 +261,15 @@ class TrainingTest {
                 new TrainConfig.Optimizer("sgd", 0.05, 0.9, 1e-4, true),
                 "type: onecycle\nmax_lr: 0.1\ncycle_momentum: true",
                 tmp,
-                4),
+                4,
+                0),
             recipe(
                 new TrainConfig.Optimizer("adam", 0.003, 0.9, 1e-4),
                 "type: plateau\npatience: 0\nfactor: 0.5\nthreshold: 0.5",
                 tmp,
-                4));
+                4,
+                // The averaged weights are part of the state a resumed run must take back.
+                0.9));
     for (TrainConfig recipe : recipes) {
       String name = recipe.optimizer().type();
       RunResult whole =
@@ -293,6 +302,45 @@ class TrainingTest {
     }
   }
 
+  @Test
+  void anAveragedRunTestsAndSavesTheAverage() throws Exception {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    DataStore.Loaded data = synthetic(256);
+    TrainConfig.Optimizer sgd = TrainConfig.defaults().optimizer();
+    RunResult plain =
+        Training.run(
+            recipe(sgd, "type: onecycle", tmp, 2, 0),
+            spec,
+            data,
+            tmp.resolve("plain"),
+            TrainingObserver.SILENT);
+    RunResult averaged =
+        Training.run(
+            recipe(sgd, "type: onecycle", tmp, 2, 0.9),
+            spec,
+            data,
+            tmp.resolve("averaged"),
+            TrainingObserver.SILENT);
+    // Same seed, same steps: the training numbers agree and only what is tested differs.
+    assertThat(averaged.last().trainLoss()).isEqualTo(plain.last().trainLoss());
+    assertThat(averaged.last().testLoss()).isNotEqualTo(plain.last().testLoss());
+    // The saved weights are the ones that were tested.
+    RunEvaluation again = RunEvaluation.of(tmp.resolve("averaged"), null, d -> data);
+    assertThat(again.runs().get(0).evaluation().loss())
+        .isCloseTo(averaged.last().testLoss(), org.assertj.core.data.Offset.offset(1e-5));
+    assertThat(again.runs().get(0).evaluation().accuracy()).isEqualTo(averaged.last().testAcc());
+    // A checkpoint with averages cannot be continued under a recipe without them.
+    assertThatThrownBy(
+            () ->
+                Training.runOrContinue(
+                    recipe(sgd, "type: onecycle", tmp, 2, 0),
+                    spec,
+                    data,
+                    tmp.resolve("averaged"),
+                    TrainingObserver.SILENT))
+        .hasMessageContaining("another configuration");
+  }
+
   /** An epoch's measurements without its wall-clock timings. */
   private static List<Double> numbers(EpochMetrics e) {
     return List.of(e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc());
@@ -322,7 +370,8 @@ class TrainingTest {
             new TrainConfig.Optimizer("sgd", 0.05, 0.9, 0),
             "type: step\nstep_size: 1\ngamma: 1e40",
             tmp,
-            3);
+            3,
+            0);
     Path dir = tmp.resolve("diverged");
     assertThatThrownBy(
             () -> Training.run(exploding, spec, synthetic(256), dir, TrainingObserver.SILENT))
@@ -350,6 +399,7 @@ class TrainingTest {
             new TrainConfig.Optimizer("adam", 0.001, 0.9, 0, true),
             c.schedule(),
             c.augment(),
+            0,
             0,
             TrainConfig.Stop.NEVER);
     assertThatThrownBy(adamNesterov::validate)
