@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,14 @@ class TrainConfigsTest {
       TrainConfig recipe = TrainConfigs.recipe(name).validate();
       assertThat(recipe.model()).isEqualTo(TrainConfig.defaults().model());
     }
+    TrainConfig fast = TrainConfigs.recipe("fast");
+    assertThat(List.of(fast.epochs(), fast.batchSize())).containsExactly(10, 256);
+    assertThat(fast.schedule().maxLr()).isEqualTo(0.4);
+    assertThat(fast.emaDecay()).isEqualTo(0.99);
+    // What the file does not name stays the default recipe's.
+    assertThat(fast.optimizer()).isEqualTo(TrainConfig.defaults().optimizer());
+    assertThat(fast.augment()).isEqualTo(TrainConfig.defaults().augment());
     assertThatThrownBy(() -> TrainConfigs.recipe("quick"))
-        .hasMessage("no recipe 'quick' (shipped: default)");
+        .hasMessage("no recipe 'quick' (shipped: default, fast)");
   }
 }
