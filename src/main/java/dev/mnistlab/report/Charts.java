@@ -92,14 +92,10 @@ public final class Charts {
       }
     }
     boolean log = low > 0 && high / low >= 5;
-    XYChart chart =
-        chart(
-            title + legendNote(runs, lines),
-            "epoch",
-            "cross-entropy loss" + (log ? " (log scale)" : ""));
+    XYChart chart = chart(title, "epoch", "cross-entropy loss" + (log ? " (log scale)" : ""));
     chart.getStyler().setYAxisLogarithmic(log);
     drawCurves(chart, runs, lines, EpochMetrics::trainLoss, EpochMetrics::testLoss);
-    return png(chart);
+    return encode(withNote(BitmapEncoder.getBufferedImage(chart), legendNote(runs, lines)));
   }
 
   /**
@@ -123,19 +119,17 @@ public final class Charts {
     // Early epochs can sit far below; showing only everything would flatten the part that matters.
     double zoomLow = Math.max(0, Math.min(TARGET - 0.4, Math.floor(lateLow * 2 - 0.5) / 2));
     boolean zoomed = allLow < zoomLow;
-    XYChart main =
-        accuracyChart(
-            title
-                + (zoomed
-                    ? " (zoomed to " + Numbers.format(zoomLow) + "–100%; all epochs below)"
-                    : "")
-                + legendNote(runs, lines),
-            runs,
-            lines,
-            zoomLow,
-            HEIGHT);
+    XYChart main = accuracyChart(title, runs, lines, zoomLow, HEIGHT);
+    String note =
+        (zoomed
+                ? "Zoomed view from "
+                    + Numbers.format(zoomLow)
+                    + "%: lower points are cut off here; the panel below shows every epoch. "
+                : "")
+            + legendNote(runs, lines);
+    BufferedImage top = withNote(BitmapEncoder.getBufferedImage(main), note.strip());
     if (!zoomed) {
-      return png(main);
+      return encode(top);
     }
     XYChart full =
         accuracyChart(
@@ -146,7 +140,6 @@ public final class Charts {
             260);
     full.getStyler().setLegendVisible(false);
     full.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    BufferedImage top = BitmapEncoder.getBufferedImage(main);
     BufferedImage bottom = BitmapEncoder.getBufferedImage(full);
     BufferedImage both =
         new BufferedImage(
@@ -181,7 +174,29 @@ public final class Charts {
 
   /** Says how to read a chart of several runs, whose legend names runs rather than lines. */
   private static String legendNote(List<Curve> runs, Lines lines) {
-    return runs.size() > 1 && lines == Lines.TRAIN_AND_TEST ? " (solid: test, dashed: train)" : "";
+    if (runs.size() > 1) {
+      return lines == Lines.TRAIN_AND_TEST ? "Solid: test, dashed: train." : "Test set.";
+    }
+    return "";
+  }
+
+  /**
+   * {@code chart} with {@code note} in a grey line under it: what a reader must know to read it
+   * right (a zoomed view, line styles), where a title would be cut off.
+   */
+  private static BufferedImage withNote(BufferedImage chart, String note) {
+    if (note.isEmpty()) {
+      return chart;
+    }
+    BufferedImage image =
+        new BufferedImage(chart.getWidth(), chart.getHeight() + 26, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(image);
+    g.drawImage(chart, 0, 0, null);
+    g.setColor(new Color(0x555555));
+    g.setFont(new Font(Font.SANS_SERIF, Font.ITALIC, 13));
+    g.drawString(note, 12, chart.getHeight() + 14);
+    g.dispose();
+    return image;
   }
 
   /**
@@ -246,10 +261,8 @@ public final class Charts {
       recorded.setMarkerColor(PALETTE[1]);
     }
     chart.getStyler().setXAxisMin(0.0);
-    if (!curve.note().isEmpty()) {
-      chart.setTitle(title + " (" + curve.note() + ")");
-    }
-    return png(chart);
+    String note = curve.note().isEmpty() ? "" : "Learning rate " + curve.note() + ".";
+    return encode(withNote(BitmapEncoder.getBufferedImage(chart), note));
   }
 
   /**
@@ -323,9 +336,7 @@ public final class Charts {
     XYChart chart =
         chart(
             title,
-            "trainable parameters"
-                + (log ? " (log scale)" : "")
-                + (jittered ? "; points of equal count spread sideways" : ""),
+            "trainable parameters" + (log ? " (log scale)" : ""),
             "best test accuracy (%)",
             HEIGHT + 22 * points.size());
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -371,7 +382,12 @@ public final class Charts {
     target.setMarker(SeriesMarkers.NONE);
     target.setLineStyle(SeriesLines.DASH_DASH);
     target.setLineColor(Color.GRAY);
-    return png(chart);
+    return encode(
+        withNote(
+            BitmapEncoder.getBufferedImage(chart),
+            jittered
+                ? "Points of equal parameter count are spread sideways so that none hides another."
+                : ""));
   }
 
   /**
