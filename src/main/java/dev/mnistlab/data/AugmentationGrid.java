@@ -13,8 +13,7 @@ import java.util.SplittableRandom;
 /**
  * A picture of what an augmentation does: one row per digit, the original first, then random
  * variants, each pixel drawn as a {@code zoom × zoom} block with a one-block gap between cells. A
- * header names the original column and the variants; a caption below names the settings drawn
- * with.
+ * header names the original column and the variants; a caption below names the settings drawn with.
  */
 public final class AugmentationGrid {
   /** Height of the header band above the cells. */
@@ -84,8 +83,8 @@ public final class AugmentationGrid {
   }
 
   /**
-   * The augmentation's active settings in words, e.g. {@code rotation ±7°, cutout 1 hole of 8
-   * px}; {@code none} when it changes nothing.
+   * The augmentation's active settings in words, e.g. {@code rotation ±7°, cutout 1 hole of 8 px};
+   * {@code none} when it changes nothing.
    */
   public static String describe(Augmentation a) {
     List<String> parts = new ArrayList<>();

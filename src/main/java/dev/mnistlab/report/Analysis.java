@@ -175,7 +175,8 @@ public final class Analysis {
             ? "it was the only epoch"
             : held == n
                 ? "held it in each of the " + lastLabel(run) + " epochs"
-                : String.format(Locale.ROOT, "held it in %d of the %s epochs", held, lastLabel(run));
+                : String.format(
+                    Locale.ROOT, "held it in %d of the %s epochs", held, lastLabel(run));
     return String.format(
             Locale.ROOT,
             "Target %.2f%% reached first in epoch %d and %s (best %.2f%%).",

@@ -83,9 +83,10 @@ public final class Charts {
     double high = 0;
     for (Curve c : runs) {
       for (EpochMetrics e : c.epochs()) {
-        for (double v : lines == Lines.TEST_ONLY
-            ? new double[] {e.testLoss()}
-            : new double[] {e.trainLoss(), e.testLoss()}) {
+        for (double v :
+            lines == Lines.TEST_ONLY
+                ? new double[] {e.testLoss()}
+                : new double[] {e.trainLoss(), e.testLoss()}) {
           low = Math.min(low, v);
           high = Math.max(high, v);
         }
@@ -93,7 +94,9 @@ public final class Charts {
     }
     boolean log = low > 0 && high / low >= 5;
     XYChart chart = chart(title, "epoch", "cross-entropy loss" + (log ? " (log scale)" : ""));
-    chart.getStyler().setYAxisLogarithmic(log);
+    if (log) {
+      logarithmic(chart, false, low);
+    }
     drawCurves(chart, runs, lines, EpochMetrics::trainLoss, EpochMetrics::testLoss);
     return encode(withNote(BitmapEncoder.getBufferedImage(chart), legendNote(runs, lines)));
   }
@@ -142,8 +145,7 @@ public final class Charts {
     full.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     BufferedImage bottom = BitmapEncoder.getBufferedImage(full);
     BufferedImage both =
-        new BufferedImage(
-            WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
+        new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = both.createGraphics();
     g.drawImage(top, 0, 0, null);
     g.drawImage(bottom, 0, top.getHeight(), null);
@@ -170,6 +172,27 @@ public final class Charts {
     // Accuracy curves climb towards the top right, where the legend would sit on them.
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     return chart;
+  }
+
+  /**
+   * A log axis. XChart ignores the log scale when a tick formatter is set, so its own labels are
+   * used, with a pattern that writes 0.01, 0.1 and 1 (losses never need an exponent: below 10⁻⁴ the
+   * pattern still has the digits).
+   */
+  private static void logarithmic(XYChart chart, boolean xAxis, double low) {
+    int decimals = Math.max(1, (int) Math.ceil(-Math.log10(low)) + 1);
+    String pattern = "#,##0." + "#".repeat(decimals);
+    if (xAxis) {
+      chart.getStyler().setxAxisTickLabelsFormattingFunction(null);
+      chart.getStyler().setXAxisLogarithmic(true);
+      chart.getStyler().setXAxisDecimalPattern(pattern);
+      chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+    } else {
+      chart.getStyler().setyAxisTickLabelsFormattingFunction(null);
+      chart.getStyler().setYAxisLogarithmic(true);
+      chart.getStyler().setYAxisDecimalPattern(pattern);
+      chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+    }
   }
 
   /** Says how to read a chart of several runs, whose legend names runs rather than lines. */
@@ -247,6 +270,7 @@ public final class Charts {
    */
   public static byte[] learningRate(String title, LrCurve curve) {
     XYChart chart = chart(title, "epoch", "learning rate");
+    chart.getStyler().setXAxisTickMarkSpacingHint(90);
     XYSeries line =
         chart.addSeries(curve.perStep() ? "per batch" : "per epoch", curve.x(), curve.lr());
     line.setMarker(curve.perStep() ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
@@ -280,17 +304,14 @@ public final class Charts {
               + " losses");
     }
     XYChart chart = chart("LR range test", "learning rate (log scale)", "smoothed training loss");
-    chart.getStyler().setXAxisLogarithmic(true);
+    logarithmic(chart, true, min(lrs));
     chart.getStyler().setLegendVisible(false);
     XYSeries series = chart.addSeries("loss", lrs, losses);
     series.setMarker(SeriesMarkers.NONE);
     chart.addAnnotation(new AnnotationLine(suggestedLr, true, false));
     chart.addAnnotation(
         new AnnotationText(
-            "suggested max_lr " + Numbers.format(suggestedLr),
-            suggestedLr,
-            max(losses),
-            false));
+            "suggested max_lr " + Numbers.format(suggestedLr), suggestedLr, max(losses), false));
     return png(chart);
   }
 
@@ -342,7 +363,9 @@ public final class Charts {
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-    chart.getStyler().setXAxisLogarithmic(log);
+    if (log) {
+      logarithmic(chart, true, lo);
+    }
     double pad = 0.15 * Math.max(hi - lo, 0.2 * hi);
     double axisMin = log ? lo / 1.5 : Math.max(0, lo - pad);
     double axisMax = log ? hi * 1.5 : hi + pad;

@@ -229,7 +229,8 @@ public final class Comparison {
     }
     List<List<String>> rows = new ArrayList<>();
     for (Entry e : entries) {
-      List<String> row = new ArrayList<>(List.of(e.name(), e.model(), Numbers.count(e.trainableParams())));
+      List<String> row =
+          new ArrayList<>(List.of(e.name(), e.model(), Numbers.count(e.trainableParams())));
       for (String field : differing) {
         row.add(Objects.requireNonNullElse(e.fields().get(field), "—"));
       }
@@ -240,7 +241,8 @@ public final class Comparison {
               + (seeds ? " (" + pct(e.lastMinLowest()) + ")" : "")
               + (e.lastN() > lastN ? ", last " + e.lastN() : ""));
       row.add(duration(e.seconds()));
-      row.add(e.settings().limited() ? "⚠ smoke: " + String.join("; ", e.settings().limits()) : "full");
+      row.add(
+          e.settings().limited() ? "⚠ smoke: " + String.join("; ", e.settings().limits()) : "full");
       rows.add(row);
     }
     return new Document.Table(headers, right, rows);

@@ -33,8 +33,8 @@ import java.util.stream.Collectors;
 /**
  * Builds a report from an output directory alone: an experiment's (its saved experiment, each
  * step's run directories), one run's ({@code train}), or a {@code train --seeds} directory's
- * (seed-N runs, their curves overlaid, with the consistency table). Nothing is trained; the test set
- * is classified again for the confusion matrix and the gallery of mistakes.
+ * (seed-N runs, their curves overlaid, with the consistency table). Nothing is trained; the test
+ * set is classified again for the confusion matrix and the gallery of mistakes.
  */
 public final class ReportBuilder {
   private static final int GALLERY = 24;
@@ -126,7 +126,9 @@ public final class ReportBuilder {
       List<RunDirectory> complete = runs.stream().filter(RunDirectory::isComplete).toList();
       if (complete.isEmpty()) {
         throw new IllegalArgumentException(
-            dir + ": no complete run yet; finish it with `mnistlab train --resume " + runs.get(0)
+            dir
+                + ": no complete run yet; finish it with `mnistlab train --resume "
+                + runs.get(0)
                 + "`");
       }
       kind = RunDirectory.exists(dir) ? Kind.RUN : Kind.SEEDS;
@@ -163,8 +165,7 @@ public final class ReportBuilder {
             kind == Kind.EXPERIMENT
                 ? new RunSettings.Reference("the step", step.config().epochs())
                 : RunSettings.Reference.defaults();
-        settings =
-            RunSettings.of(configs.get(0), runs.get(0), reference, loaded.train().count());
+        settings = RunSettings.of(configs.get(0), runs.get(0), reference, loaded.train().count());
       }
       StepReport previous = i == 0 ? null : steps.get(i - 1);
       List<String> analysis =
@@ -175,14 +176,7 @@ public final class ReportBuilder {
               previous == null ? List.of() : previous.runs());
       steps.add(
           new StepReport(
-              i + 1,
-              step,
-              runs,
-              configs,
-              ModelSummary.of(spec),
-              predictions,
-              analysis,
-              settings));
+              i + 1, step, runs, configs, ModelSummary.of(spec), predictions, analysis, settings));
     }
     progress.accept("drawing charts for " + total + (total == 1 ? " step" : " steps"));
     Document document = document(experiment, kind, steps, data, progress);
@@ -408,8 +402,8 @@ public final class ReportBuilder {
   }
 
   /**
-   * "3/3" for the first seed's last 3 epochs at the target ("2/2 (last 2)" for a 2-epoch run),
-   * then with several seeds how many held it in each of theirs.
+   * "3/3" for the first seed's last 3 epochs at the target ("2/2 (last 2)" for a 2-epoch run), then
+   * with several seeds how many held it in each of theirs.
    */
   private static String lastAtTarget(List<RunResult> runs) {
     RunResult r = runs.get(0);
@@ -453,7 +447,9 @@ public final class ReportBuilder {
               pct(seed.best()),
               pct(seed.last()),
               lastMin(r),
-              seed.firstEpochAtTarget() == 0 ? "never" : Integer.toString(seed.firstEpochAtTarget()),
+              seed.firstEpochAtTarget() == 0
+                  ? "never"
+                  : Integer.toString(seed.firstEpochAtTarget()),
               Analysis.lastAtTarget(r, Analysis.TARGET) + "/" + Analysis.lastN(r)));
     }
     rows.add(statRow("min", c, Consistency.Stats::min));
@@ -472,8 +468,7 @@ public final class ReportBuilder {
             new boolean[] {true, true, true, true, true, true},
             rows));
     boolean all =
-        runs.stream()
-            .allMatch(r -> Analysis.lastAtTarget(r, Analysis.TARGET) == Analysis.lastN(r));
+        runs.stream().allMatch(r -> Analysis.lastAtTarget(r, Analysis.TARGET) == Analysis.lastN(r));
     doc.add(
         new Document.Paragraph(
             "Consistently ≥ "

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The settings of a run that decide its figures, in words, and whether it was a limited ("smoke")
- * run: fewer training images or epochs than the recipe it is set beside. A 3,000-image, 3-epoch
- * try must never read as a full run next to an author's figures.
+ * run: fewer training images or epochs than the recipe it is set beside. A 3,000-image, 3-epoch try
+ * must never read as a full run next to an author's figures.
  *
  * @param summary e.g. {@code 15 epochs · 60,000 images · batch 128 · sgd lr 0.01 ... · onecycle,
  *     peak 0.2 · augment rotation ±7°}
@@ -34,8 +34,8 @@ public record RunSettings(String summary, List<String> limits) {
   /**
    * The settings of {@code run}, trained with {@code config}.
    *
-   * @param fullTrainImages the dataset's training images, or 0 when not known (then a run counts
-   *     as limited when its configuration set a limit that it used)
+   * @param fullTrainImages the dataset's training images, or 0 when not known (then a run counts as
+   *     limited when its configuration set a limit that it used)
    */
   public static RunSettings of(
       TrainConfig config, RunResult run, Reference reference, int fullTrainImages) {
@@ -71,7 +71,8 @@ public record RunSettings(String summary, List<String> limits) {
               + " training images");
     }
     if (config.epochs() < reference.epochs()) {
-      limits.add(config.epochs() + " of " + reference.name() + "'s " + reference.epochs() + " epochs");
+      limits.add(
+          config.epochs() + " of " + reference.name() + "'s " + reference.epochs() + " epochs");
     }
     return new RunSettings(String.join(" · ", parts), List.copyOf(limits));
   }
@@ -106,9 +107,20 @@ public record RunSettings(String summary, List<String> limits) {
     return switch (s.type()) {
       case "onecycle" -> "onecycle, peak " + Numbers.format(s.maxLr());
       case "step" ->
-          "step, peak " + lr + " ×" + Numbers.format(s.gamma()) + " every " + s.stepSize() + " epochs";
+          "step, peak "
+              + lr
+              + " ×"
+              + Numbers.format(s.gamma())
+              + " every "
+              + s.stepSize()
+              + " epochs";
       case "multistep" ->
-          "multistep, peak " + lr + " ×" + Numbers.format(s.gamma()) + " at epochs " + s.milestones();
+          "multistep, peak "
+              + lr
+              + " ×"
+              + Numbers.format(s.gamma())
+              + " at epochs "
+              + s.milestones();
       case "cosine" -> "cosine, peak " + lr + " to " + Numbers.format(s.etaMin());
       case "linear" ->
           "linear warm-up to peak "

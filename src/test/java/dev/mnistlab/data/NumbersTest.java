@@ -28,8 +28,7 @@ class NumbersTest {
   void nothingFormatsTheJavaWay() {
     for (double v = 1e-9; v < 1e9; v *= 1.37) {
       String text = Numbers.format(v);
-      String digits =
-          text.replaceAll("e.*", "").replaceAll("[^0-9]", "").replaceAll("^0+|0+$", "");
+      String digits = text.replaceAll("e.*", "").replaceAll("[^0-9]", "").replaceAll("^0+|0+$", "");
       assertThat(text).doesNotContain("E");
       assertThat(digits).as(text).hasSizeLessThanOrEqualTo(4);
     }
