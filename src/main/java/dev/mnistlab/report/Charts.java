@@ -185,8 +185,8 @@ public final class Charts {
     if (xAxis) {
       chart.getStyler().setxAxisTickLabelsFormattingFunction(null);
       chart.getStyler().setXAxisLogarithmic(true);
+      // Labels at every decade only: parameter counts and rates would crowd between them.
       chart.getStyler().setXAxisDecimalPattern(pattern);
-      chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
     } else {
       chart.getStyler().setyAxisTickLabelsFormattingFunction(null);
       chart.getStyler().setYAxisLogarithmic(true);
@@ -376,13 +376,13 @@ public final class Charts {
     for (int i = 0; i < points.size(); i++) {
       Point p = points.get(i);
       String number = Integer.toString(i + 1);
+      // Step names often start with their own number ("3 Rotation"); then it is not repeated.
+      String name = p.label().startsWith(number + " ") ? p.label() : number + ": " + p.label();
       XYSeries series =
           chart.addSeries(
               unique(
                   chart,
-                  number
-                      + ": "
-                      + p.label()
+                  name
                       + " ("
                       + Numbers.count(p.parameters())
                       + ", "
@@ -393,7 +393,10 @@ public final class Charts {
       series.setMarker(SeriesMarkers.CIRCLE);
       series.setMarkerColor(PALETTE[i % PALETTE.length]);
       // The number sits just right of its point: close enough to belong, clear of the marker.
-      double labelX = log ? shown[i] * Math.pow(10, spread * 0.6) : shown[i] + spread * 0.6;
+      double labelX =
+          log
+              ? shown[i] * Math.pow(axisMax / axisMin, 0.02)
+              : shown[i] + 0.02 * (axisMax - axisMin);
       chart.addAnnotation(new AnnotationText(number, labelX, y[i], false));
     }
     XYSeries target =

@@ -333,7 +333,7 @@ public final class ReportBuilder {
     if (s.settings() == null) {
       return "not run";
     }
-    return s.settings().limited() ? s.settings().warning() : "full";
+    return s.settings().cell();
   }
 
   private static Document.Table summaryTable(List<StepReport> steps) {

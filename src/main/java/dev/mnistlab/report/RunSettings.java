@@ -16,8 +16,9 @@ import java.util.List;
  *     peak 0.2 · augment rotation ±7°}
  * @param limits why the run is limited, e.g. {@code 3,000 of 60,000 training images}; empty for a
  *     full run
+ * @param shortLimits the same, shorter, for table cells
  */
-public record RunSettings(String summary, List<String> limits) {
+public record RunSettings(String summary, List<String> limits, List<String> shortLimits) {
 
   /**
    * What a run is compared against: the recipe whose epochs a full run trains.
@@ -64,17 +65,21 @@ public record RunSettings(String summary, List<String> limits) {
       parts.add("stop at " + Numbers.format(config.stop().at()) + "%");
     }
     List<String> limits = new ArrayList<>();
+    List<String> shortLimits = new ArrayList<>();
     if (fewerImages) {
-      limits.add(
+      String images =
           Numbers.count(run.trainImages())
-              + (fullTrainImages > 0 ? " of " + Numbers.count(fullTrainImages) : "")
-              + " training images");
+              + (fullTrainImages > 0 ? " of " + Numbers.count(fullTrainImages) : "");
+      limits.add(images + " training images");
+      shortLimits.add(images + " images");
     }
     if (config.epochs() < reference.epochs()) {
       limits.add(
           config.epochs() + " of " + reference.name() + "'s " + reference.epochs() + " epochs");
+      shortLimits.add(config.epochs() + " of " + reference.epochs() + " epochs");
     }
-    return new RunSettings(String.join(" · ", parts), List.copyOf(limits));
+    return new RunSettings(
+        String.join(" · ", parts), List.copyOf(limits), List.copyOf(shortLimits));
   }
 
   /** True for a run with fewer images or epochs than its reference recipe. */
@@ -88,6 +93,14 @@ public record RunSettings(String summary, List<String> limits) {
    */
   public String warning() {
     return limited() ? "⚠ SMOKE RUN (" + String.join("; ", limits) + ")" : "";
+  }
+
+  /**
+   * The warning in a table cell, short enough for a phone: {@code ⚠ smoke: 3,000 of 60,000 images;
+   * 3 of 15 epochs}; {@code full} for a full run.
+   */
+  public String cell() {
+    return limited() ? "⚠ smoke: " + String.join("; ", shortLimits) : "full";
   }
 
   private static String optimizer(TrainConfig.Optimizer o) {

@@ -94,7 +94,8 @@ class RunReportsTest {
         .contains("img{max-width:100%")
         .contains("<p class=\"warn\">⚠ SMOKE RUN");
     // The long analysis cell folds behind its first sentence.
-    assertThat(html).containsPattern("<td><details><summary>Computed: [^<]*\\.</summary>");
+    assertThat(html)
+        .containsPattern("<td class=\"w\"><details><summary>Computed: [^<]*\\.</summary>");
   }
 
   @Test
@@ -142,7 +143,7 @@ class RunReportsTest {
         .contains("schedule.max_lr")
         .contains("min of last 2 test %")
         .doesNotContain("optimizer.momentum");
-    assertThat(text).contains("⚠ smoke: 100 training images; 2 of the default recipe's 15 epochs");
+    assertThat(text).contains("⚠ smoke: 100 images; 2 of 15 epochs");
     assertThat(out.resolve("compare.md")).exists();
     assertThat(out.resolve("compare.html")).exists();
     assertThat(out.resolve("compare-images/test-accuracy.png")).exists();
