@@ -241,8 +241,7 @@ public final class Comparison {
               + (seeds ? " (" + pct(e.lastMinLowest()) + ")" : "")
               + (e.lastN() > lastN ? ", last " + e.lastN() : ""));
       row.add(duration(e.seconds()));
-      row.add(
-          e.settings().limited() ? "⚠ smoke: " + String.join("; ", e.settings().limits()) : "full");
+      row.add(e.settings().cell());
       rows.add(row);
     }
     return new Document.Table(headers, right, rows);
