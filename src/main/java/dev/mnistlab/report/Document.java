@@ -195,7 +195,7 @@ public final class Document {
         html.append(
                 right(t, c)
                     ? "<td class=\"n\">"
-                    : row.get(c).length() > 40 ? "<td class=\"w\">" : "<td>")
+                    : row.get(c).length() > 60 ? "<td class=\"w\">" : "<td>")
             .append(htmlCell(row.get(c)))
             .append("</td>");
       }
@@ -246,7 +246,7 @@ public final class Document {
           + ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:1em 0}"
           + "table{border-collapse:collapse;font-size:14px}"
           + "th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
-          + "td{max-width:36em}td:not(.n){min-width:7em}td.w{min-width:18em}"
+          + "td{max-width:36em}td:not(.n){min-width:5em}td.w{min-width:15em}"
           + "th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums;"
           + "white-space:nowrap}"
           + "img{max-width:100%;height:auto;display:block;margin:1em 0}"
