@@ -270,7 +270,11 @@ public final class Charts {
    */
   public static byte[] learningRate(String title, LrCurve curve) {
     XYChart chart = chart(title, "epoch", "learning rate");
-    chart.getStyler().setXAxisTickMarkSpacingHint(90);
+    // Batches sit between epochs; labels at whole epochs only keep the axis readable.
+    chart
+        .getStyler()
+        .setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Numbers.format(v) : "");
+    chart.getStyler().setYAxisMin(0.0);
     XYSeries line =
         chart.addSeries(curve.perStep() ? "per batch" : "per epoch", curve.x(), curve.lr());
     line.setMarker(curve.perStep() ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);

@@ -246,8 +246,10 @@ public final class ReportBuilder {
                   + (kind == Kind.EXPERIMENT ? "s" : "")
                   + " ("
                   + String.join(" · ", limited)
-                  + "): a quick try on fewer images or epochs than the recipe. Its figures are"
-                  + " not comparable with full runs or with figures reported elsewhere."));
+                  + "): a quick try on fewer images or epochs than the recipe. "
+                  + (limited.size() > 1 ? "Their" : "Its")
+                  + " figures are not comparable with full runs or with figures reported"
+                  + " elsewhere."));
     }
     doc.add(new Document.Heading(2, "Summary"));
     doc.add(summaryTable(steps));
