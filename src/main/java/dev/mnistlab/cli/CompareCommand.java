@@ -54,6 +54,13 @@ public class CompareCommand implements Callable<Integer> {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Comparison.Result result = Comparison.of(runs, dir);
     environment.out().print(result.table().toText());
+    if (result.entries().stream().anyMatch(e -> e.seeds().size() > 1)) {
+      environment
+          .out()
+          .println(
+              "seeds directories: mean over their seeds, the lowest seed in brackets; their"
+                  + " curves are the per-epoch mean");
+    }
     environment.out().println("compare: wrote " + result.files() + " and the charts beside them");
     return Main.OK;
   }
