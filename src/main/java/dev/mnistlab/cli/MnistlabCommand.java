@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LrFindCommand.class,
       ExperimentCommand.class,
       ReportCommand.class,
+      CompareCommand.class,
       EvaluateCommand.class,
       PredictCommand.class,
       ExportCommand.class,

@@ -8,13 +8,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code mnistlab report DIR}: rebuild an experiment's report without training. */
+/**
+ * {@code mnistlab report DIR}: write the report of a run, a seeds directory or an experiment,
+ * without training.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Rebuild DIR/report.md and DIR/report.html from an experiment's run directories,",
-      "without training (steps not run yet are listed as such)."
+      "Write DIR/report.md and DIR/report.html without training, for a run directory (train),",
+      "a directory of seed-N runs (train --seeds: curves overlaid, consistency table) or an",
+      "experiment's directory (experiment run; steps not run yet are listed as such)."
     })
 public class ReportCommand implements Callable<Integer> {
   private final Environment environment;
@@ -22,7 +26,9 @@ public class ReportCommand implements Callable<Integer> {
   @Mixin DataOptions data;
   @Mixin LoggingMixin logging;
 
-  @Parameters(paramLabel = "DIR", description = "Output directory of `experiment run`.")
+  @Parameters(
+      paramLabel = "DIR",
+      description = "A run directory, a directory of seed-N runs, or an experiment's directory.")
   Path dir;
 
   public ReportCommand(Environment environment) {
@@ -32,8 +38,15 @@ public class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Engines.start(0);
-    ReportBuilder.Report report = ReportBuilder.build(dir, data.loader(environment));
-    environment.out().println("report: " + report.files());
+    ReportBuilder.Report report =
+        ReportBuilder.build(
+            dir, data.loader(environment), line -> environment.out().println("report: " + line));
+    if (report.limited()) {
+      environment
+          .out()
+          .println("report: note: a smoke run (fewer images or epochs than its recipe), marked so");
+    }
+    environment.out().println("report: wrote " + report.files());
     return Main.OK;
   }
 }

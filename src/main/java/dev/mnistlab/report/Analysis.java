@@ -1,6 +1,7 @@
 package dev.mnistlab.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistlab.data.Numbers;
 import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.EpochMetrics;
@@ -29,6 +30,9 @@ public final class Analysis {
 
   /** Final train accuracy below this reads as underfitting. */
   private static final double UNDERFIT_TRAIN = 99.0;
+
+  /** The epochs consistency looks at: a recipe must hold the target in each of its last 3. */
+  private static final int LAST = 3;
 
   private Analysis() {}
 
@@ -59,6 +63,29 @@ public final class Analysis {
       sentences.add(momentum);
     }
     return sentences;
+  }
+
+  /** Epochs the "last 3" figures look at: 3, or all of a shorter run's. */
+  public static int lastN(RunResult run) {
+    return Math.min(LAST, run.epochs().size());
+  }
+
+  /**
+   * How the "last 3" figures of {@code run} are labelled: {@code last 3}, or {@code last 2} and
+   * {@code only epoch} for shorter runs, so a 2-epoch run never reads as "0/3".
+   */
+  public static String lastLabel(RunResult run) {
+    int n = lastN(run);
+    return n == 1 ? "only epoch" : "last " + n;
+  }
+
+  /** How many of the run's last {@link #lastN} epochs reached {@code target}. */
+  public static int lastAtTarget(RunResult run, double target) {
+    List<EpochMetrics> epochs = run.epochs();
+    return (int)
+        epochs.subList(epochs.size() - lastN(run), epochs.size()).stream()
+            .filter(e -> e.testAcc() >= target)
+            .count();
   }
 
   /** Train minus test accuracy of an epoch, in points. */
@@ -117,6 +144,7 @@ public final class Analysis {
   }
 
   private static String target(List<RunResult> runs) {
+    RunResult run = runs.get(0);
     Consistency c = Consistency.of(runs, TARGET);
     Consistency.Seed first = c.seeds().get(0);
     String seedPart =
@@ -124,11 +152,12 @@ public final class Analysis {
             ? ""
             : String.format(
                 Locale.ROOT,
-                " Over %d seeds: %d held %.2f%% in all of their last 3 epochs (min %.2f%%, mean"
-                    + " %.2f%%).",
+                " Over %d seeds: %d held %.2f%% in each of their %s epochs (lowest of those %.2f%%,"
+                    + " mean %.2f%%).",
                 runs.size(),
-                c.seeds().stream().filter(s -> s.last3AtTarget() == 3).count(),
+                runs.stream().filter(r -> lastAtTarget(r, TARGET) == lastN(r)).count(),
                 TARGET,
+                lastLabel(run),
                 c.minLast3().min(),
                 c.minLast3().mean());
     if (first.firstEpochAtTarget() == 0) {
@@ -139,17 +168,21 @@ public final class Analysis {
               first.best())
           + seedPart;
     }
-    String held =
-        first.last3AtTarget() == 3
-            ? "held it in all of the last 3 epochs"
-            : String.format(
-                Locale.ROOT, "held it in %d of the last 3 epochs", first.last3AtTarget());
+    int n = lastN(run);
+    int held = lastAtTarget(run, TARGET);
+    String heldText =
+        n == 1
+            ? "it was the only epoch"
+            : held == n
+                ? "held it in each of the " + lastLabel(run) + " epochs"
+                : String.format(
+                    Locale.ROOT, "held it in %d of the %s epochs", held, lastLabel(run));
     return String.format(
             Locale.ROOT,
             "Target %.2f%% reached first in epoch %d and %s (best %.2f%%).",
             TARGET,
             first.firstEpochAtTarget(),
-            held,
+            heldText,
             first.best())
         + seedPart;
   }
@@ -229,7 +262,9 @@ public final class Analysis {
     } else {
       out.put(
           prefix.substring(0, prefix.length() - 1),
-          node.isTextual() ? node.asText() : node.toString());
+          node.isTextual()
+              ? node.asText()
+              : node.isNumber() ? Numbers.format(node.asDouble()) : node.toString());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mnistlab.report;
 
 import dev.mnistlab.data.DigitImages;
+import dev.mnistlab.data.Numbers;
 import dev.mnistlab.train.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
@@ -34,44 +36,261 @@ public final class Charts {
   private static final int HEIGHT = 420;
   private static final double TARGET = Analysis.TARGET;
 
+  /** Matplotlib's tab10: distinct, familiar colours for runs drawn together. */
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4),
+    new Color(0xff7f0e),
+    new Color(0x2ca02c),
+    new Color(0xd62728),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2),
+    new Color(0x7f7f7f),
+    new Color(0xbcbd22),
+    new Color(0x17becf)
+  };
+
   private Charts() {}
 
-  /** Train and test loss per epoch. */
-  public static byte[] lossCurves(String title, List<EpochMetrics> epochs) {
-    XYChart chart = chart(title, "epoch", "cross-entropy loss");
-    line(chart, "train", epochs, EpochMetrics::trainLoss);
-    line(chart, "test", epochs, EpochMetrics::testLoss);
-    return png(chart);
+  /**
+   * One run's per-epoch metrics under a label, for charts that overlay several runs.
+   *
+   * @param label what the legend calls it ({@code seed 2}, a run's name)
+   */
+  public record Curve(String label, List<EpochMetrics> epochs) {
+    /** Checks that there is something to draw. */
+    public Curve {
+      if (epochs.isEmpty()) {
+        throw new IllegalArgumentException(label + ": no epochs to draw");
+      }
+    }
   }
 
   /**
-   * Train and test accuracy per epoch with the 99.40% target; the y axis starts near the lowest
-   * late value so that differences around the target stay visible.
+   * Which lines a curve chart draws per run: train and test, or test alone (for comparing runs).
    */
-  public static byte[] accuracyCurves(String title, List<EpochMetrics> epochs) {
-    XYChart chart = chart(title, "epoch", "accuracy (%)");
-    line(chart, "train", epochs, EpochMetrics::trainAcc);
-    line(chart, "test", epochs, EpochMetrics::testAcc);
-    // Early epochs can sit far below; showing everything would flatten the part that matters.
-    double low =
-        epochs.subList(epochs.size() / 3, epochs.size()).stream()
-            .mapToDouble(e -> Math.min(e.trainAcc(), e.testAcc()))
-            .min()
-            .orElse(90);
-    chart.getStyler().setYAxisMin(Math.min(TARGET - 0.4, Math.floor(low * 2 - 0.5) / 2));
-    chart.getStyler().setYAxisMax(100.0);
-    reference(chart, epochs.get(0).epoch(), epochs.get(epochs.size() - 1).epoch(), TARGET);
-    // Accuracy curves climb towards the top right, where the legend would sit on them.
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    return png(chart);
+  public enum Lines {
+    TRAIN_AND_TEST,
+    TEST_ONLY
   }
 
-  /** The learning rate of each epoch's last batch. */
-  public static byte[] learningRate(String title, List<EpochMetrics> epochs) {
+  /**
+   * Loss per epoch, on a log axis when it spans a factor of 5 or more (the late epochs, where runs
+   * differ, would otherwise lie flat on the floor).
+   */
+  public static byte[] lossCurves(String title, List<Curve> runs, Lines lines) {
+    double low = Double.POSITIVE_INFINITY;
+    double high = 0;
+    for (Curve c : runs) {
+      for (EpochMetrics e : c.epochs()) {
+        for (double v :
+            lines == Lines.TEST_ONLY
+                ? new double[] {e.testLoss()}
+                : new double[] {e.trainLoss(), e.testLoss()}) {
+          low = Math.min(low, v);
+          high = Math.max(high, v);
+        }
+      }
+    }
+    boolean log = low > 0 && high / low >= 5;
+    XYChart chart = chart(title, "epoch", "cross-entropy loss" + (log ? " (log scale)" : ""));
+    if (log) {
+      logarithmic(chart, false, low);
+    }
+    drawCurves(chart, runs, lines, EpochMetrics::trainLoss, EpochMetrics::testLoss);
+    return encode(withNote(BitmapEncoder.getBufferedImage(chart), legendNote(runs, lines)));
+  }
+
+  /**
+   * Accuracy per epoch with the 99.40% target. The view is zoomed to the late epochs so that
+   * differences around the target stay visible; when that hides early points, a second panel below
+   * shows every epoch at full range and the title says where the zoomed view starts.
+   */
+  public static byte[] accuracyCurves(String title, List<Curve> runs, Lines lines) {
+    double lateLow = Double.POSITIVE_INFINITY;
+    double allLow = Double.POSITIVE_INFINITY;
+    for (Curve c : runs) {
+      List<EpochMetrics> epochs = c.epochs();
+      for (int i = 0; i < epochs.size(); i++) {
+        double v = accuracyLow(epochs.get(i), lines);
+        allLow = Math.min(allLow, v);
+        if (i >= epochs.size() / 3) {
+          lateLow = Math.min(lateLow, v);
+        }
+      }
+    }
+    // Early epochs can sit far below; showing only everything would flatten the part that matters.
+    double zoomLow = Math.max(0, Math.min(TARGET - 0.4, Math.floor(lateLow * 2 - 0.5) / 2));
+    boolean zoomed = allLow < zoomLow;
+    XYChart main = accuracyChart(title, runs, lines, zoomLow, HEIGHT);
+    String note =
+        (zoomed
+                ? "Zoomed view from "
+                    + Numbers.format(zoomLow)
+                    + "%: lower points are cut off here; the panel below shows every epoch. "
+                : "")
+            + legendNote(runs, lines);
+    BufferedImage top = withNote(BitmapEncoder.getBufferedImage(main), note.strip());
+    if (!zoomed) {
+      return encode(top);
+    }
+    XYChart full =
+        accuracyChart(
+            "All epochs, full range (lowest " + Numbers.format(allLow) + "%)",
+            runs,
+            lines,
+            Math.max(0, Math.floor(allLow / 10) * 10),
+            260);
+    full.getStyler().setLegendVisible(false);
+    full.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    BufferedImage bottom = BitmapEncoder.getBufferedImage(full);
+    BufferedImage both =
+        new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = both.createGraphics();
+    g.drawImage(top, 0, 0, null);
+    g.drawImage(bottom, 0, top.getHeight(), null);
+    g.setColor(Color.LIGHT_GRAY);
+    g.drawLine(0, top.getHeight(), WIDTH, top.getHeight());
+    g.dispose();
+    return encode(both);
+  }
+
+  private static double accuracyLow(EpochMetrics e, Lines lines) {
+    return lines == Lines.TEST_ONLY ? e.testAcc() : Math.min(e.trainAcc(), e.testAcc());
+  }
+
+  private static XYChart accuracyChart(
+      String title, List<Curve> runs, Lines lines, double low, int height) {
+    XYChart chart = chart(title, "epoch", "accuracy (%)", height);
+    drawCurves(chart, runs, lines, EpochMetrics::trainAcc, EpochMetrics::testAcc);
+    chart.getStyler().setYAxisMin(low);
+    chart.getStyler().setYAxisMax(100.0);
+    int first = runs.stream().mapToInt(c -> c.epochs().get(0).epoch()).min().orElse(1);
+    int last =
+        runs.stream().mapToInt(c -> c.epochs().get(c.epochs().size() - 1).epoch()).max().orElse(1);
+    reference(chart, first, last, TARGET);
+    // Accuracy curves climb towards the top right, where the legend would sit on them.
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    return chart;
+  }
+
+  /**
+   * A log axis. XChart ignores the log scale when a tick formatter is set, so its own labels are
+   * used, with a pattern that writes 0.01, 0.1 and 1 (losses never need an exponent: below 10⁻⁴ the
+   * pattern still has the digits).
+   */
+  private static void logarithmic(XYChart chart, boolean xAxis, double low) {
+    int decimals = Math.max(1, (int) Math.ceil(-Math.log10(low)) + 1);
+    String pattern = "#,##0." + "#".repeat(decimals);
+    if (xAxis) {
+      chart.getStyler().setxAxisTickLabelsFormattingFunction(null);
+      chart.getStyler().setXAxisLogarithmic(true);
+      // Labels at every decade only: parameter counts and rates would crowd between them.
+      chart.getStyler().setXAxisDecimalPattern(pattern);
+    } else {
+      chart.getStyler().setyAxisTickLabelsFormattingFunction(null);
+      chart.getStyler().setYAxisLogarithmic(true);
+      chart.getStyler().setYAxisDecimalPattern(pattern);
+      chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+    }
+  }
+
+  /** Says how to read a chart of several runs, whose legend names runs rather than lines. */
+  private static String legendNote(List<Curve> runs, Lines lines) {
+    if (runs.size() > 1) {
+      return lines == Lines.TRAIN_AND_TEST ? "Solid: test, dashed: train." : "Test set.";
+    }
+    return "";
+  }
+
+  /**
+   * {@code chart} with {@code note} in a grey line under it: what a reader must know to read it
+   * right (a zoomed view, line styles), where a title would be cut off.
+   */
+  private static BufferedImage withNote(BufferedImage chart, String note) {
+    if (note.isEmpty()) {
+      return chart;
+    }
+    BufferedImage image =
+        new BufferedImage(chart.getWidth(), chart.getHeight() + 26, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(image);
+    g.drawImage(chart, 0, 0, null);
+    g.setColor(new Color(0x555555));
+    g.setFont(new Font(Font.SANS_SERIF, Font.ITALIC, 13));
+    g.drawString(note, 12, chart.getHeight() + 14);
+    g.dispose();
+    return image;
+  }
+
+  /**
+   * One run: train and test in two colours, named so. Several: a colour per run, test solid with
+   * markers and train dashed, the legend naming the runs.
+   */
+  private static void drawCurves(
+      XYChart chart,
+      List<Curve> runs,
+      Lines lines,
+      ToDoubleFunction<EpochMetrics> train,
+      ToDoubleFunction<EpochMetrics> test) {
+    if (runs.size() == 1 && lines == Lines.TRAIN_AND_TEST) {
+      line(chart, "train", runs.get(0).epochs(), train).setLineColor(PALETTE[0]);
+      line(chart, "test", runs.get(0).epochs(), test).setLineColor(PALETTE[1]);
+      chart.getSeriesMap().get("train").setMarkerColor(PALETTE[0]);
+      chart.getSeriesMap().get("test").setMarkerColor(PALETTE[1]);
+      return;
+    }
+    for (int i = 0; i < runs.size(); i++) {
+      Curve c = runs.get(i);
+      Color colour = PALETTE[i % PALETTE.length];
+      XYSeries t = line(chart, unique(chart, c.label()), c.epochs(), test);
+      t.setLineColor(colour);
+      t.setMarkerColor(colour);
+      if (lines == Lines.TRAIN_AND_TEST) {
+        XYSeries tr = line(chart, unique(chart, c.label() + " train"), c.epochs(), train);
+        tr.setLineColor(colour);
+        tr.setMarker(SeriesMarkers.NONE);
+        tr.setLineStyle(SeriesLines.DASH_DASH);
+        tr.setShowInLegend(false);
+      }
+    }
+  }
+
+  /** XChart refuses two series of one name; two runs may share a label. */
+  private static String unique(XYChart chart, String name) {
+    String n = name;
+    for (int k = 2; chart.getSeriesMap().containsKey(n); k++) {
+      n = name + " (" + k + ")";
+    }
+    return n;
+  }
+
+  /**
+   * The learning rate over a run, as {@link LrCurve} computed it: per optimizer step where the
+   * schedule allows, with the rates the run recorded at each epoch's end marked on it.
+   */
+  public static byte[] learningRate(String title, LrCurve curve) {
     XYChart chart = chart(title, "epoch", "learning rate");
-    line(chart, "lr", epochs, EpochMetrics::lr);
-    chart.getStyler().setLegendVisible(false);
-    return png(chart);
+    // Batches sit between epochs; labels at whole epochs only keep the axis readable.
+    chart
+        .getStyler()
+        .setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Numbers.format(v) : "");
+    chart.getStyler().setYAxisMin(0.0);
+    XYSeries line =
+        chart.addSeries(curve.perStep() ? "per batch" : "per epoch", curve.x(), curve.lr());
+    line.setMarker(curve.perStep() ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+    line.setLineColor(PALETTE[0]);
+    line.setMarkerColor(PALETTE[0]);
+    if (curve.perStep()) {
+      XYSeries recorded =
+          chart.addSeries(
+              "recorded at each epoch's end", curve.recordedEpochs(), curve.recordedLr());
+      recorded.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      recorded.setMarker(SeriesMarkers.CIRCLE);
+      recorded.setMarkerColor(PALETTE[1]);
+    }
+    chart.getStyler().setXAxisMin(0.0);
+    String note = curve.note().isEmpty() ? "" : "Learning rate " + curve.note() + ".";
+    return encode(withNote(BitmapEncoder.getBufferedImage(chart), note));
   }
 
   /**
@@ -89,17 +308,14 @@ public final class Charts {
               + " losses");
     }
     XYChart chart = chart("LR range test", "learning rate (log scale)", "smoothed training loss");
-    chart.getStyler().setXAxisLogarithmic(true);
+    logarithmic(chart, true, min(lrs));
     chart.getStyler().setLegendVisible(false);
     XYSeries series = chart.addSeries("loss", lrs, losses);
     series.setMarker(SeriesMarkers.NONE);
     chart.addAnnotation(new AnnotationLine(suggestedLr, true, false));
     chart.addAnnotation(
         new AnnotationText(
-            String.format(Locale.ROOT, "suggested max_lr %.3g", suggestedLr),
-            suggestedLr,
-            max(losses),
-            false));
+            "suggested max_lr " + Numbers.format(suggestedLr), suggestedLr, max(losses), false));
     return png(chart);
   }
 
@@ -110,26 +326,98 @@ public final class Charts {
    */
   public record Point(String label, long parameters, double bestTestAccuracy) {}
 
-  /** Best test accuracy against trainable parameters, one labelled point per step. */
+  /**
+   * Best test accuracy against trainable parameters: each step a numbered point, the legend naming
+   * the numbers. Steps sharing a parameter count (the same model trained differently) are spread
+   * sideways by a few pixels' worth, which the x-axis title says, so that none hides another.
+   */
   public static byte[] accuracyVsParameters(String title, List<Point> points) {
-    XYChart chart = chart(title, "trainable parameters", "best test accuracy (%)");
     double[] x = points.stream().mapToDouble(Point::parameters).toArray();
     double[] y = points.stream().mapToDouble(Point::bestTestAccuracy).toArray();
-    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    chart.getStyler().setLegendVisible(false);
-    if (max(x) > 10 * min(x)) {
-      chart.getStyler().setXAxisLogarithmic(true);
+    double lo = min(x);
+    double hi = max(x);
+    boolean log = hi > 10 * lo;
+    // A spread of 1.5% of the axis per neighbour: visible, yet far below any real difference.
+    double spread = log ? 0.015 * Math.log10(hi / lo) : 0.015 * Math.max(hi - lo, 0.2 * hi);
+    double[] shown = x.clone();
+    boolean jittered = false;
+    for (int i = 0; i < points.size(); i++) {
+      int same = 0;
+      int rank = 0;
+      for (int j = 0; j < points.size(); j++) {
+        if (x[j] == x[i]) {
+          same++;
+          if (j < i) {
+            rank++;
+          }
+        }
+      }
+      if (same > 1) {
+        jittered = true;
+        double offset = (rank - (same - 1) / 2.0) * spread;
+        shown[i] = log ? x[i] * Math.pow(10, offset) : x[i] + offset;
+      }
     }
+    XYChart chart =
+        chart(
+            title,
+            "trainable parameters" + (log ? " (log scale)" : ""),
+            "best test accuracy (%)",
+            HEIGHT + 22 * points.size());
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+    if (log) {
+      logarithmic(chart, true, lo);
+    }
+    double pad = 0.15 * Math.max(hi - lo, 0.2 * hi);
+    double axisMin = log ? lo / 1.5 : Math.max(0, lo - pad);
+    double axisMax = log ? hi * 1.5 : hi + pad;
+    chart.getStyler().setXAxisMin(axisMin);
+    chart.getStyler().setXAxisMax(axisMax);
     chart.getStyler().setYAxisMax(Math.max(100.0, max(y)));
     chart.getStyler().setYAxisMin(Math.min(TARGET - 0.5, Math.floor(min(y)) - 0.1));
-    XYSeries series = chart.addSeries("steps", x, y);
-    series.setMarker(SeriesMarkers.CIRCLE);
-    for (Point p : points) {
-      chart.addAnnotation(
-          new AnnotationText(p.label(), p.parameters(), p.bestTestAccuracy(), false));
+    for (int i = 0; i < points.size(); i++) {
+      Point p = points.get(i);
+      String number = Integer.toString(i + 1);
+      // Step names often start with their own number ("3 Rotation"); then it is not repeated.
+      String name = p.label().startsWith(number + " ") ? p.label() : number + ": " + p.label();
+      XYSeries series =
+          chart.addSeries(
+              unique(
+                  chart,
+                  name
+                      + " ("
+                      + Numbers.count(p.parameters())
+                      + ", "
+                      + String.format(Locale.ROOT, "%.2f%%", p.bestTestAccuracy())
+                      + ")"),
+              new double[] {shown[i]},
+              new double[] {y[i]});
+      series.setMarker(SeriesMarkers.CIRCLE);
+      series.setMarkerColor(PALETTE[i % PALETTE.length]);
+      // The number sits just right of its point: close enough to belong, clear of the marker.
+      double labelX =
+          log
+              ? shown[i] * Math.pow(axisMax / axisMin, 0.02)
+              : shown[i] + 0.02 * (axisMax - axisMin);
+      chart.addAnnotation(new AnnotationText(number, labelX, y[i], false));
     }
-    chart.addAnnotation(new AnnotationLine(TARGET, false, false));
-    return png(chart);
+    XYSeries target =
+        chart.addSeries(
+            String.format(Locale.ROOT, "%.2f target", TARGET),
+            new double[] {axisMin, axisMax},
+            new double[] {TARGET, TARGET});
+    target.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    target.setMarker(SeriesMarkers.NONE);
+    target.setLineStyle(SeriesLines.DASH_DASH);
+    target.setLineColor(Color.GRAY);
+    return encode(
+        withNote(
+            BitmapEncoder.getBufferedImage(chart),
+            jittered
+                ? "Points of equal parameter count are spread sideways so that none hides another."
+                : ""));
   }
 
   /**
@@ -185,20 +473,51 @@ public final class Charts {
     g.setColor(Color.BLACK);
     centered(
         g, "predicted", layout.centerX(0) + (n - 1) * HeatMapLayout.CELL / 2, layout.top(n) + 40);
+    colourScale(g, layout, maxCount);
     g.rotate(-Math.PI / 2);
     centered(g, "true", -(layout.centerY(0) + (n - 1) * HeatMapLayout.CELL / 2), 22);
     g.dispose();
     return encode(image);
   }
 
+  /** The colour bar right of the heat map: counts from 0 to the largest, on the √ scale used. */
+  private static void colourScale(Graphics2D g, HeatMapLayout layout, long maxCount) {
+    int left = layout.scaleLeft();
+    int top = layout.top(0);
+    int height = layout.n() * HeatMapLayout.CELL;
+    for (int y = 0; y < height; y++) {
+      g.setColor(blue(1 - y / (double) (height - 1)));
+      g.fillRect(left, top + y, HeatMapLayout.SCALE_WIDTH, 1);
+    }
+    g.setColor(Color.GRAY);
+    g.drawRect(left, top, HeatMapLayout.SCALE_WIDTH, height);
+    g.setColor(Color.BLACK);
+    FontMetrics fm = g.getFontMetrics();
+    for (int k = 0; k <= 4; k++) {
+      double strength = k / 4.0;
+      long count = Math.round(strength * strength * maxCount);
+      int y = top + (int) Math.round((1 - strength) * (height - 1));
+      g.drawLine(left + HeatMapLayout.SCALE_WIDTH, y, left + HeatMapLayout.SCALE_WIDTH + 4, y);
+      g.drawString(
+          Numbers.count(count), left + HeatMapLayout.SCALE_WIDTH + 7, y + fm.getAscent() / 2 - 1);
+    }
+    centered(g, "count (√ scale)", left + HeatMapLayout.SCALE_WIDTH, top - 8);
+  }
+
   /** Cell positions of the heat map, shared by drawing and tests. */
   record HeatMapLayout(int n) {
     static final int CELL = 52;
     static final int MARGIN_LEFT = 60;
-    static final int MARGIN_TOP = 44;
+    static final int MARGIN_TOP = 54;
+    static final int SCALE_WIDTH = 18;
 
     int width() {
-      return MARGIN_LEFT + n * CELL + 24;
+      return scaleLeft() + SCALE_WIDTH + 70;
+    }
+
+    /** Left edge of the colour scale. */
+    int scaleLeft() {
+      return MARGIN_LEFT + n * CELL + 30;
     }
 
     int height() {
@@ -246,7 +565,13 @@ public final class Charts {
     }
   }
 
-  /** Misclassified digits in a grid, each captioned with its true and predicted label. */
+  /** Height of the gallery's line explaining its captions. */
+  static final int GALLERY_HEADER = 24;
+
+  /**
+   * Misclassified digits in a grid, each captioned "true → predicted (confidence)", which a line
+   * above the grid explains.
+   */
   public static byte[] misclassifiedGallery(List<Misclassified> digits, int columns) {
     if (columns < 1) {
       throw new IllegalArgumentException("columns must be at least 1, got " + columns);
@@ -264,13 +589,17 @@ public final class Charts {
     }
     int cols = Math.min(columns, digits.size());
     int rows = (digits.size() + cols - 1) / cols;
-    BufferedImage image = new BufferedImage(cols * cellW, rows * cellH, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(
+            Math.max(cols * cellW, 420), GALLERY_HEADER + rows * cellH, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(image);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    g.drawString("each: true → predicted (the network's confidence in its answer)", 6, 16);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     for (int i = 0; i < digits.size(); i++) {
       Misclassified d = digits.get(i);
       int left = (i % cols) * cellW + (cellW - d.cols() * zoom) / 2;
-      int top = (i / cols) * cellH + 4;
+      int top = GALLERY_HEADER + (i / cols) * cellH + 4;
       DigitImages.draw(image, d.pixels(), d.rows(), d.cols(), left, top, zoom);
       g.setColor(Color.BLACK);
       centered(
@@ -285,14 +614,24 @@ public final class Charts {
   }
 
   private static XYChart chart(String title, String xTitle, String yTitle) {
+    return chart(title, xTitle, yTitle, HEIGHT);
+  }
+
+  private static XYChart chart(String title, String xTitle, String yTitle, int height) {
     XYChart chart =
         new XYChartBuilder()
             .width(WIDTH)
-            .height(HEIGHT)
+            .height(height)
             .title(title)
             .xAxisTitle(xTitle)
             .yAxisTitle(yTitle)
             .build();
+    style(chart);
+    return chart;
+  }
+
+  /** The house style: white, readable fonts, and tick labels as {@link Numbers} writes them. */
+  private static void style(XYChart chart) {
     Styler styler = chart.getStyler();
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -301,18 +640,17 @@ public final class Charts {
     chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-    return chart;
+    chart.getStyler().setxAxisTickLabelsFormattingFunction(Numbers::format);
+    chart.getStyler().setyAxisTickLabelsFormattingFunction(Numbers::format);
   }
 
-  private static void line(
-      XYChart chart,
-      String name,
-      List<EpochMetrics> epochs,
-      java.util.function.ToDoubleFunction<EpochMetrics> value) {
+  private static XYSeries line(
+      XYChart chart, String name, List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> value) {
     double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
     double[] y = epochs.stream().mapToDouble(value).toArray();
     XYSeries series = chart.addSeries(name, x, y);
     series.setMarker(SeriesMarkers.CIRCLE);
+    return series;
   }
 
   /** A dashed grey horizontal line at {@code value}, labelled, across the epochs. */

@@ -24,13 +24,51 @@ public final class Document {
   /** A bullet list of plain-text items. */
   public record Bullets(List<String> items) implements Block {}
 
+  /** A warning that must not be overlooked (a smoke run beside full ones): boxed, in bold. */
+  public record Warning(String text) implements Block {}
+
+  /**
+   * Blocks folded under a one-line summary ({@code <details>}), for long text that would bury the
+   * rest on a phone; open says whether it starts unfolded.
+   */
+  public record Folded(String summary, boolean open, List<Block> blocks) implements Block {}
+
   /**
    * A table; {@code rightAligned[i]} aligns column i right (numbers).
    *
    * @param rows cells as plain text
    */
   public record Table(List<String> headers, boolean[] rightAligned, List<List<String>> rows)
-      implements Block {}
+      implements Block {
+
+    /**
+     * The table as aligned plain text for a terminal: columns padded to their widest cell, numbers
+     * right-aligned.
+     */
+    public String toText() {
+      int[] width = new int[headers.size()];
+      List<List<String>> all = new ArrayList<>();
+      all.add(headers);
+      all.addAll(rows);
+      for (List<String> row : all) {
+        for (int c = 0; c < row.size() && c < width.length; c++) {
+          width[c] = Math.max(width[c], row.get(c).length());
+        }
+      }
+      StringBuilder b = new StringBuilder();
+      for (List<String> row : all) {
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < row.size() && c < width.length; c++) {
+          String cell = row.get(c);
+          String pad = " ".repeat(width[c] - cell.length());
+          boolean right = c < rightAligned.length && rightAligned[c];
+          line.append(right ? pad + cell : cell + pad).append("  ");
+        }
+        b.append(line.toString().stripTrailing()).append('\n');
+      }
+      return b.toString();
+    }
+  }
 
   /**
    * A PNG image.
@@ -72,9 +110,22 @@ public final class Document {
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
         .append(escape(title))
-        .append("</title>\n<style>")
+        .append("</title>\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>")
         .append(CSS)
         .append("</style></head>\n<body>\n");
+    render(blocks, images, name, md, html);
+    html.append("</body></html>\n");
+    Path mdFile = dir.resolve(name + ".md");
+    Path htmlFile = dir.resolve(name + ".html");
+    Files.writeString(mdFile, md.toString());
+    Files.writeString(htmlFile, html.toString());
+    return List.of(mdFile, htmlFile);
+  }
+
+  private static void render(
+      List<Block> blocks, Path images, String name, StringBuilder md, StringBuilder html)
+      throws IOException {
     for (Block block : blocks) {
       if (block instanceof Heading h) {
         md.append("#".repeat(h.level())).append(' ').append(h.text()).append("\n\n");
@@ -82,6 +133,9 @@ public final class Document {
       } else if (block instanceof Paragraph p) {
         md.append(p.text()).append("\n\n");
         html.append("<p>").append(escape(p.text())).append("</p>\n");
+      } else if (block instanceof Warning w) {
+        md.append("> **").append(w.text()).append("**\n\n");
+        html.append("<p class=\"warn\">").append(escape(w.text())).append("</p>\n");
       } else if (block instanceof Bullets b) {
         html.append("<ul>\n");
         for (String item : b.items()) {
@@ -90,6 +144,14 @@ public final class Document {
         }
         md.append('\n');
         html.append("</ul>\n");
+      } else if (block instanceof Folded f) {
+        // GitHub renders <details> in Markdown too; the blank lines let Markdown inside it work.
+        String open = f.open() ? "<details open>" : "<details>";
+        md.append(open).append("<summary>").append(escape(f.summary())).append("</summary>\n\n");
+        html.append(open).append("<summary>").append(escape(f.summary())).append("</summary>\n");
+        render(f.blocks(), images, name, md, html);
+        md.append("</details>\n\n");
+        html.append("</details>\n");
       } else if (block instanceof Table t) {
         table(t, md, html);
       } else if (block instanceof Image i) {
@@ -108,18 +170,16 @@ public final class Document {
             .append("\">\n");
       }
     }
-    html.append("</body></html>\n");
-    Path mdFile = dir.resolve(name + ".md");
-    Path htmlFile = dir.resolve(name + ".html");
-    Files.writeString(mdFile, md.toString());
-    Files.writeString(htmlFile, html.toString());
-    return List.of(mdFile, htmlFile);
   }
+
+  /** Cells longer than this fold in HTML behind their first sentence. */
+  private static final int LONG_CELL = 160;
 
   private static void table(Table t, StringBuilder md, StringBuilder html) {
     md.append("| ").append(String.join(" | ", t.headers().stream().map(Document::cell).toList()));
     md.append(" |\n|");
-    html.append("<table>\n<tr>");
+    // On a narrow screen the table scrolls sideways inside its box instead of widening the page.
+    html.append("<div class=\"scroll\"><table>\n<tr>");
     for (int c = 0; c < t.headers().size(); c++) {
       md.append(right(t, c) ? "---:|" : "---|");
       html.append("<th>").append(escape(t.headers().get(c))).append("</th>");
@@ -131,14 +191,37 @@ public final class Document {
       md.append(" |\n");
       html.append("<tr>");
       for (int c = 0; c < row.size(); c++) {
-        html.append(right(t, c) ? "<td class=\"n\">" : "<td>")
-            .append(escape(row.get(c)))
+        // Wide text gets room, so that on a phone it does not stack into a column of words.
+        html.append(
+                right(t, c)
+                    ? "<td class=\"n\">"
+                    : row.get(c).length() > 60 ? "<td class=\"w\">" : "<td>")
+            .append(htmlCell(row.get(c)))
             .append("</td>");
       }
       html.append("</tr>\n");
     }
     md.append('\n');
-    html.append("</table>\n");
+    html.append("</table></div>\n");
+  }
+
+  /** A cell's HTML: long text folds behind its first sentence, so rows stay short on a phone. */
+  private static String htmlCell(String text) {
+    if (text.length() <= LONG_CELL) {
+      return escape(text);
+    }
+    int end = text.indexOf(". ");
+    if (end < 0 || end > LONG_CELL) {
+      end = text.lastIndexOf(' ', LONG_CELL);
+    }
+    if (end <= 0) {
+      return escape(text);
+    }
+    return "<details><summary>"
+        + escape(text.substring(0, end + 1))
+        + "</summary>"
+        + escape(text.substring(end + 1).strip())
+        + "</details>";
   }
 
   private static boolean right(Table t, int column) {
@@ -159,8 +242,17 @@ public final class Document {
 
   private static final String CSS =
       "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-          + "color:#222}table{border-collapse:collapse;margin:1em 0;font-size:14px}"
+          + "color:#222;line-height:1.45;overflow-wrap:break-word}"
+          + ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:1em 0}"
+          + "table{border-collapse:collapse;font-size:14px}"
           + "th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
-          + "th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-          + "img{max-width:100%;display:block;margin:1em 0}h2{border-bottom:1px solid #ddd}";
+          + "td{max-width:36em}td:not(.n){min-width:5em}td.w{min-width:15em}"
+          + "th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums;"
+          + "white-space:nowrap}"
+          + "img{max-width:100%;height:auto;display:block;margin:1em 0}"
+          + "h2{border-bottom:1px solid #ddd}summary{cursor:pointer}"
+          + "details{margin:.5em 0}td details summary{color:#333}"
+          + ".warn{border:2px solid #c60;background:#fff4e5;padding:.6em .8em;font-weight:bold}"
+          + "@media (max-width:600px){body{margin:1em auto;padding:0 .6em}table{font-size:13px}"
+          + "h1{font-size:1.5em}}";
 }

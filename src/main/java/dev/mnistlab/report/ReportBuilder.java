@@ -2,6 +2,7 @@ package dev.mnistlab.report;
 
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.data.Numbers;
 import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.eval.TrainedModel;
@@ -15,6 +16,7 @@ import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
+import dev.mnistlab.train.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,69 +25,147 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
- * Builds an experiment's report from its output directory alone: the saved experiment, each step's
- * run directories and trained weights. Nothing is trained; the test set is classified again for the
- * confusion matrix and the gallery of mistakes.
+ * Builds a report from an output directory alone: an experiment's (its saved experiment, each
+ * step's run directories), one run's ({@code train}), or a {@code train --seeds} directory's
+ * (seed-N runs, their curves overlaid, with the consistency table). Nothing is trained; the test
+ * set is classified again for the confusion matrix and the gallery of mistakes.
  */
 public final class ReportBuilder {
   private static final int GALLERY = 24;
 
   private ReportBuilder() {}
 
+  /** What a report was built from. */
+  public enum Kind {
+    /** An {@code experiment run} directory: one section per step. */
+    EXPERIMENT,
+    /** One run directory of {@code train}. */
+    RUN,
+    /** A {@code train --seeds} directory of seed-N runs. */
+    SEEDS
+  }
+
   /**
-   * One step as the report shows it.
+   * One step as the report shows it (a run or a seeds directory is one step).
    *
    * @param runs complete runs, one per seed, in seed order (empty when not run yet)
+   * @param configs each run's saved configuration, in the order of {@code runs}
    * @param summary the model's layer table
    * @param predictions the first run's test-set predictions, or null when not run yet
    * @param analysis the computed analysis, sentence by sentence
+   * @param settings the first run's settings and limits, or null when not run yet
    */
   public record StepReport(
       int index,
       Experiment.Step step,
       List<RunResult> runs,
+      List<TrainConfig> configs,
       ModelSummary summary,
       Evaluator.Predictions predictions,
-      List<String> analysis) {}
+      List<String> analysis,
+      RunSettings settings) {}
 
   /**
    * The report's content and where it was written.
    *
+   * @param experiment the experiment, or for a run or seeds directory a one-step stand-in
    * @param files the Markdown and HTML files
    */
-  public record Report(Experiment experiment, List<StepReport> steps, List<Path> files) {}
+  public record Report(Kind kind, Experiment experiment, List<StepReport> steps, List<Path> files) {
+    /** Whether any step's run trained on fewer images or epochs than its recipe. */
+    public boolean limited() {
+      return steps.stream().anyMatch(s -> s.settings() != null && s.settings().limited());
+    }
+  }
+
+  /** {@link #build(Path, Function, Consumer)} without progress lines. */
+  public static Report build(Path dir, Function<Dataset, DataStore.Loaded> data) {
+    return build(dir, data, line -> {});
+  }
 
   /**
-   * Reads {@code dir} (written by {@code experiment run}) and writes {@code report.md}, {@code
-   * report-images/} and {@code report.html} into it.
+   * Reads {@code dir} (an experiment's, a run's or a seeds directory) and writes {@code report.md},
+   * {@code report-images/} and {@code report.html} into it.
    *
    * @param data loads the test set a step's configuration names
-   * @throws IllegalArgumentException when {@code dir} holds no experiment
+   * @param progress told one line per step and stage, for a person waiting
+   * @throws IllegalArgumentException when {@code dir} holds none of those, or no complete run
    */
-  public static Report build(Path dir, Function<Dataset, DataStore.Loaded> data) {
+  public static Report build(
+      Path dir, Function<Dataset, DataStore.Loaded> data, Consumer<String> progress) {
     Path file = dir.resolve(ExperimentRunner.EXPERIMENT_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(
-          dir + ": no " + ExperimentRunner.EXPERIMENT_FILE + " (run `mnistlab experiment run`)");
-    }
+    Kind kind;
     Experiment experiment;
-    try {
-      experiment = ExperimentParser.parse(Files.readString(file), file.toString(), dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    List<List<RunDirectory>> stepRuns = new ArrayList<>();
+    if (Files.isRegularFile(file)) {
+      kind = Kind.EXPERIMENT;
+      try {
+        experiment = ExperimentParser.parse(Files.readString(file), file.toString(), dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      for (int i = 0; i < experiment.steps().size(); i++) {
+        Path stepDir = dir.resolve(ExperimentRunner.stepDirName(i, experiment.steps().get(i)));
+        stepRuns.add(RunDirectory.completeRunsIn(stepDir));
+      }
+    } else {
+      List<RunDirectory> runs = RunDirectory.runsIn(dir);
+      if (runs.isEmpty()) {
+        throw new IllegalArgumentException(
+            dir
+                + ": not an experiment directory (no "
+                + ExperimentRunner.EXPERIMENT_FILE
+                + "), a run directory or a directory of seed-N runs");
+      }
+      List<RunDirectory> complete = runs.stream().filter(RunDirectory::isComplete).toList();
+      if (complete.isEmpty()) {
+        throw new IllegalArgumentException(
+            dir
+                + ": no complete run yet; finish it with `mnistlab train --resume "
+                + runs.get(0)
+                + "`");
+      }
+      kind = RunDirectory.exists(dir) ? Kind.RUN : Kind.SEEDS;
+      experiment = standIn(dir, kind, complete);
+      stepRuns.add(complete);
     }
     List<StepReport> steps = new ArrayList<>();
-    for (int i = 0; i < experiment.steps().size(); i++) {
+    int total = experiment.steps().size();
+    for (int i = 0; i < total; i++) {
       Experiment.Step step = experiment.steps().get(i);
-      List<RunResult> runs = completeRuns(dir.resolve(ExperimentRunner.stepDirName(i, step)));
-      ModelSpec spec = ModelZoo.resolve(step.config().model());
+      List<RunDirectory> dirs = stepRuns.get(i);
+      List<RunResult> runs =
+          dirs.stream()
+              .map(RunDirectory::readMetrics)
+              .sorted(Comparator.comparingLong(RunResult::seed))
+              .toList();
+      List<TrainConfig> configs =
+          runs.stream().map(r -> RunDirectory.open(r.runDir()).readConfig()).toList();
+      ModelSpec spec =
+          runs.isEmpty()
+              ? ModelZoo.resolve(step.config().model())
+              : RunDirectory.open(runs.get(0).runDir()).readSpec();
       Evaluator.Predictions predictions = null;
-      if (!runs.isEmpty()) {
-        DataStore.Loaded loaded = data.apply(Dataset.parse(step.config().dataset()));
+      RunSettings settings = null;
+      String where = String.format(Locale.ROOT, "step %d/%d %s", i + 1, total, step.name());
+      if (runs.isEmpty()) {
+        progress.accept(where + ": not run yet");
+      } else {
+        progress.accept(
+            where + ": classifying the test set again (seed " + runs.get(0).seed() + ")");
+        DataStore.Loaded loaded = data.apply(Dataset.parse(configs.get(0).dataset()));
         predictions = predict(runs.get(0).runDir(), loaded.test());
+        RunSettings.Reference reference =
+            kind == Kind.EXPERIMENT
+                ? new RunSettings.Reference("the step", step.config().epochs())
+                : RunSettings.Reference.defaults();
+        settings = RunSettings.of(configs.get(0), runs.get(0), reference, loaded.train().count());
       }
       StepReport previous = i == 0 ? null : steps.get(i - 1);
       List<String> analysis =
@@ -94,21 +174,42 @@ public final class ReportBuilder {
               runs,
               previous == null ? null : previous.step(),
               previous == null ? List.of() : previous.runs());
-      steps.add(new StepReport(i + 1, step, runs, ModelSummary.of(spec), predictions, analysis));
+      steps.add(
+          new StepReport(
+              i + 1, step, runs, configs, ModelSummary.of(spec), predictions, analysis, settings));
     }
-    Document document = document(experiment, steps, data);
+    progress.accept("drawing charts for " + total + (total == 1 ? " step" : " steps"));
+    Document document = document(experiment, kind, steps, data, progress);
     try {
-      return new Report(experiment, steps, document.write(dir, "report"));
+      return new Report(kind, experiment, steps, document.write(dir, "report"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report into " + dir, e);
     }
   }
 
-  private static List<RunResult> completeRuns(Path stepDir) {
-    return RunDirectory.completeRunsIn(stepDir).stream()
-        .map(RunDirectory::readMetrics)
-        .sorted(Comparator.comparingLong(RunResult::seed))
-        .toList();
+  /** A one-step experiment standing for a run or a seeds directory, titled after it. */
+  private static Experiment standIn(Path dir, Kind kind, List<RunDirectory> runs) {
+    RunResult first = runs.get(0).readMetrics();
+    TrainConfig config = runs.get(0).readConfig();
+    String name = dir.toAbsolutePath().normalize().getFileName().toString();
+    String seeds =
+        runs.stream()
+            .map(r -> Long.toString(r.readConfig().seed()))
+            .collect(Collectors.joining(", "));
+    String title =
+        kind == Kind.RUN
+            ? "Run " + name + ": " + first.model() + " on " + first.dataset()
+            : "Seeds " + seeds + " of " + name + ": " + first.model() + " on " + first.dataset();
+    Experiment.Step step = new Experiment.Step(name, "", config, "", Experiment.Reported.NONE);
+    return new Experiment(
+        name,
+        title,
+        "",
+        kind == Kind.RUN
+            ? "One training run, from " + dir + "."
+            : runs.size() + " training runs of one recipe, one per seed, from " + dir + ".",
+        List.of(step),
+        dir.toString());
   }
 
   private static Evaluator.Predictions predict(Path runDir, Split test) {
@@ -118,13 +219,37 @@ public final class ReportBuilder {
   }
 
   private static Document document(
-      Experiment experiment, List<StepReport> steps, Function<Dataset, DataStore.Loaded> data) {
+      Experiment experiment,
+      Kind kind,
+      List<StepReport> steps,
+      Function<Dataset, DataStore.Loaded> data,
+      Consumer<String> progress) {
     Document doc = new Document(experiment.title());
     if (!experiment.source().isEmpty()) {
       doc.add(new Document.Paragraph("Source: " + experiment.source()));
     }
     if (!experiment.description().isEmpty()) {
       doc.add(new Document.Paragraph(experiment.description()));
+    }
+    List<String> limited = new ArrayList<>();
+    for (StepReport s : steps) {
+      if (s.settings() != null && s.settings().limited()) {
+        limited.add(
+            (kind == Kind.EXPERIMENT ? "step " + s.step().name() + ": " : "")
+                + String.join("; ", s.settings().limits()));
+      }
+    }
+    if (!limited.isEmpty()) {
+      doc.add(
+          new Document.Warning(
+              "⚠ Smoke run"
+                  + (kind == Kind.EXPERIMENT ? "s" : "")
+                  + " ("
+                  + String.join(" · ", limited)
+                  + "): a quick try on fewer images or epochs than the recipe. "
+                  + (limited.size() > 1 ? "Their" : "Its")
+                  + " figures are not comparable with full runs or with figures reported"
+                  + " elsewhere."));
     }
     doc.add(new Document.Heading(2, "Summary"));
     doc.add(summaryTable(steps));
@@ -138,7 +263,7 @@ public final class ReportBuilder {
                 s.runs().get(0).bestTestAccuracy()));
       }
     }
-    if (!points.isEmpty()) {
+    if (points.size() > 1) {
       doc.add(
           new Document.Image(
               "accuracy-vs-parameters.png",
@@ -150,7 +275,16 @@ public final class ReportBuilder {
       doc.add(reportedTable(steps));
     }
     for (StepReport s : steps) {
-      stepSection(doc, s, data);
+      if (!s.runs().isEmpty()) {
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "step %d/%d %s: curves, confusion matrix, mistakes",
+                s.index(),
+                steps.size(),
+                s.step().name()));
+      }
+      stepSection(doc, kind, s, data);
     }
     return doc;
   }
@@ -164,15 +298,16 @@ public final class ReportBuilder {
       rows.add(
           List.of(
               s.step().name(),
-              r.params() == null ? "—" : String.format(Locale.ROOT, "%,d", r.params()),
-              String.format(Locale.ROOT, "%,d", s.summary().trainableParams()),
+              r.params() == null ? "—" : Numbers.count(r.params()),
+              Numbers.count(s.summary().trainableParams()),
               r.bestTrain() == null ? "—" : pct(r.bestTrain()),
               run == null
                   ? "not run"
                   : pct(run.epochs().stream().mapToDouble(EpochMetrics::trainAcc).max().orElse(0)),
               r.bestTest() == null ? "—" : pct(r.bestTest()),
               run == null ? "not run" : pct(run.bestTestAccuracy()),
-              run == null ? "not run" : pct(run.minTestAccuracyOfLast(3))));
+              run == null ? "not run" : lastMin(run),
+              runKind(s)));
     }
     return new Document.Table(
         List.of(
@@ -183,18 +318,37 @@ public final class ReportBuilder {
             "best train here",
             "best test reported",
             "best test here",
-            "last-3 min here"),
-        new boolean[] {false, true, true, true, true, true, true, true},
+            "min of last 3 here",
+            "run here"),
+        new boolean[] {false, true, true, true, true, true, true, true, false},
         rows);
   }
 
+  /** The lowest test accuracy of the last 3 epochs, saying so when a run had fewer. */
+  private static String lastMin(RunResult run) {
+    int n = Analysis.lastN(run);
+    return pct(run.minTestAccuracyOfLast(n)) + (n < 3 ? " (" + Analysis.lastLabel(run) + ")" : "");
+  }
+
+  /** "full", or the smoke-run warning: shown wherever a step's figures stand. */
+  private static String runKind(StepReport s) {
+    if (s.settings() == null) {
+      return "not run";
+    }
+    return s.settings().cell();
+  }
+
   private static Document.Table summaryTable(List<StepReport> steps) {
+    boolean targets = steps.stream().anyMatch(s -> !s.step().target().isEmpty());
     List<List<String>> rows = new ArrayList<>();
     for (StepReport s : steps) {
       List<String> row = new ArrayList<>();
       row.add(s.step().name());
-      row.add(s.step().target());
-      row.add(String.format(Locale.ROOT, "%,d", s.summary().trainableParams()));
+      if (targets) {
+        row.add(s.step().target());
+      }
+      row.add(runKind(s));
+      row.add(Numbers.count(s.summary().trainableParams()));
       if (s.runs().isEmpty()) {
         row.addAll(List.of("—", "—", "—", "—", "—", "—"));
       } else {
@@ -207,15 +361,7 @@ public final class ReportBuilder {
         row.add(pct(bestTest.testAcc()) + " (" + bestTest.epoch() + ")");
         row.add(
             first.firstEpochAtTarget() == 0 ? "—" : Integer.toString(first.firstEpochAtTarget()));
-        row.add(
-            s.runs().size() == 1
-                ? first.last3AtTarget() + "/3"
-                : first.last3AtTarget()
-                    + "/3; "
-                    + c.seeds().stream().filter(x -> x.last3AtTarget() == 3).count()
-                    + "/"
-                    + s.runs().size()
-                    + " seeds 3/3");
+        row.add(lastAtTarget(s.runs()));
         row.add(String.format(Locale.ROOT, "%+.2f", Analysis.gap(r.last())));
         row.add(
             String.format(
@@ -235,10 +381,13 @@ public final class ReportBuilder {
               + String.join(" ", s.analysis()));
       rows.add(row);
     }
-    return new Document.Table(
+    List<String> headers = new ArrayList<>(List.of("step"));
+    if (targets) {
+      headers.add("target");
+    }
+    headers.addAll(
         List.of(
-            "step",
-            "target",
+            "run",
             "params",
             "best train %",
             "best test % (epoch)",
@@ -246,9 +395,34 @@ public final class ReportBuilder {
             "last 3 ≥ 99.40",
             "final gap",
             "s/epoch",
-            "analysis"),
-        new boolean[] {false, false, true, true, true, true, true, true, true, false},
-        rows);
+            "analysis"));
+    boolean[] right = new boolean[headers.size()];
+    for (int c = 0; c < headers.size(); c++) {
+      right[c] = c >= headers.indexOf("params") && c < headers.indexOf("analysis");
+    }
+    return new Document.Table(headers, right, rows);
+  }
+
+  /**
+   * "3/3" for the first seed's last 3 epochs at the target ("2/2 (last 2)" for a 2-epoch run), then
+   * with several seeds how many held it in each of theirs.
+   */
+  private static String lastAtTarget(List<RunResult> runs) {
+    RunResult r = runs.get(0);
+    int n = Analysis.lastN(r);
+    String first =
+        Analysis.lastAtTarget(r, Analysis.TARGET)
+            + "/"
+            + n
+            + (n < 3 ? " (" + Analysis.lastLabel(r) + ")" : "");
+    if (runs.size() == 1) {
+      return first;
+    }
+    long held =
+        runs.stream()
+            .filter(x -> Analysis.lastAtTarget(x, Analysis.TARGET) == Analysis.lastN(x))
+            .count();
+    return first + "; " + held + "/" + runs.size() + " seeds all";
   }
 
   /** " · trained on ..." naming the computers the runs recorded, or nothing when none did. */
@@ -258,65 +432,161 @@ public final class ReportBuilder {
     return names.isEmpty() ? "" : " · trained on " + String.join("; ", names);
   }
 
+  /**
+   * Per seed: best, final, the lowest of the last 3 epochs and how many of them reached the target
+   * (labelled "last N" when a run had fewer), then min, mean and std over seeds.
+   */
+  private static void consistency(Document doc, List<RunResult> runs) {
+    Consistency c = Consistency.of(runs, Analysis.TARGET);
+    String label = Analysis.lastLabel(runs.get(0));
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      RunResult r = runs.get(i);
+      Consistency.Seed seed = c.seeds().get(i);
+      rows.add(
+          List.of(
+              Long.toString(r.seed()),
+              pct(seed.best()),
+              pct(seed.last()),
+              lastMin(r),
+              seed.firstEpochAtTarget() == 0
+                  ? "never"
+                  : Integer.toString(seed.firstEpochAtTarget()),
+              Analysis.lastAtTarget(r, Analysis.TARGET) + "/" + Analysis.lastN(r)));
+    }
+    rows.add(statRow("min", c, Consistency.Stats::min));
+    rows.add(statRow("mean", c, Consistency.Stats::mean));
+    rows.add(statRow("std", c, Consistency.Stats::std));
+    String target = String.format(Locale.ROOT, "%.2f", Analysis.TARGET);
+    doc.add(
+        new Document.Table(
+            List.of(
+                "seed",
+                "best %",
+                "final %",
+                "min of " + label + " %",
+                "first epoch ≥ " + target,
+                label + " ≥ " + target),
+            new boolean[] {true, true, true, true, true, true},
+            rows));
+    boolean all =
+        runs.stream().allMatch(r -> Analysis.lastAtTarget(r, Analysis.TARGET) == Analysis.lastN(r));
+    doc.add(
+        new Document.Paragraph(
+            "Consistently ≥ "
+                + target
+                + "% (every seed, each of its "
+                + label
+                + " epochs): "
+                + (all ? "yes" : "no")
+                + "."));
+  }
+
+  /** One statistic over seeds of the best, final and last-3 minimum accuracies. */
+  private static List<String> statRow(
+      String name, Consistency c, ToDoubleFunction<Consistency.Stats> stat) {
+    return List.of(
+        name,
+        pct(stat.applyAsDouble(c.best())),
+        pct(stat.applyAsDouble(c.last())),
+        pct(stat.applyAsDouble(c.minLast3())),
+        "",
+        "");
+  }
+
   private static void stepSection(
-      Document doc, StepReport s, Function<Dataset, DataStore.Loaded> data) {
+      Document doc, Kind kind, StepReport s, Function<Dataset, DataStore.Loaded> data) {
     String title = s.step().name();
     String slug = String.format(Locale.ROOT, "step%02d", s.index());
-    doc.add(new Document.Heading(2, title));
+    doc.add(new Document.Heading(2, kind == Kind.EXPERIMENT ? title : "The run"));
     if (!s.step().target().isEmpty()) {
       doc.add(new Document.Paragraph("Target: " + s.step().target()));
     }
     doc.add(
         new Document.Paragraph(
             "Model "
-                + s.step().config().model()
-                + " · "
-                + s.step().config().epochs()
-                + " epochs · batch "
-                + s.step().config().batchSize()
-                + " · "
-                + s.step().config().optimizer().type()
-                + " · schedule "
-                + s.step().config().schedule().type()
+                + (s.runs().isEmpty() ? s.step().config().model() : s.runs().get(0).model())
                 + (s.runs().isEmpty()
-                    ? ""
+                    ? " · not run yet"
                     : " · seeds "
-                        + s.runs().stream().map(r -> Long.toString(r.seed())).toList()
+                        + s.runs().stream()
+                            .map(r -> Long.toString(r.seed()))
+                            .collect(Collectors.joining(", "))
                         + machines(s.runs()))));
+    doc.add(
+        new Document.Paragraph(
+            "Settings: "
+                + (s.settings() != null
+                    ? s.settings().summary()
+                    : s.step().config().epochs()
+                        + " epochs · "
+                        + RunSettings.schedule(s.step().config())
+                        + " (as configured)")));
+    if (s.settings() != null && s.settings().limited()) {
+      doc.add(
+          new Document.Warning(
+              s.settings().warning() + ": not comparable with full runs or reported figures."));
+    }
     if (!s.step().analysis().isEmpty()) {
       doc.add(new Document.Paragraph("Author's analysis: " + s.step().analysis()));
     }
     doc.add(new Document.Bullets(s.analysis()));
-    doc.add(new Document.Heading(3, "Model"));
-    doc.add(layerTable(s.summary()));
     doc.add(
-        new Document.Paragraph(
+        new Document.Folded(
             String.format(
                 Locale.ROOT,
-                "%,d trainable parameters, %,d BatchNorm statistics, %,d MACs per image, final"
-                    + " receptive field %d px.",
-                s.summary().trainableParams(),
-                s.summary().nonTrainableParams(),
-                s.summary().macs(),
-                s.summary().receptiveField())));
+                "Model: %d layers, %,d trainable parameters",
+                s.summary().rows().size(),
+                s.summary().trainableParams()),
+            false,
+            List.of(
+                layerTable(s.summary()),
+                new Document.Paragraph(
+                    String.format(
+                        Locale.ROOT,
+                        "%,d trainable parameters, %,d BatchNorm statistics, %,d MACs per image,"
+                            + " final receptive field %d px.",
+                        s.summary().trainableParams(),
+                        s.summary().nonTrainableParams(),
+                        s.summary().macs(),
+                        s.summary().receptiveField())))));
     if (s.runs().isEmpty()) {
       return;
     }
     RunResult r = s.runs().get(0);
-    doc.add(new Document.Heading(3, "Curves (seed " + r.seed() + ")"));
+    if (s.runs().size() > 1) {
+      doc.add(new Document.Heading(3, "Consistency over seeds"));
+      consistency(doc, s.runs());
+    }
+    List<Charts.Curve> curves =
+        s.runs().stream().map(x -> new Charts.Curve("seed " + x.seed(), x.epochs())).toList();
+    doc.add(
+        new Document.Heading(
+            3,
+            s.runs().size() == 1
+                ? "Curves (seed " + r.seed() + ")"
+                : "Curves (seeds "
+                    + s.runs().stream()
+                        .map(x -> Long.toString(x.seed()))
+                        .collect(Collectors.joining(", "))
+                    + " overlaid)"));
     doc.add(
         new Document.Image(
             slug + "-accuracy.png",
             title + " accuracy",
-            Charts.accuracyCurves(title + ": accuracy", r.epochs())));
+            Charts.accuracyCurves(title + ": accuracy", curves, Charts.Lines.TRAIN_AND_TEST)));
     doc.add(
         new Document.Image(
-            slug + "-loss.png", title + " loss", Charts.lossCurves(title + ": loss", r.epochs())));
+            slug + "-loss.png",
+            title + " loss",
+            Charts.lossCurves(title + ": loss", curves, Charts.Lines.TRAIN_AND_TEST)));
     doc.add(
         new Document.Image(
             slug + "-lr.png",
             title + " learning rate",
-            Charts.learningRate(title + ": learning rate", r.epochs())));
+            Charts.learningRate(
+                title + ": learning rate (seed " + r.seed() + ")",
+                LrCurve.of(s.configs().get(0), r))));
     doc.add(new Document.Heading(3, "Mistakes on the test set (seed " + r.seed() + ")"));
     Evaluator.Predictions p = s.predictions();
     doc.add(
@@ -324,7 +594,7 @@ public final class ReportBuilder {
             slug + "-confusion.png",
             title + " confusion matrix",
             Charts.confusionHeatMap(title + ": confusion matrix", p.confusion(10))));
-    Split test = data.apply(Dataset.parse(s.step().config().dataset())).test();
+    Split test = data.apply(Dataset.parse(s.configs().get(0).dataset())).test();
     List<Charts.Misclassified> wrong = new ArrayList<>();
     int pixels = test.rows() * test.cols();
     for (int i : p.misclassified(GALLERY)) {

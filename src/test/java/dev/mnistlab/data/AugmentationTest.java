@@ -119,6 +119,15 @@ class AugmentationTest {
     Split split = new Split(pixels, new byte[] {1, 2, 3}, 3, 28, 28);
     BufferedImage grid = AugmentationGrid.render(split, Augmentation.rotation(10), 2, 4, 3, 1);
     assertThat(grid.getWidth()).isEqualTo(5 * 29 * 3 + 3);
-    assertThat(grid.getHeight()).isEqualTo(2 * 29 * 3 + 3);
+    // The cells, a header naming the original column and one caption line naming the settings.
+    assertThat(grid.getHeight())
+        .isEqualTo(AugmentationGrid.HEADER + 2 * 29 * 3 + 3 + AugmentationGrid.LINE + 6);
+  }
+
+  @Test
+  void gridCaptionNamesTheSettingsForPeople() {
+    assertThat(AugmentationGrid.describe(Augmentation.rotation(7))).isEqualTo("rotation ±7°");
+    assertThat(AugmentationGrid.describe(Augmentation.NONE)).isEqualTo("none");
+    assertThat(AugmentationGrid.describe(with("scale", 0.1))).isEqualTo("scale ×[0.9, 1.1]");
   }
 }

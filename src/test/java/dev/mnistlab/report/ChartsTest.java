@@ -44,12 +44,45 @@ class ChartsTest {
   }
 
   @Test
-  void curvesRenderForManyEpochsAndForOne() throws Exception {
+  void curvesRenderForManyEpochsAndForOneAndForSeveralRuns() throws Exception {
     for (List<EpochMetrics> run : List.of(epochs(15), epochs(1))) {
-      assertThat(hasSeveralColours(decode(Charts.lossCurves("loss", run)))).isTrue();
-      assertThat(hasSeveralColours(decode(Charts.accuracyCurves("accuracy", run)))).isTrue();
-      assertThat(hasSeveralColours(decode(Charts.learningRate("lr", run)))).isTrue();
+      List<Charts.Curve> one = List.of(new Charts.Curve("seed 1", run));
+      List<Charts.Curve> two = List.of(new Charts.Curve("seed 1", run), new Charts.Curve("x", run));
+      for (Charts.Lines lines : Charts.Lines.values()) {
+        assertThat(hasSeveralColours(decode(Charts.lossCurves("loss", one, lines)))).isTrue();
+        assertThat(hasSeveralColours(decode(Charts.accuracyCurves("acc", two, lines)))).isTrue();
+      }
+      LrCurve lr =
+          new LrCurve(
+              new double[] {1},
+              new double[] {0.1},
+              false,
+              new double[] {1},
+              new double[] {0.1},
+              "");
+      assertThat(hasSeveralColours(decode(Charts.learningRate("lr", lr)))).isTrue();
     }
+  }
+
+  @Test
+  void anAccuracyViewThatHidesEarlyEpochsAddsAFullRangePanel() throws Exception {
+    List<EpochMetrics> close =
+        IntStream.rangeClosed(1, 15)
+            .mapToObj(e -> new EpochMetrics(e, 0.1, 0.1, 99, 0.1, 99 + e * 0.02, 30, 2000))
+            .toList();
+    List<EpochMetrics> withLowStart = new java.util.ArrayList<>(close);
+    withLowStart.set(0, new EpochMetrics(1, 0.1, 2, 20, 2, 15, 30, 2000));
+    BufferedImage zoomedOnly =
+        decode(
+            Charts.accuracyCurves(
+                "a", List.of(new Charts.Curve("r", close)), Charts.Lines.TEST_ONLY));
+    BufferedImage twoPanels =
+        decode(
+            Charts.accuracyCurves(
+                "a", List.of(new Charts.Curve("r", withLowStart)), Charts.Lines.TEST_ONLY));
+    // The zoomed view hides epoch 1 at 15%: a second panel shows every epoch at full range.
+    assertThat(twoPanels.getHeight()).isGreaterThan(zoomedOnly.getHeight() + 200);
+    assertThat(twoPanels.getWidth()).isEqualTo(zoomedOnly.getWidth());
   }
 
   @Test
@@ -91,7 +124,9 @@ class ChartsTest {
     BufferedImage few = decode(Charts.misclassifiedGallery(Collections.nCopies(4, digit), 8));
     BufferedImage many = decode(Charts.misclassifiedGallery(Collections.nCopies(20, digit), 8));
     assertThat(many.getWidth()).isGreaterThan(few.getWidth());
-    assertThat(many.getHeight()).isEqualTo(3 * few.getHeight());
+    // Three rows of digits against one, under the same line explaining the captions.
+    assertThat(many.getHeight() - Charts.GALLERY_HEADER)
+        .isEqualTo(3 * (few.getHeight() - Charts.GALLERY_HEADER));
     assertThat(hasSeveralColours(decode(Charts.misclassifiedGallery(List.of(), 8)))).isTrue();
   }
 
@@ -109,5 +144,29 @@ class ChartsTest {
                             new Charts.Point("big", 6_000_000, 99.3),
                             new Charts.Point("small", 7_900, 99.45))))))
         .isTrue();
+    // Four steps of one model: one parameter count, four points spread sideways.
+    BufferedImage same =
+        decode(
+            Charts.accuracyVsParameters(
+                "acc",
+                List.of(
+                    new Charts.Point("a", 7_900, 99.16),
+                    new Charts.Point("b", 7_900, 99.52),
+                    new Charts.Point("c", 7_900, 99.45),
+                    new Charts.Point("d", 7_900, 99.45))));
+    assertThat(hasSeveralColours(same)).isTrue();
+  }
+
+  @Test
+  void theHeatMapHasAColourScaleBesideIt() throws Exception {
+    long[][] matrix = new long[10][10];
+    matrix[0][0] = 100;
+    BufferedImage image = decode(Charts.confusionHeatMap("confusion", matrix));
+    Charts.HeatMapLayout layout = new Charts.HeatMapLayout(10);
+    int x = layout.scaleLeft() + Charts.HeatMapLayout.SCALE_WIDTH / 2;
+    int topOfScale = brightness(image.getRGB(x, layout.top(0) + 2));
+    int bottomOfScale = brightness(image.getRGB(x, layout.top(10) - 2));
+    assertThat(topOfScale).isLessThan(120);
+    assertThat(bottomOfScale).isGreaterThan(240);
   }
 }

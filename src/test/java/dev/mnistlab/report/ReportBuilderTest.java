@@ -57,12 +57,12 @@ class ReportBuilderTest {
     String md = Files.readString(out.resolve("report.md"));
     assertThat(md)
         .contains("# Report test")
-        .contains("| step | target | params | best train % | best test % (epoch) |")
+        .contains("| step | target | run | params | best train % | best test % (epoch) |")
         .contains("| 1 Plain | start here |")
         .contains("Author: my own words")
         .contains("## Reported by the original author, and measured here")
         .contains("| 3 Never run | — |")
-        .contains("Changed from the previous step: label_smoothing 0.0 → 0.1")
+        .contains("Changed from the previous step: label_smoothing 0 → 0.1")
         .contains(" · trained on " + Machine.describe())
         .contains("![1 Plain confusion matrix](report-images/step01-confusion.png)");
     assertThat(out.resolve("report-images/step02-mistakes.png")).exists();
@@ -77,6 +77,6 @@ class ReportBuilderTest {
   @Test
   void aDirectoryWithoutAnExperimentIsNamed() {
     assertThatThrownBy(() -> ReportBuilder.build(tmp, d -> null))
-        .hasMessageContaining(tmp + ": no experiment.yaml");
+        .hasMessageContaining(tmp + ": not an experiment directory (no experiment.yaml)");
   }
 }

@@ -1,0 +1,67 @@
+package dev.mnistlab.cli;
+
+import dev.mnistlab.report.Comparison;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mnistlab compare RUN_DIR...}: several runs in one table and overlaid curves. */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compare runs: one table (model, trainable parameters, the recipe fields that differ,",
+      "best and last-3-minimum test accuracy, training time) and their test accuracy and loss",
+      "overlaid, written as compare.md, compare.html and PNG charts into --out; the table is",
+      "printed too. A directory of seed-N runs (train --seeds) is one row: the mean over its",
+      "seeds, the lowest seed in brackets, its curves the per-epoch mean."
+    })
+public class CompareCommand implements Callable<Integer> {
+  private final Environment environment;
+
+  @Mixin LoggingMixin logging;
+
+  @Parameters(
+      paramLabel = "RUN_DIR",
+      arity = "1..*",
+      description = "Run directories or directories of seed-N runs.")
+  List<Path> runs;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where to write the comparison (default: runs/compare-<timestamp>).")
+  Path out;
+
+  public CompareCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    Path dir =
+        out != null
+            ? out
+            : Path.of(
+                "runs",
+                "compare-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Comparison.Result result = Comparison.of(runs, dir);
+    environment.out().print(result.table().toText());
+    if (result.entries().stream().anyMatch(e -> e.seeds().size() > 1)) {
+      environment
+          .out()
+          .println(
+              "seeds directories: mean over their seeds, the lowest seed in brackets; their"
+                  + " curves are the per-epoch mean");
+    }
+    environment.out().println("compare: wrote " + result.files() + " and the charts beside them");
+    return Main.OK;
+  }
+}
