@@ -95,7 +95,7 @@ public class TrainCommand implements Callable<Integer> {
       Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
       console.header(modelSpec, seeded, loaded, runDir);
       RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
-      console.summary(result);
+      console.summary(result, seeds == null ? runDir : null);
       results.add(result);
     }
     if (seeds != null) {
@@ -103,6 +103,7 @@ public class TrainCommand implements Callable<Integer> {
       RunDirectory.writeConsistency(base, consistency);
       environment.out().println();
       environment.out().print(consistency.toMarkdown());
+      environment.out().println("report: ./mnistlab report " + base);
     }
     return Main.OK;
   }
@@ -128,7 +129,7 @@ public class TrainCommand implements Callable<Integer> {
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
     console.header(modelSpec, config, loaded, resume);
-    console.summary(Training.resume(resume, loaded, console));
+    console.summary(Training.resume(resume, loaded, console), resume);
     return Main.OK;
   }
 

@@ -253,6 +253,25 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Makes this complete run an interrupted run of {@code config}, which asks for more epochs, so
+   * that resuming it trains them from the last checkpoint. The completion marker goes first: a crash
+   * in between leaves a run that resumes (and finishes at once) rather than one that looks complete
+   * under the new configuration.
+   */
+  public void extend(TrainConfig config) {
+    try {
+      Files.deleteIfExists(dir.resolve(METRICS));
+      Optional<Path> weights = weightsFile();
+      if (weights.isPresent()) {
+        Files.delete(weights.get());
+      }
+      write(CONFIG, YAML.writeValueAsString(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reopen the run in " + dir + " for more epochs", e);
+    }
+  }
+
   /** Saves the trained weights as {@code model-NNNN.params}, NNNN the last epoch. */
   public void writeWeights(Model model, int epoch) {
     try {
