@@ -117,8 +117,7 @@ final class ConsoleObserver implements TrainingObserver {
     if (terminal) {
       // A transient line, overwritten by the epoch's row: scoring takes seconds on a CPU.
       status =
-          String.format(
-              Locale.ROOT, "epoch %d: evaluating on %,d test images …", epoch, images);
+          String.format(Locale.ROOT, "epoch %d: evaluating on %,d test images …", epoch, images);
       out.print(status + "\r");
       out.flush();
     }
@@ -149,8 +148,8 @@ final class ConsoleObserver implements TrainingObserver {
   }
 
   /**
-   * One line on the finished run, then how to make its report when {@code reportDir} is given. The "last 3" minimum covers the
-   * epochs there are when the run has fewer than 3, and says so.
+   * One line on the finished run, then how to make its report when {@code reportDir} is given. The
+   * "last 3" minimum covers the epochs there are when the run has fewer than 3, and says so.
    */
   void summary(RunResult r, Path reportDir) {
     int window = Math.min(Consistency.LAST, r.epochs().size());

@@ -1,5 +1,6 @@
 package dev.mnistlab.cli;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,6 +11,17 @@ final class Text {
   /** {@code 1 epoch}, {@code 15 epochs}, {@code 60,000 images}: the noun agrees with the count. */
   static String count(long n, String noun) {
     return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
+  }
+
+  /**
+   * A number as a person writes it: {@code 0.0001} and {@code 10}, not {@code 1.0E-4}, {@code
+   * 10.0}.
+   */
+  static String number(double value) {
+    if (!Double.isFinite(value)) {
+      return Double.toString(value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   /** {@code a, b and c}; a single item alone, none as {@code none}. */

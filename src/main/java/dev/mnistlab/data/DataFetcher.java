@@ -1,5 +1,6 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -209,7 +210,7 @@ public final class DataFetcher {
         }
         installVerified(file, IdxReader.readAllBytes(tmp), dir, url);
       } catch (java.net.ConnectException e) {
-        throw new IOException("cannot connect (" + e.getClass().getSimpleName() + ")");
+        throw new IOException("cannot connect (" + Reasons.of(e, "connection refused") + ")");
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -237,7 +238,8 @@ public final class DataFetcher {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new DataException("cannot create data directory " + dir + " (" + e + ")", e);
+      throw new DataException(
+          "cannot create data directory " + dir + " (" + Reasons.of(e) + ")", e);
     }
   }
 

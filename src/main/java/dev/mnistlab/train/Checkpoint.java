@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.mnistlab.text.Reasons;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -111,7 +112,8 @@ public record Checkpoint(
       checkpoint = RunDirectory.JSON.readValue(readBlock(data), new TypeReference<Checkpoint>() {});
       arrays = NDList.decode(manager, readBlock(data));
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read checkpoint (" + e + ")", e);
+      throw new IllegalArgumentException(
+          file + ": cannot read checkpoint (" + Reasons.of(e, "unreadable") + ")", e);
     }
     Map<String, NDArray> byName = new HashMap<>();
     NDList buffers = new NDList();

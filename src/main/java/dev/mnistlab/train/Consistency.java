@@ -29,8 +29,8 @@ public record Consistency(
    * @param firstEpochAtTarget first epoch with test accuracy ≥ target, or 0 when none
    * @param last3AtTarget how many of the last {@code lastEpochs} epochs reached the target
    * @param lastEpochs how many epochs the "last 3" figures cover: 3, or the run's epochs when it
-   *     has fewer (0 in files written before it was recorded, which always meant 3); the JSON
-   *     names {@code min_last3} and {@code last3_at_target} stay for those files' readers
+   *     has fewer (0 in files written before it was recorded, which always meant 3); the JSON names
+   *     {@code min_last3} and {@code last3_at_target} stay for those files' readers
    */
   public record Seed(
       long seed,

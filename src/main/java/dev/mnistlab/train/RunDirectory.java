@@ -255,9 +255,9 @@ public final class RunDirectory {
 
   /**
    * Makes this complete run an interrupted run of {@code config}, which asks for more epochs, so
-   * that resuming it trains them from the last checkpoint. The completion marker goes first: a crash
-   * in between leaves a run that resumes (and finishes at once) rather than one that looks complete
-   * under the new configuration.
+   * that resuming it trains them from the last checkpoint. The completion marker goes first: a
+   * crash in between leaves a run that resumes (and finishes at once) rather than one that looks
+   * complete under the new configuration.
    */
   public void extend(TrainConfig config) {
     try {

@@ -198,7 +198,8 @@ public final class Training {
               Checkpoint.load(
                   run.checkpointFile(), model.getBlock(), optimizer, average, model.getNDManager());
           epochs.addAll(saved.epochs());
-          wallBefore = saved.epochs().isEmpty() ? 0 : saved.epochs().get(saved.epochs().size() - 1).wall();
+          wallBefore =
+              saved.epochs().isEmpty() ? 0 : saved.epochs().get(saved.epochs().size() - 1).wall();
           if (saved.started() != null) {
             started = Instant.parse(saved.started());
           }
