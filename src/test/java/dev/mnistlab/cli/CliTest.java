@@ -172,4 +172,59 @@ class CliTest {
         Main.USAGE,
         "give --recipe or --config, not both");
   }
+
+  @Test
+  void mistypedNamesGetTheClosestOnes() {
+    assertOneLineError(
+        run("train", "--model", "mnistlab/compat"),
+        Main.USAGE,
+        "mnistlab/compat: unknown model (not a zoo name or a spec file) (did you mean"
+            + " mnistlab/compact?)");
+    assertOneLineError(
+        run("summary", "model4-finale"), Main.USAGE, "(did you mean era-v2-s7/model4-final?)");
+    assertOneLineError(
+        run("train", "--dataset", "fashion_mnst"),
+        Main.USAGE,
+        "unknown dataset 'fashion_mnst' (did you mean fashion-mnist?)");
+  }
+
+  @Test
+  void maxLrNeedsASchedulWithAPeak() throws Exception {
+    Path step = Files.writeString(tmp.resolve("step.yaml"), "schedule: {type: step}\n");
+    assertOneLineError(
+        run("train", "--config", step.toString(), "--max-lr", "0.1"),
+        Main.USAGE,
+        "--max-lr sets OneCycle's peak learning rate, but the schedule is 'step', which has no"
+            + " peak");
+  }
+
+  @Test
+  void lrFindRefusesTheRecipeFlagsItCannotHonour() {
+    assertOneLineError(
+        run("lr-find", "--epochs", "3", "--stop-at", "99"),
+        Main.USAGE,
+        "lr-find does not use --epochs and --stop-at: the range test sets the learning rate"
+            + " itself");
+    assertOneLineError(run("lr-find", "--max-lr", "0.1"), Main.USAGE, "does not use --max-lr");
+    assertOneLineError(
+        run("lr-find", "--start", "0.0001", "--end", "0.00001"),
+        Main.USAGE,
+        "need 0 < --start < --end and --steps >= 10, got 0.0001, 0.00001 and 200");
+  }
+
+  @Test
+  void failuresAreSaidInWordsWithoutJavaClassNames() {
+    assertThat(Main.message(new java.nio.file.AccessDeniedException("/runs/x")))
+        .isEqualTo("/runs/x: permission denied");
+    assertThat(
+            Main.message(
+                new java.io.UncheckedIOException(
+                    "cannot create run directory /runs/x",
+                    new java.nio.file.AccessDeniedException("/runs"))))
+        .isEqualTo("cannot create run directory /runs/x (/runs: permission denied)");
+    assertThat(Main.message(new NullPointerException()))
+        .isEqualTo("unexpected error (run with --verbose for details)");
+    assertThat(Main.message(new IllegalStateException("engine gone", new RuntimeException("x"))))
+        .isEqualTo("unexpected error: engine gone (x) (run with --verbose for details)");
+  }
 }
