@@ -189,7 +189,7 @@ class CliTest {
   }
 
   @Test
-  void maxLrNeedsASchedulWithAPeak() throws Exception {
+  void maxLrNeedsAScheduleWithAPeak() throws Exception {
     Path step = Files.writeString(tmp.resolve("step.yaml"), "schedule: {type: step}\n");
     assertOneLineError(
         run("train", "--config", step.toString(), "--max-lr", "0.1"),
