@@ -40,13 +40,10 @@ public class LrFindCommand implements Callable<Integer> {
   @Option(
       names = "--start",
       paramLabel = "LR",
-      description = "First learning rate (default: ${DEFAULT-VALUE}).")
+      description = "First learning rate (default: 0.0001).")
   double start = 1e-4;
 
-  @Option(
-      names = "--end",
-      paramLabel = "LR",
-      description = "Last learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--end", paramLabel = "LR", description = "Last learning rate (default: 10).")
   double end = 10;
 
   @Option(

@@ -36,6 +36,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new MnistlabCommand(), new Factory(environment));
     cli.setOut(new PrintWriter(environment.out(), true));
     cli.setErr(new PrintWriter(environment.err(), true));
+    HelpLayout.apply(cli);
     cli.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();

@@ -46,7 +46,10 @@ public class RecipeOptions {
       description = "Consecutive epochs at --stop-at that end a run (default: 1).")
   Integer patience;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 15).")
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description = "Passes over the training set (default: 15).")
   Integer epochs;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: 128).")
@@ -70,7 +73,7 @@ public class RecipeOptions {
   @Option(
       names = "--max-lr",
       paramLabel = "LR",
-      description = "OneCycle peak learning rate (default: 0.2).")
+      description = "OneCycle's peak learning rate (default: 0.2); other schedules have none.")
   Double maxLr;
 
   @Option(
