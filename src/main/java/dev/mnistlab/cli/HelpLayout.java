@@ -26,9 +26,12 @@ final class HelpLayout {
   /** Wide enough that picocli never wraps; {@link #wrap} does. */
   private static final int UNWRAPPED = 10_000;
 
-  /** A sentence ends at a dot after a word, before a capital: "e.g. 0.99" and ".gz" go on. */
+  /**
+   * A sentence ends at a dot after a word, before a capital, a digit or an option ("GFLOP/s.
+   * --against-pytorch"); "e.g. 0.99", "i.e." and ".gz" go on.
+   */
   private static final Pattern SENTENCE_END =
-      Pattern.compile("(?<=[\\p{Ll}\\d)'’%/])\\.(?=\\s+[\\p{Lu}-])");
+      Pattern.compile("(?<!\\be\\.g|\\bi\\.e|\\bcf|\\bvs)(?<=\\S)\\.(?=\\s+[\\p{Lu}\\d-])");
 
   /** Table rows: the text column starts after the first run of two or more spaces. */
   private static final Pattern ROW = Pattern.compile("^(\\s*\\S.*?\\s{2,})\\S");
@@ -128,6 +131,11 @@ final class HelpLayout {
       b.append(String.join("\n", breakLine(line, continuation)));
     }
     return b.toString();
+  }
+
+  /** One line wrapped at spaces under {@link #WIDTH}, continued at column {@code continuation}. */
+  static String wrapAt(String line, int continuation) {
+    return String.join("\n", breakLine(line, continuation));
   }
 
   private static List<String> breakLine(String line, int continuation) {

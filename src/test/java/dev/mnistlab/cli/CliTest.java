@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,5 +227,24 @@ class CliTest {
         .isEqualTo("unexpected error (run with --verbose for details)");
     assertThat(Main.message(new IllegalStateException("engine gone", new RuntimeException("x"))))
         .isEqualTo("unexpected error: engine gone (x) (run with --verbose for details)");
+  }
+
+  @Test
+  void modelsAreListedUnderAHeaderGroupedBySourceWithReadableCounts() {
+    Cli.Outcome o = run("models");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    List<String> lines = o.out().lines().toList();
+    assertThat(lines.get(0)).matches("model\\s+trainable\\s+description");
+    assertThat(o.out())
+        .contains("\nmnistlab/, 1 model\n")
+        .contains("\nmnist-cnn/: Seed 000 (MNIST-CNN), 7 models\n")
+        .containsPattern("\n  mnistlab/compact +7,900  mnistlab's default")
+        .containsPattern("\n  mnist-cnn/step1-basic +6,379,786  step 1, the basic working model")
+        .doesNotContain("7900");
+    assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line).isLessThan(100));
+    // Each group's entries follow its heading, in zoo order.
+    assertThat(o.out().indexOf("era-v2-s7/model4-final"))
+        .isGreaterThan(o.out().indexOf("era-v2-s7/: Seed 001"))
+        .isLessThan(o.out().indexOf("drilldown/: Seed 002"));
   }
 }
