@@ -75,9 +75,9 @@ final class ConsoleObserver implements TrainingObserver {
   public void extending(int from, int to) {
     out.printf(
         Locale.ROOT,
-        "extending the finished %s run to %s (its schedule does not depend on the number of"
-            + " epochs)%n",
-        Text.count(from, "epoch"),
+        "extending the finished %d-epoch run to %s (its schedule does not depend on the"
+            + " number of epochs)%n",
+        from,
         Text.count(to, "epoch"));
   }
 
@@ -164,7 +164,7 @@ final class ConsoleObserver implements TrainingObserver {
             : "";
     out.printf(
         Locale.ROOT,
-        "%s: %,d trainable parameters%s · best test %.2f%%%s · final %.2f%% · saved to %s%n",
+        "%s: %,d trainable parameters%s · best test %.2f%%%s · final %.2f%%%nsaved to %s%n",
         r.model(),
         r.trainableParams(),
         statistics,
@@ -173,7 +173,7 @@ final class ConsoleObserver implements TrainingObserver {
         r.last().testAcc(),
         r.runDir());
     if (reportDir != null) {
-      out.printf(Locale.ROOT, "report: ./mnistlab report %s%n", reportDir);
+      out.printf(Locale.ROOT, "its report: ./mnistlab report %s%n", reportDir);
     }
   }
 

@@ -103,7 +103,7 @@ public class TrainCommand implements Callable<Integer> {
       RunDirectory.writeConsistency(base, consistency);
       environment.out().println();
       environment.out().print(consistency.toMarkdown());
-      environment.out().println("report: ./mnistlab report " + base);
+      environment.out().println("its report: ./mnistlab report " + base);
     }
     return Main.OK;
   }

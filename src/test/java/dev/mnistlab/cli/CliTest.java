@@ -187,6 +187,10 @@ class CliTest {
         run("train", "--dataset", "fashion_mnst"),
         Main.USAGE,
         "unknown dataset 'fashion_mnst' (did you mean fashion-mnist?)");
+    assertThat(run("data", "fetch", "--dataset", "mnst").err())
+        .contains("--dataset': unknown dataset 'mnst' (did you mean mnist?)")
+        .doesNotContain("Exception")
+        .doesNotContain("java.");
   }
 
   @Test

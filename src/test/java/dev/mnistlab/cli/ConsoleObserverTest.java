@@ -53,8 +53,8 @@ class ConsoleObserverTest {
     assertThat(out)
         .contains(
             "mnistlab/compact: 7,900 trainable parameters (+96 BatchNorm statistics) · best test"
-                + " 99.30% · last-2 min 99.10% · final 99.30% · saved to runs/x")
-        .contains("report: ./mnistlab report runs/x")
+                + " 99.30% · last-2 min 99.10% · final 99.30%\nsaved to runs/x\n")
+        .contains("its report: ./mnistlab report runs/x")
         .contains("mnistlab/compact: 7,900 trainable parameters · best test 99.20% · final 99.20%")
         .doesNotContain("last-3")
         .doesNotContain("+0 ");
