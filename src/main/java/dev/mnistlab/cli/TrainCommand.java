@@ -65,7 +65,11 @@ public class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Run directory (default: runs/<timestamp>-<model>).")
+      description =
+          "Run directory (default: runs/<timestamp>-<model>). If it already holds this run, a"
+              + " complete one is shown and an interrupted one continues; a larger --epochs"
+              + " extends it where the schedule allows; any other difference is refused, naming"
+              + " the fields.")
   Path out;
 
   public TrainCommand(Environment environment) {
