@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       "--start to --end, and plot the smoothed loss against the rate. Pick OneCycle's max_lr",
       "a little below the bottom of the curve; the suggestion printed is a tenth of it.",
       "It takes train's recipe options but sets the rate itself, so --epochs, --max-lr,",
-      "--stop-at and --patience are refused (the schedule and epochs of --config are unused)."
+      "--stop-at, --patience and --ema are refused (the schedule, epochs, stop and ema_decay",
+      "of --config are unused)."
     })
 public class LrFindCommand implements Callable<Integer> {
   private final Environment environment;
@@ -67,11 +68,13 @@ public class LrFindCommand implements Callable<Integer> {
     RecipeOptions.refuseUnused(
         spec.commandLine(),
         "the range test sets the learning rate itself, step by step from --start to --end, for"
-            + " --steps batches, so a schedule, epochs and early stopping do not apply",
+            + " --steps batches, so a schedule, epochs, early stopping and a weight average do not"
+            + " apply",
         "--epochs",
         "--max-lr",
         "--stop-at",
-        "--patience");
+        "--patience",
+        "--ema");
     TrainConfig config = recipe.resolve(data, spec.commandLine());
     if (!(start > 0 && end > start) || steps < 10) {
       throw new CommandLine.ParameterException(

@@ -49,7 +49,8 @@ public final class Main {
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          err.println("mnistlab: " + message(ex));
+          // One line, whatever a library put in the message.
+          err.println("mnistlab: " + message(ex).replaceAll("\\s*\\R\\s*", " "));
           if (verbose(parseResult)) {
             ex.printStackTrace(err);
           }

@@ -50,4 +50,46 @@ public final class Reasons {
     String reason = of(t);
     return reason.isEmpty() ? fallback : reason;
   }
+
+  /**
+   * A YAML parser's problem on one line: SnakeYAML's messages span lines, quoting the source with a
+   * caret under the error ("while parsing a flow sequence / in 'reader', line 1 ... / expected ','
+   * or ']'"); only its own sentences are kept, joined with "; ".
+   */
+  public static String yaml(String parserMessage) {
+    if (parserMessage == null) {
+      return "unreadable";
+    }
+    java.util.List<String> kept = new java.util.ArrayList<>();
+    for (String line : parserMessage.split("\\R")) {
+      // Quoted source lines and carets are indented; locations start " in 'reader'".
+      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        kept.add(line.strip());
+      }
+    }
+    return kept.isEmpty() ? parserMessage.replaceAll("\\s+", " ").strip() : String.join("; ", kept);
+  }
+
+  /**
+   * What a configuration value's type needs, in words, for Jackson's "Cannot deserialize value of
+   * type `int`": {@code a whole number}, {@code a number}, {@code true or false}, {@code a list}.
+   */
+  public static String expected(Class<?> type) {
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == double.class || type == float.class || type == Double.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    return "a map of fields";
+  }
 }
