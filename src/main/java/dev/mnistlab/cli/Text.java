@@ -1,6 +1,6 @@
 package dev.mnistlab.cli;
 
-import java.math.BigDecimal;
+import dev.mnistlab.text.Reasons;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,15 +13,9 @@ final class Text {
     return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
   }
 
-  /**
-   * A number as a person writes it: {@code 0.0001} and {@code 10}, not {@code 1.0E-4}, {@code
-   * 10.0}.
-   */
+  /** A number as a person writes it: {@code 0.0001} and {@code 10}, not {@code 1.0E-4}. */
   static String number(double value) {
-    if (!Double.isFinite(value)) {
-      return Double.toString(value);
-    }
-    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    return Reasons.number(value);
   }
 
   /** {@code a, b and c}; a single item alone, none as {@code none}. */

@@ -7,6 +7,7 @@ import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.text.Reasons;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -75,7 +76,10 @@ public final class LrFinder {
       Progress progress) {
     if (!(startLr > 0 && endLr > startLr)) {
       throw new IllegalArgumentException(
-          "the range must satisfy 0 < start < end, got " + startLr + " and " + endLr);
+          "the range must satisfy 0 < start < end, got "
+              + Reasons.number(startLr)
+              + " and "
+              + Reasons.number(endLr));
     }
     if (steps < 10) {
       throw new IllegalArgumentException("steps must be at least 10, got " + steps);

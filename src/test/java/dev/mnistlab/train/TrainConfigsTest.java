@@ -68,4 +68,11 @@ class TrainConfigsTest {
     assertThatThrownBy(() -> TrainConfigs.recipe("quick"))
         .hasMessage("no recipe 'quick' (shipped: default)");
   }
+
+  @Test
+  void badValuesAreWrittenAsTheyWereGiven() throws Exception {
+    Path file = Files.writeString(tmp.resolve("lr.yaml"), "optimizer: {lr: -0.0001}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(file).validate())
+        .hasMessage("learning rate must be positive, got -0.0001");
+  }
 }
