@@ -396,6 +396,13 @@ class TrainingTest {
     try (var files = java.nio.file.Files.list(dir)) {
       assertThat(files.filter(f -> f.toString().endsWith(".params")).count()).isEqualTo(1);
     }
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      // Checkpoints are written through a temporary file too, yet readable by the group.
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  java.nio.file.Files.getPosixFilePermissions(dir.resolve("checkpoint.bin"))))
+          .isEqualTo("rw-r--r--");
+    }
     // The wall clock runs on across the extension and includes more than the training passes.
     List<Double> walls = grown.epochs().stream().map(EpochMetrics::wall).toList();
     assertThat(walls).isSorted().doesNotHaveDuplicates().allMatch(w -> w > 0);
