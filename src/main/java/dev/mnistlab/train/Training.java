@@ -120,7 +120,13 @@ public final class Training {
     String refusal = whyNotExtensible(saved, config.epochs(), dir);
     if (refusal != null) {
       throw new IllegalArgumentException(
-          runDir + " holds a run of " + saved.epochs() + " epochs (" + diff + "): " + refusal);
+          runDir
+              + " holds a run of "
+              + saved.epochs()
+              + (saved.epochs() == 1 ? " epoch (" : " epochs (")
+              + diff
+              + "): "
+              + refusal);
     }
     observer.extending(saved.epochs(), config.epochs());
     dir.extend(
