@@ -35,18 +35,21 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
+      paramLabel = "N",
       defaultValue = "2",
       description = "Intra-op threads of every engine (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "3",
       description = "Rounds of throughput and inference measurements (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
       names = "--models",
+      paramLabel = "MODEL",
       split = ",",
       defaultValue = ModelZoo.DEFAULT_MODEL + ",era-v2-s7/model4-final",
       description =
@@ -55,18 +58,21 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--throughput-epochs",
+      paramLabel = "N",
       defaultValue = "3",
       description = "Epochs per throughput run, the first left out (default: ${DEFAULT-VALUE}).")
   int throughputEpochs;
 
   @Option(
       names = "--throughput-images",
+      paramLabel = "N",
       defaultValue = "20000",
       description = "Training images per throughput run (default: ${DEFAULT-VALUE}).")
   int throughputImages;
 
   @Option(
       names = "--target-rounds",
+      paramLabel = "N",
       defaultValue = "1",
       description =
           "Full trainings to the target per engine; 0 skips time to target and inference (default: ${DEFAULT-VALUE}).")
@@ -74,12 +80,14 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--target",
+      paramLabel = "ACC",
       defaultValue = "99.40",
       description = "Test accuracy (%%) to reach (default: ${DEFAULT-VALUE}).")
   double target;
 
   @Option(
       names = "--consecutive",
+      paramLabel = "N",
       defaultValue = "2",
       description = "Epochs in a row at the target (default: ${DEFAULT-VALUE}).")
   int consecutive;
@@ -106,12 +114,14 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--python",
+      paramLabel = "PYTHON",
       defaultValue = "/usr/bin/python3",
       description = "Python with torch and torchvision (default: ${DEFAULT-VALUE}).")
   Path python;
 
   @Option(
       names = "--pytorch-script",
+      paramLabel = "FILE",
       defaultValue = "bench/pytorch_reference.py",
       description = "The replica script (default: ${DEFAULT-VALUE}).")
   Path script;

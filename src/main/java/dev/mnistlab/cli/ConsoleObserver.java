@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
@@ -17,34 +18,41 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Prints a training run for a person: a header, one line per epoch and a summary. On a terminal a
- * progress bar shows the running epoch; when output is redirected there is no bar, only lines.
+ * progress bar shows the running epoch, then a status line while the test split is scored; when
+ * output is redirected there is neither, only lines.
  */
 final class ConsoleObserver implements TrainingObserver {
-  private static final String COLUMNS =
-      "epoch      lr  train_loss  train_acc  test_loss  test_acc      sec    img/s";
+  /**
+   * {@code train_s} is the training pass alone (what img/s is measured over); {@code wall} counts
+   * from the start of the run, evaluation and checkpoints included.
+   */
+  static final String COLUMNS =
+      "epoch        lr  train_loss  train_acc  test_loss  test_acc  train_s    img/s     wall";
 
   private final PrintStream out;
-  private final boolean progressBar;
+  private final boolean terminal;
   private ProgressBar bar;
   private int batches;
+  private boolean columnsShown;
+  private String status;
 
-  ConsoleObserver(PrintStream out, boolean progressBar) {
+  ConsoleObserver(PrintStream out, boolean terminal) {
     this.out = out;
-    this.progressBar = progressBar;
+    this.terminal = terminal;
   }
 
   void header(ModelSpec spec, TrainConfig config, DataStore.Loaded data, Path runDir) {
     out.printf(
         Locale.ROOT,
-        "model %s · dataset %s (%s) · %d epochs · batch %d · seed %d · run %s%n",
+        "model %s · dataset %s (%s) · %s · batch %d · seed %d · run %s%n",
         spec.name(),
         data.dataset(),
         data.directory(),
-        config.epochs(),
+        Text.count(config.epochs(), "epoch"),
         config.batchSize(),
         config.seed(),
         runDir);
-    out.println(COLUMNS);
+    columnsShown = false;
   }
 
   @Override
@@ -54,9 +62,30 @@ final class ConsoleObserver implements TrainingObserver {
   }
 
   @Override
+  public void alreadyComplete(RunResult result) {
+    out.printf(
+        Locale.ROOT,
+        "%s already holds this run, complete (%s); nothing to train. Its epochs:%n",
+        result.runDir(),
+        Text.count(result.epochs().size(), "epoch"));
+    result.epochs().forEach(this::epochDone);
+  }
+
+  @Override
+  public void extending(int from, int to) {
+    out.printf(
+        Locale.ROOT,
+        "extending the finished %d-epoch run to %s (its schedule does not depend on the"
+            + " number of epochs)%n",
+        from,
+        Text.count(to, "epoch"));
+  }
+
+  @Override
   public void epochStarted(int epoch, int batches) {
     this.batches = batches;
-    if (progressBar) {
+    showColumns();
+    if (terminal) {
       bar =
           new ProgressBarBuilder()
               .setTaskName(String.format(Locale.ROOT, "epoch %d", epoch))
@@ -83,31 +112,90 @@ final class ConsoleObserver implements TrainingObserver {
   }
 
   @Override
+  public void evaluating(int epoch, int images) {
+    closeBar();
+    if (terminal) {
+      // A transient line, overwritten by the epoch's row: scoring takes seconds on a CPU.
+      status =
+          String.format(Locale.ROOT, "epoch %d: evaluating on %,d test images …", epoch, images);
+      out.print(status + "\r");
+      out.flush();
+    }
+  }
+
+  @Override
   public void epochDone(EpochMetrics m) {
     closeBar();
+    clearStatus();
+    showColumns();
     out.printf(
         Locale.ROOT,
-        "%5d  %.5f  %10.4f  %8.2f%%  %9.4f  %7.2f%%  %7.1f  %7.0f%n",
+        "%5d  %s  %10.4f  %8.2f%%  %9.4f  %7.2f%%  %7.1f  %7.0f  %7s%n",
         m.epoch(),
-        m.lr(),
+        lr(m.lr()),
         m.trainLoss(),
         m.trainAcc(),
         m.testLoss(),
         m.testAcc(),
         m.seconds(),
-        m.imagesPerSecond());
+        m.imagesPerSecond(),
+        m.hasWall() ? String.format(Locale.ROOT, "%.1f", m.wall()) : "n/a");
   }
 
+  /** One line on the finished run (see {@link #summary(RunResult, Path)}), without the report. */
   void summary(RunResult r) {
+    summary(r, null);
+  }
+
+  /**
+   * One line on the finished run, then how to make its report when {@code reportDir} is given. The
+   * "last 3" minimum covers the epochs there are when the run has fewer than 3, and says so.
+   */
+  void summary(RunResult r, Path reportDir) {
+    int window = Math.min(Consistency.LAST, r.epochs().size());
+    String lastMin =
+        window > 1
+            ? String.format(
+                Locale.ROOT, " · last-%d min %.2f%%", window, r.minTestAccuracyOfLast(window))
+            : "";
+    String statistics =
+        r.nonTrainableParams() > 0
+            ? String.format(Locale.ROOT, " (+%,d BatchNorm statistics)", r.nonTrainableParams())
+            : "";
     out.printf(
         Locale.ROOT,
-        "%s: %,d trainable parameters (+%,d BatchNorm statistics) · best test %.2f%% · last-3 min %.2f%% · saved to %s%n",
+        "%s: %,d trainable parameters%s · best test %.2f%%%s · final %.2f%%%nsaved to %s%n",
         r.model(),
         r.trainableParams(),
-        r.nonTrainableParams(),
+        statistics,
         r.bestTestAccuracy(),
-        r.minTestAccuracyOfLast(3),
+        lastMin,
+        r.last().testAcc(),
         r.runDir());
+    if (reportDir != null) {
+      out.printf(Locale.ROOT, "its report: ./mnistlab report %s%n", reportDir);
+    }
+  }
+
+  /** A learning rate readable at any size: 0.00800, or 8.00e-07 below 0.0001. */
+  static String lr(double lr) {
+    return lr >= 1e-4 || lr == 0
+        ? String.format(Locale.ROOT, "%8.5f", lr)
+        : String.format(Locale.ROOT, "%8.2e", lr);
+  }
+
+  private void showColumns() {
+    if (!columnsShown) {
+      out.println(COLUMNS);
+      columnsShown = true;
+    }
+  }
+
+  private void clearStatus() {
+    if (status != null) {
+      out.print(" ".repeat(status.length()) + "\r");
+      status = null;
+    }
   }
 
   private void closeBar() {

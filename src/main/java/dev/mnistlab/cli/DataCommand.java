@@ -44,8 +44,8 @@ public class DataCommand {
             .println(
                 report.dataset()
                     + ": fetched "
-                    + report.fetched().size()
-                    + " files from "
+                    + Text.count(report.fetched().size(), "file")
+                    + " from "
                     + report.source()
                     + " into "
                     + report.directory()

@@ -43,7 +43,12 @@ public class DataOptions {
   static class DatasetConverter implements picocli.CommandLine.ITypeConverter<Dataset> {
     @Override
     public Dataset convert(String value) {
-      return Dataset.parse(value);
+      try {
+        return Dataset.parse(value);
+      } catch (IllegalArgumentException e) {
+        // picocli would otherwise print the exception's class name before the message.
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 }

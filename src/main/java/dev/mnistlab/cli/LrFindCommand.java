@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Learning-rate range test: train a fresh model while the rate grows exponentially from",
       "--start to --end, and plot the smoothed loss against the rate. Pick OneCycle's max_lr",
-      "a little below the bottom of the curve; the suggestion printed is a tenth of it."
+      "a little below the bottom of the curve; the suggestion printed is a tenth of it.",
+      "It takes train's recipe options but sets the rate itself, so --epochs, --max-lr,",
+      "--stop-at, --patience and --ema are refused (the schedule, epochs, stop and ema_decay",
+      "of --config are unused)."
     })
 public class LrFindCommand implements Callable<Integer> {
   private final Environment environment;
@@ -38,13 +41,10 @@ public class LrFindCommand implements Callable<Integer> {
   @Option(
       names = "--start",
       paramLabel = "LR",
-      description = "First learning rate (default: ${DEFAULT-VALUE}).")
+      description = "First learning rate (default: 0.0001).")
   double start = 1e-4;
 
-  @Option(
-      names = "--end",
-      paramLabel = "LR",
-      description = "Last learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--end", paramLabel = "LR", description = "Last learning rate (default: 10).")
   double end = 10;
 
   @Option(
@@ -65,25 +65,38 @@ public class LrFindCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    RecipeOptions.refuseUnused(
+        spec.commandLine(),
+        "the range test sets the learning rate itself, step by step from --start to --end, for"
+            + " --steps batches, so a schedule, epochs, early stopping and a weight average do not"
+            + " apply",
+        "--epochs",
+        "--max-lr",
+        "--stop-at",
+        "--patience",
+        "--ema");
     TrainConfig config = recipe.resolve(data, spec.commandLine());
     if (!(start > 0 && end > start) || steps < 10) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "need 0 < --start < --end and --steps >= 10, got "
-              + start
-              + ", "
-              + end
-              + " and "
-              + steps);
+          String.format(
+              Locale.ROOT,
+              "need 0 < --start < --end and --steps >= 10, got %s, %s and %d",
+              Text.number(start),
+              Text.number(end),
+              steps));
     }
     var modelSpec = ModelZoo.resolve(config.model());
     Engines.start(config.threads());
     DataStore.Loaded loaded =
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
-    LrFinder.Result result = LrFinder.run(config, modelSpec, loaded, start, end, steps);
+    LrFinder.Result result;
+    try (StepProgress progress = new StepProgress(environment.out(), steps)) {
+      result = LrFinder.run(config, modelSpec, loaded, start, end, steps, progress);
+    }
     if (result.lrs().size() < 2) {
       throw new IllegalArgumentException(
-          "the loss exploded at once from lr " + start + "; try a lower --start");
+          "the loss exploded at once from lr " + Text.number(start) + "; try a lower --start");
     }
     double[] lrs = result.lrs().stream().mapToDouble(Double::doubleValue).toArray();
     double[] losses = result.losses().stream().mapToDouble(Double::doubleValue).toArray();
@@ -96,11 +109,11 @@ public class LrFindCommand implements Callable<Integer> {
         .out()
         .printf(
             Locale.ROOT,
-            "%s: %d steps from lr %.2g; lowest smoothed loss %.4f at lr %.3g; suggested max_lr"
+            "%s: %d steps from lr %s; lowest smoothed loss %.4f at lr %.3g; suggested max_lr"
                 + " %.3g; chart %s%n",
             modelSpec.name(),
             lrs.length,
-            start,
+            Text.number(start),
             result.losses().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
             result.minLossLr(),
             result.suggestedLr(),

@@ -3,9 +3,12 @@ package dev.mnistlab.cli;
 import dev.mnistlab.data.DataException;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.serve.DigitServer;
+import dev.mnistlab.text.Reasons;
 import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /** Entry point: builds the command line and maps failures to exit codes. */
@@ -33,6 +36,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new MnistlabCommand(), new Factory(environment));
     cli.setOut(new PrintWriter(environment.out(), true));
     cli.setErr(new PrintWriter(environment.err(), true));
+    HelpLayout.apply(cli);
     cli.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
@@ -45,7 +49,8 @@ public final class Main {
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          err.println("mnistlab: " + message(ex));
+          // One line, whatever a library put in the message.
+          err.println("mnistlab: " + message(ex).replaceAll("\\s*\\R\\s*", " "));
           if (verbose(parseResult)) {
             ex.printStackTrace(err);
           }
@@ -61,7 +66,12 @@ public final class Main {
     return FAILED;
   }
 
-  private static String message(Exception ex) {
+  /**
+   * The one line a failure prints. mnistlab's own exceptions carry a sentence for the user; for the
+   * rest the message is put in words (never a Java class name, which tells a user nothing), with
+   * the cause's reason when there is one.
+   */
+  static String message(Throwable ex) {
     if (ex instanceof DataException
         || ex instanceof SpecException
         || ex instanceof Engines.EngineUnavailableException
@@ -69,13 +79,24 @@ public final class Main {
         || ex instanceof TrainingDivergedException
         || ex instanceof DigitServer.CannotServeException
         || ex instanceof IllegalArgumentException) {
-      return ex.getMessage();
+      if (ex.getMessage() != null) {
+        return ex.getMessage();
+      }
     }
-    String text = ex.getMessage() == null ? "" : ": " + ex.getMessage();
+    String text = Reasons.of(ex);
     Throwable cause = ex.getCause();
-    String because =
-        cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "";
-    return ex.getClass().getSimpleName() + text + because + " (run with --verbose for details)";
+    String because = cause == null || cause == ex ? "" : Reasons.of(cause);
+    if (because.isEmpty() || text.contains(because)) {
+      because = "";
+    } else {
+      because = " (" + because + ")";
+    }
+    if (ex instanceof IOException || ex instanceof UncheckedIOException) {
+      return (text.isEmpty() ? "input/output error" : text) + because;
+    }
+    return (text.isEmpty() ? "unexpected error" : "unexpected error: " + text)
+        + because
+        + " (run with --verbose for details)";
   }
 
   private static boolean verbose(CommandLine.ParseResult parseResult) {

@@ -4,6 +4,8 @@ import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -44,7 +46,10 @@ public class RecipeOptions {
       description = "Consecutive epochs at --stop-at that end a run (default: 1).")
   Integer patience;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 15).")
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description = "Passes over the training set (default: 15).")
   Integer epochs;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: 128).")
@@ -68,7 +73,7 @@ public class RecipeOptions {
   @Option(
       names = "--max-lr",
       paramLabel = "LR",
-      description = "OneCycle peak learning rate (default: 0.2).")
+      description = "OneCycle's peak learning rate (default: 0.2); other schedules have none.")
   Double maxLr;
 
   @Option(
@@ -86,6 +91,22 @@ public class RecipeOptions {
   Double ema;
 
   /**
+   * Refuses the recipe flags a command does not use, rather than ignoring them silently.
+   *
+   * @param why what the command does instead, ending the message
+   * @param names the long names of the flags it does not use
+   */
+  static void refuseUnused(CommandLine commandLine, String why, String... names) {
+    List<String> given =
+        Arrays.stream(names).filter(n -> commandLine.getParseResult().hasMatchedOption(n)).toList();
+    if (!given.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          commandLine.getCommandName() + " does not use " + Text.list(given) + ": " + why);
+    }
+  }
+
+  /**
    * Defaults, then the configuration file, then each flag the user gave; errors are usage errors.
    */
   TrainConfig resolve(DataOptions data, CommandLine commandLine) {
@@ -98,6 +119,12 @@ public class RecipeOptions {
               ? TrainConfigs.recipe(recipe)
               : configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
       TrainConfig.Schedule s = d.schedule();
+      if (maxLr != null && !s.type().equals("onecycle")) {
+        throw new IllegalArgumentException(
+            "--max-lr sets OneCycle's peak learning rate, but the schedule is '"
+                + s.type()
+                + "', which has no peak; set its starting rate with optimizer.lr in --config");
+      }
       TrainConfig config =
           new TrainConfig(
               model != null ? model : d.model(),

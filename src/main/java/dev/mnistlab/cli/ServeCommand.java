@@ -33,11 +33,16 @@ public class ServeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A complete run directory.")
   Path runDir;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port; 0 takes any free one.")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "Port to listen on; 0 takes any free one (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--host",
+      paramLabel = "ADDRESS",
       defaultValue = "127.0.0.1",
       description =
           "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
@@ -45,13 +50,17 @@ public class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--threads",
+      paramLabel = "N",
       description = "Workers that decode and classify (default: one per core).")
   Integer threads;
 
   @Option(
       names = "--queue",
+      paramLabel = "N",
       defaultValue = "64",
-      description = "Predictions that may wait for a worker; more are answered 503.")
+      description =
+          "Predictions that may wait for a worker; more are answered 503 (default:"
+              + " ${DEFAULT-VALUE}).")
   int queue;
 
   @Option(

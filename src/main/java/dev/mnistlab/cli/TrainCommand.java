@@ -65,7 +65,11 @@ public class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Run directory (default: runs/<timestamp>-<model>).")
+      description =
+          "Run directory (default: runs/<timestamp>-<model>). If it already holds this run, a"
+              + " complete one is shown and an interrupted one continues; a larger --epochs"
+              + " extends it where the schedule allows; any other difference is refused, naming"
+              + " the fields.")
   Path out;
 
   public TrainCommand(Environment environment) {
@@ -95,7 +99,7 @@ public class TrainCommand implements Callable<Integer> {
       Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
       console.header(modelSpec, seeded, loaded, runDir);
       RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
-      console.summary(result);
+      console.summary(result, seeds == null ? runDir : null);
       results.add(result);
     }
     if (seeds != null) {
@@ -103,6 +107,7 @@ public class TrainCommand implements Callable<Integer> {
       RunDirectory.writeConsistency(base, consistency);
       environment.out().println();
       environment.out().print(consistency.toMarkdown());
+      environment.out().println("its report: ./mnistlab report " + base);
     }
     return Main.OK;
   }
@@ -128,7 +133,7 @@ public class TrainCommand implements Callable<Integer> {
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
     console.header(modelSpec, config, loaded, resume);
-    console.summary(Training.resume(resume, loaded, console));
+    console.summary(Training.resume(resume, loaded, console), resume);
     return Main.OK;
   }
 

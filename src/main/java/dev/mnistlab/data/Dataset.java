@@ -1,5 +1,7 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.text.Suggestions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -121,8 +123,14 @@ public enum Dataset {
         return d;
       }
     }
+    List<String> ids = Arrays.stream(values()).map(d -> d.id).toList();
     throw new IllegalArgumentException(
-        "unknown dataset '" + name + "' (expected one of: mnist, fashion-mnist)");
+        "unknown dataset '"
+            + name
+            + "'"
+            + Suggestions.didYouMean(wanted, ids)
+            + "; known: "
+            + String.join(", ", ids));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.text.Reasons;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,7 +97,8 @@ public final class IdxReader {
     } catch (DatasetFormatException e) {
       throw e;
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read (" + e + ")", e);
+      throw new DataException(
+          file + ": cannot read (" + Reasons.of(e, "input/output error") + ")", e);
     }
   }
 

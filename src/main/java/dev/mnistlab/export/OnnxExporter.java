@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.eval.TrainedModel;
+import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,13 +109,7 @@ public final class OnnxExporter {
         export(trained.spec(), trained.model().getBlock(), trained.normalization(), metadata);
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
-    try {
-      Files.write(tmp, model.toByteArray());
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(out, model.toByteArray());
     return model;
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,8 @@ public final class ModelSpecParser {
       }
     } catch (JsonProcessingException e) {
       int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new SpecException(source, at, "not valid YAML (" + e.getOriginalMessage() + ")");
+      throw new SpecException(
+          source, at, "not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
     } catch (IOException e) {
       throw new SpecException(source, 0, "cannot read model spec (" + e.getMessage() + ")");
     }

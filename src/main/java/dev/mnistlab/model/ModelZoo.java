@@ -1,5 +1,6 @@
 package dev.mnistlab.model;
 
+import dev.mnistlab.text.Suggestions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ public final class ModelZoo {
   /**
    * A zoo name or the path of a spec file.
    *
-   * @throws SpecException when the name is unknown (listing the known ones) or the file is invalid
+   * @throws SpecException when the name is unknown (suggesting the closest zoo names, or pointing
+   *     at {@code mnistlab models}) or the file is invalid
    */
   public static ModelSpec resolve(String nameOrFile) {
     ModelSpec spec = ENTRIES.get(nameOrFile);
@@ -41,11 +43,14 @@ public final class ModelZoo {
     if (nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml")) {
       throw new SpecException(nameOrFile, 0, "no such model spec file");
     }
+    String suggestion = Suggestions.didYouMean(nameOrFile, ENTRIES.keySet());
     throw new SpecException(
         nameOrFile,
         0,
-        "unknown model (not a zoo name or a spec file); zoo models: "
-            + String.join(", ", ENTRIES.keySet()));
+        "unknown model (not a zoo name or a spec file)"
+            + (suggestion.isEmpty()
+                ? "; `mnistlab models` lists the zoo, e.g. " + DEFAULT_MODEL
+                : suggestion));
   }
 
   private static Map<String, ModelSpec> load() {

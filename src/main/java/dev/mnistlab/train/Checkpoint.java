@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.mnistlab.io.AtomicFiles;
+import dev.mnistlab.text.Reasons;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,9 +82,7 @@ public record Checkpoint(
             RunDirectory.JSON.writeValueAsBytes(new Checkpoint(epochs, state.steps(), started)));
         writeBlock(out, arrays.encode());
       }
-      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-      Files.write(tmp, bytes.toByteArray());
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(file, bytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint " + file, e);
     } finally {
@@ -111,7 +110,8 @@ public record Checkpoint(
       checkpoint = RunDirectory.JSON.readValue(readBlock(data), new TypeReference<Checkpoint>() {});
       arrays = NDList.decode(manager, readBlock(data));
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read checkpoint (" + e + ")", e);
+      throw new IllegalArgumentException(
+          file + ": cannot read checkpoint (" + Reasons.of(e, "unreadable") + ")", e);
     }
     Map<String, NDArray> byName = new HashMap<>();
     NDList buffers = new NDList();

@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * How consistently one recipe reaches a target test accuracy across seeds: per seed the best and
  * final accuracy, the first epoch at or above the target and how many of the last three epochs are;
- * over seeds the minimum, mean and standard deviation.
+ * over seeds the minimum, mean and standard deviation. A run of fewer than three epochs is measured
+ * over the epochs it has, and every text says how many that is ("last 2"), never "last 3".
  *
  * @param target test accuracy in percent
  * @param consistent true when every seed is at or above the target in each of its last 3 epochs
@@ -24,8 +25,12 @@ public record Consistency(
   /**
    * One seed's run.
    *
+   * @param minLast3 the lowest test accuracy of the last {@code lastEpochs} epochs
    * @param firstEpochAtTarget first epoch with test accuracy ≥ target, or 0 when none
-   * @param last3AtTarget how many of the last three epochs reached the target
+   * @param last3AtTarget how many of the last {@code lastEpochs} epochs reached the target
+   * @param lastEpochs how many epochs the "last 3" figures cover: 3, or the run's epochs when it
+   *     has fewer (0 in files written before it was recorded, which always meant 3); the JSON names
+   *     {@code min_last3} and {@code last3_at_target} stay for those files' readers
    */
   public record Seed(
       long seed,
@@ -33,7 +38,17 @@ public record Consistency(
       @JsonProperty("final") double last,
       @JsonProperty("min_last3") double minLast3,
       @JsonProperty("first_epoch_at_target") int firstEpochAtTarget,
-      @JsonProperty("last3_at_target") int last3AtTarget) {}
+      @JsonProperty("last3_at_target") int last3AtTarget,
+      @JsonProperty("last_epochs") int lastEpochs) {
+
+    /** The window of the "last 3" figures, reading 0 (files before it was recorded) as 3. */
+    public int window() {
+      return lastEpochs == 0 ? LAST : lastEpochs;
+    }
+  }
+
+  /** The epochs at the end of a run that the figures called "last 3" cover, at most. */
+  public static final int LAST = 3;
 
   /** Minimum, mean and sample standard deviation (0 for a single seed). */
   public record Stats(double min, double mean, double std) {
@@ -60,7 +75,8 @@ public record Consistency(
         }
       }
       int atTarget = 0;
-      for (EpochMetrics e : epochs.subList(Math.max(0, epochs.size() - 3), epochs.size())) {
+      int window = Math.min(LAST, epochs.size());
+      for (EpochMetrics e : epochs.subList(epochs.size() - window, epochs.size())) {
         if (e.testAcc() >= target) {
           atTarget++;
         }
@@ -70,10 +86,11 @@ public record Consistency(
               run.seed(),
               run.bestTestAccuracy(),
               run.last().testAcc(),
-              run.minTestAccuracyOfLast(3),
+              run.minTestAccuracyOfLast(window),
               first,
-              atTarget));
-      consistent &= atTarget == Math.min(3, epochs.size());
+              atTarget,
+              window));
+      consistent &= atTarget == window;
     }
     return new Consistency(
         target,
@@ -84,41 +101,65 @@ public record Consistency(
         consistent);
   }
 
-  /** A Markdown table, one row per seed, then the statistics over seeds and the verdict. */
+  /**
+   * A Markdown table, one row per seed, then the statistics over seeds and the verdict. Runs of
+   * fewer than 3 epochs say how many epochs their "last" figures cover; the minimum of a single
+   * last epoch is "n/a" (it is the final accuracy).
+   */
   public String toMarkdown() {
+    String lastN = lastLabel();
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
             Locale.ROOT,
-            "| seed | best | final | min of last 3 | first epoch ≥ %.2f | last 3 ≥ %.2f |%n",
+            "| seed | best | final | min of %s | first epoch ≥ %.2f | %s ≥ %.2f |%n",
+            lastN,
             target,
+            lastN,
             target));
     b.append("|---:|---:|---:|---:|---:|---:|\n");
     for (Seed s : seeds) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.2f | %.2f | %.2f | %s | %d/3 |%n",
+              "| %d | %.2f | %.2f | %s | %s | %d/%d |%n",
               s.seed(),
               s.best(),
               s.last(),
-              s.minLast3(),
+              minOfLast(s),
               s.firstEpochAtTarget() == 0 ? "never" : Integer.toString(s.firstEpochAtTarget()),
-              s.last3AtTarget()));
+              s.last3AtTarget(),
+              s.window()));
     }
-    for (String[] row :
-        new String[][] {
-          {"best", fmt(best)}, {"final", fmt(last)}, {"min of last 3", fmt(minLast3)}
-        }) {
-      b.append(String.format(Locale.ROOT, "%n%s over seeds: %s", row[0], row[1]));
+    b.append(String.format(Locale.ROOT, "%nbest over seeds: %s", fmt(best)));
+    b.append(String.format(Locale.ROOT, "%nfinal over seeds: %s", fmt(last)));
+    if (seeds.stream().anyMatch(s -> s.window() > 1)) {
+      b.append(String.format(Locale.ROOT, "%nmin of %s over seeds: %s", lastN, fmt(minLast3)));
     }
     b.append(
         String.format(
             Locale.ROOT,
-            "%n%nconsistently ≥ %.2f%% (every seed, each of its last 3 epochs): %s%n",
+            "%n%nconsistently ≥ %.2f%% (every seed, each of its %s): %s%n",
             target,
+            epochsLabel(),
             consistent ? "yes" : "no"));
     return b.toString();
+  }
+
+  /** "last 3", or "last 2" when every seed's run has 2 epochs, "last 1–3" when they differ. */
+  private String lastLabel() {
+    int low = seeds.stream().mapToInt(Seed::window).min().orElse(LAST);
+    int high = seeds.stream().mapToInt(Seed::window).max().orElse(LAST);
+    return low == high ? "last " + low : "last " + low + "–" + high;
+  }
+
+  private String epochsLabel() {
+    String label = lastLabel();
+    return label.equals("last 1") ? "last epoch" : label + " epochs";
+  }
+
+  private static String minOfLast(Seed s) {
+    return s.window() > 1 ? String.format(Locale.ROOT, "%.2f", s.minLast3()) : "n/a";
   }
 
   private static String fmt(Stats s) {

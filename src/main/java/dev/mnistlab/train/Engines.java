@@ -1,6 +1,7 @@
 package dev.mnistlab.train;
 
 import ai.djl.engine.Engine;
+import dev.mnistlab.text.Reasons;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -108,6 +109,6 @@ public final class Engines {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return Reasons.of(t, "no reason given");
   }
 }

@@ -1,5 +1,6 @@
 package dev.mnistlab.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -8,7 +9,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * report them.
  *
  * @param lr learning rate of the epoch's last batch
- * @param seconds wall time of the epoch's training pass (evaluation excluded)
+ * @param seconds wall time of the epoch's training pass (evaluation excluded), which {@code
+ *     imagesPerSecond} is measured over
+ * @param wall seconds of the run so far at the end of this epoch: training, evaluation and the
+ *     earlier epochs' checkpoints included (a resumed run adds its time to the saved epoch's,
+ *     leaving the pause out); 0 in metrics and checkpoints written before it was recorded
  */
 public record EpochMetrics(
     int epoch,
@@ -18,4 +23,28 @@ public record EpochMetrics(
     @JsonProperty("test_loss") double testLoss,
     @JsonProperty("test_acc") double testAcc,
     double seconds,
-    @JsonProperty("images_per_second") double imagesPerSecond) {}
+    @JsonProperty("images_per_second") double imagesPerSecond,
+    double wall) {
+
+  /** The canonical constructor is the one JSON files are read with (a missing field reads 0). */
+  @JsonCreator
+  public EpochMetrics {}
+
+  /** An epoch without its wall-clock time, as runs before it was recorded saved it. */
+  public EpochMetrics(
+      int epoch,
+      double lr,
+      double trainLoss,
+      double trainAcc,
+      double testLoss,
+      double testAcc,
+      double seconds,
+      double imagesPerSecond) {
+    this(epoch, lr, trainLoss, trainAcc, testLoss, testAcc, seconds, imagesPerSecond, 0);
+  }
+
+  /** Whether {@link #wall} was recorded (runs saved before it was have 0). */
+  public boolean hasWall() {
+    return wall > 0;
+  }
+}

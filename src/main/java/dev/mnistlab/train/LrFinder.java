@@ -7,6 +7,7 @@ import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.text.Reasons;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,12 +37,15 @@ public final class LrFinder {
   public record Result(
       List<Double> lrs, List<Double> losses, double minLossLr, double suggestedLr) {}
 
+  /** Hears each step of the test, for a progress display. */
+  @FunctionalInterface
+  public interface Progress {
+    /** Step {@code done} of at most {@code steps} was taken at {@code lr}. */
+    void step(int done, int steps, double lr, double smoothedLoss);
+  }
+
   /**
-   * Runs the test with the configuration's model, data, batch size, optimizer and augmentation; its
-   * schedule and epochs are ignored.
-   *
-   * @param steps batches to take, from {@code startLr} to {@code endLr}
-   * @throws IllegalArgumentException on a bad range
+   * {@link #run(TrainConfig, ModelSpec, DataStore.Loaded, double, double, int, Progress)} silently.
    */
   public static Result run(
       TrainConfig config,
@@ -50,9 +54,32 @@ public final class LrFinder {
       double startLr,
       double endLr,
       int steps) {
+    return run(config, spec, data, startLr, endLr, steps, (done, total, lr, loss) -> {});
+  }
+
+  /**
+   * Runs the test with the configuration's model, data, batch size, optimizer and augmentation; its
+   * schedule, epochs and early stopping do not apply (the test sets the rate itself).
+   *
+   * @param steps batches to take, from {@code startLr} to {@code endLr}
+   * @param progress told after every step; the test may end before {@code steps} once the loss
+   *     explodes
+   * @throws IllegalArgumentException on a bad range
+   */
+  public static Result run(
+      TrainConfig config,
+      ModelSpec spec,
+      DataStore.Loaded data,
+      double startLr,
+      double endLr,
+      int steps,
+      Progress progress) {
     if (!(startLr > 0 && endLr > startLr)) {
       throw new IllegalArgumentException(
-          "the range must satisfy 0 < start < end, got " + startLr + " and " + endLr);
+          "the range must satisfy 0 < start < end, got "
+              + Reasons.number(startLr)
+              + " and "
+              + Reasons.number(endLr));
     }
     if (steps < 10) {
       throw new IllegalArgumentException("steps must be at least 10, got " + steps);
@@ -91,6 +118,7 @@ public final class LrFinder {
           best = Math.min(best, smoothed);
           lrs.add(lr);
           losses.add(smoothed);
+          progress.step(step + 1, steps, lr, smoothed);
         }
       }
     }

@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.mnistlab.eval.TrainedModel;
+import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.ModelSpecWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -253,6 +254,25 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Makes this complete run an interrupted run of {@code config}, which asks for more epochs, so
+   * that resuming it trains them from the last checkpoint. The completion marker goes first: a
+   * crash in between leaves a run that resumes (and finishes at once) rather than one that looks
+   * complete under the new configuration.
+   */
+  public void extend(TrainConfig config) {
+    try {
+      Files.deleteIfExists(dir.resolve(METRICS));
+      Optional<Path> weights = weightsFile();
+      if (weights.isPresent()) {
+        Files.delete(weights.get());
+      }
+      write(CONFIG, YAML.writeValueAsString(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reopen the run in " + dir + " for more epochs", e);
+    }
+  }
+
   /** Saves the trained weights as {@code model-NNNN.params}, NNNN the last epoch. */
   public void writeWeights(Model model, int epoch) {
     try {
@@ -282,12 +302,6 @@ public final class RunDirectory {
   }
 
   private static void writeAtomically(Path dir, String name, String content) throws IOException {
-    Path tmp = Files.createTempFile(dir, name, ".tmp");
-    Files.writeString(tmp, content);
-    Files.move(
-        tmp,
-        dir.resolve(name),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(dir.resolve(name), content.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,9 +1,12 @@
 package dev.mnistlab.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +36,7 @@ public final class TrainConfigs {
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
       throw new IllegalArgumentException(
-          file + ":" + line + ": not valid YAML (" + e.getOriginalMessage() + ")");
+          file + ":" + line + ": not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
     } catch (IOException e) {
       throw new IllegalArgumentException(
           file + ": cannot read configuration (" + e.getMessage() + ")");
@@ -91,8 +94,26 @@ public final class TrainConfigs {
     merge(merged, (ObjectNode) overrides, "", source);
     try {
       return YAML.treeToValue(merged, TrainConfig.class);
+    } catch (MismatchedInputException e) {
+      // "Cannot deserialize value of type `int` from String" says it in Java's words.
+      StringBuilder field = new StringBuilder();
+      StringBuilder pointer = new StringBuilder();
+      for (JsonMappingException.Reference r : e.getPath()) {
+        String name = r.getFieldName();
+        field.append(
+            name != null ? (field.length() > 0 ? "." : "") + name : "[" + r.getIndex() + "]");
+        pointer.append('/').append(name != null ? name : Integer.toString(r.getIndex()));
+      }
+      JsonNode value = pointer.length() == 0 ? null : merged.at(pointer.toString());
+      throw new IllegalArgumentException(
+          source
+              + ": field '"
+              + field
+              + "' must be "
+              + Reasons.expected(e.getTargetType())
+              + (value == null || value.isMissingNode() ? "" : ", got " + value));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": " + e.getOriginalMessage());
+      throw new IllegalArgumentException(source + ": " + Reasons.yaml(e.getOriginalMessage()));
     }
   }
 

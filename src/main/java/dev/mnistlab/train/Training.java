@@ -59,14 +59,17 @@ public final class Training {
   /**
    * Continues the run in {@code runDir} after its last complete epoch, with the configuration and
    * model saved there; the remaining epochs match those of an uninterrupted run. A finished run is
-   * returned as it is; a run that never finished an epoch starts again.
+   * returned as it is (the observer hears {@link TrainingObserver#alreadyComplete}); a run that
+   * never finished an epoch starts again.
    *
    * @param data the dataset the saved configuration names
    */
   public static RunResult resume(Path runDir, DataStore.Loaded data, TrainingObserver observer) {
     RunDirectory dir = RunDirectory.open(runDir);
     if (dir.isComplete()) {
-      return dir.readMetrics();
+      RunResult done = dir.readMetrics();
+      observer.alreadyComplete(done);
+      return done;
     }
     TrainConfig config = dir.readConfig().validate();
     ModelSpec spec = dir.readSpec();
@@ -82,7 +85,14 @@ public final class Training {
    * stopped and started again. The thread count may differ (it is how a run is executed, not what
    * it trains); the run keeps the configuration it saved.
    *
-   * @throws IllegalArgumentException when {@code runDir} holds a run of another configuration
+   * <p>A configuration that asks for more epochs than the run has, and differs in nothing else,
+   * extends it from its checkpoint when the schedule's rates do not depend on the number of epochs
+   * (constant, step, multistep, linear, plateau, and cosine with a fixed {@code t_max}); see {@link
+   * #whyNotExtensible}.
+   *
+   * @throws IllegalArgumentException when {@code runDir} holds a run of another configuration,
+   *     naming the fields that differ ({@code epochs: 15 → 5}), or one that cannot be extended,
+   *     saying why
    */
   public static RunResult runOrContinue(
       TrainConfig config,
@@ -93,14 +103,70 @@ public final class Training {
     if (!RunDirectory.exists(runDir)) {
       return run(config, spec, data, runDir, observer);
     }
-    TrainConfig saved = RunDirectory.open(runDir).readConfig();
-    if (!saved.withRun(saved.seed(), 0).equals(config.withRun(config.seed(), 0))) {
+    RunDirectory dir = RunDirectory.open(runDir);
+    TrainConfig saved = dir.readConfig();
+    ConfigDiff diff =
+        ConfigDiff.between(saved.withRun(saved.seed(), 0), config.withRun(config.seed(), 0));
+    if (diff.isEmpty()) {
+      return resume(runDir, data, observer);
+    }
+    if (!diff.fields().equals(List.of("epochs"))) {
       throw new IllegalArgumentException(
           runDir
-              + " holds a run of another configuration (see its config.yaml); choose another"
-              + " --out or delete it");
+              + " holds a run of another configuration ("
+              + diff
+              + "); choose another --out or delete it");
     }
+    String refusal = whyNotExtensible(saved, config.epochs(), dir);
+    if (refusal != null) {
+      throw new IllegalArgumentException(
+          runDir
+              + " holds a run of "
+              + saved.epochs()
+              + (saved.epochs() == 1 ? " epoch (" : " epochs (")
+              + diff
+              + "): "
+              + refusal);
+    }
+    observer.extending(saved.epochs(), config.epochs());
+    dir.extend(
+        TrainConfigs.override(
+            saved,
+            RunDirectory.YAML.createObjectNode().put("epochs", config.epochs()),
+            "--epochs"));
     return resume(runDir, data, observer);
+  }
+
+  /**
+   * Why the run in {@code dir}, trained under {@code saved}, cannot continue to {@code epochs}
+   * epochs, or null when it can: the schedule must give every epoch trained so far the rate it
+   * would have had in the longer run, and the run must have a checkpoint to continue from.
+   */
+  static String whyNotExtensible(TrainConfig saved, int epochs, RunDirectory dir) {
+    if (epochs < saved.epochs()) {
+      return "a run cannot be shortened; choose another --out for a shorter one";
+    }
+    TrainConfig.Schedule s = saved.schedule();
+    if (s.type().equals("onecycle")) {
+      return "OneCycle spreads its rates over the run's total epochs, so the epochs already"
+          + " trained followed a "
+          + saved.epochs()
+          + "-epoch cycle and cannot be continued as part of a longer one; choose another --out";
+    }
+    if (s.type().equals("cosine") && s.tMax() == 0) {
+      return "cosine with t_max 0 anneals over the run's total epochs, so the epochs already"
+          + " trained cannot be continued as part of a longer run; fix t_max to extend runs,"
+          + " or choose another --out";
+    }
+    if (!dir.hasCheckpoint()) {
+      return "it has no checkpoint to continue from; choose another --out or delete it";
+    }
+    if (dir.isComplete() && saved.stop().reached(dir.readMetrics().epochs())) {
+      return "it ended early at its stop_at target ("
+          + saved.stop().at()
+          + "%), which further epochs would pass at once; choose another --out";
+    }
+    return null;
   }
 
   private static RunResult train(
@@ -112,6 +178,9 @@ public final class Training {
       boolean fromCheckpoint,
       Engines.Lease engine) {
     Instant started = Instant.now();
+    // The run's own clock: a resumed run adds to the last saved epoch's, leaving the pause out.
+    long clock = System.nanoTime();
+    double wallBefore = 0;
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     Normalization normalization = data.dataset().normalization();
     try (Model model = Model.newInstance(spec.name(), Device.cpu());
@@ -135,6 +204,8 @@ public final class Training {
               Checkpoint.load(
                   run.checkpointFile(), model.getBlock(), optimizer, average, model.getNDManager());
           epochs.addAll(saved.epochs());
+          wallBefore =
+              saved.epochs().isEmpty() ? 0 : saved.epochs().get(saved.epochs().size() - 1).wall();
           if (saved.started() != null) {
             started = Instant.parse(saved.started());
           }
@@ -175,6 +246,7 @@ public final class Training {
           }
           double trainSeconds = seconds(start);
           // With ema_decay the averaged weights are what is tested (and saved at the end).
+          observer.evaluating(epoch, data.test().count());
           Evaluator.Score test;
           try (WeightAverage.Swap averaged = average.swapIn()) {
             test = Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
@@ -188,7 +260,8 @@ public final class Training {
                   test.loss(),
                   test.accuracy(),
                   trainSeconds,
-                  seen / trainSeconds);
+                  seen / trainSeconds,
+                  wallBefore + seconds(clock));
           schedule.epochEnded(test.loss());
           epochs.add(metrics);
           Checkpoint.save(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,5 +172,83 @@ class CliTest {
         run("train", "--recipe", "default", "--config", "c.yaml"),
         Main.USAGE,
         "give --recipe or --config, not both");
+  }
+
+  @Test
+  void mistypedNamesGetTheClosestOnes() {
+    assertOneLineError(
+        run("train", "--model", "mnistlab/compat"),
+        Main.USAGE,
+        "mnistlab/compat: unknown model (not a zoo name or a spec file) (did you mean"
+            + " mnistlab/compact?)");
+    assertOneLineError(
+        run("summary", "model4-finale"), Main.USAGE, "(did you mean era-v2-s7/model4-final?)");
+    assertOneLineError(
+        run("train", "--dataset", "fashion_mnst"),
+        Main.USAGE,
+        "unknown dataset 'fashion_mnst' (did you mean fashion-mnist?)");
+    assertThat(run("data", "fetch", "--dataset", "mnst").err())
+        .contains("--dataset': unknown dataset 'mnst' (did you mean mnist?)")
+        .doesNotContain("Exception")
+        .doesNotContain("java.");
+  }
+
+  @Test
+  void maxLrNeedsAScheduleWithAPeak() throws Exception {
+    Path step = Files.writeString(tmp.resolve("step.yaml"), "schedule: {type: step}\n");
+    assertOneLineError(
+        run("train", "--config", step.toString(), "--max-lr", "0.1"),
+        Main.USAGE,
+        "--max-lr sets OneCycle's peak learning rate, but the schedule is 'step', which has no"
+            + " peak");
+  }
+
+  @Test
+  void lrFindRefusesTheRecipeFlagsItCannotHonour() {
+    assertOneLineError(
+        run("lr-find", "--epochs", "3", "--stop-at", "99"),
+        Main.USAGE,
+        "lr-find does not use --epochs and --stop-at: the range test sets the learning rate"
+            + " itself");
+    assertOneLineError(run("lr-find", "--max-lr", "0.1"), Main.USAGE, "does not use --max-lr");
+    assertOneLineError(
+        run("lr-find", "--start", "0.0001", "--end", "0.00001"),
+        Main.USAGE,
+        "need 0 < --start < --end and --steps >= 10, got 0.0001, 0.00001 and 200");
+  }
+
+  @Test
+  void failuresAreSaidInWordsWithoutJavaClassNames() {
+    assertThat(Main.message(new java.nio.file.AccessDeniedException("/runs/x")))
+        .isEqualTo("/runs/x: permission denied");
+    assertThat(
+            Main.message(
+                new java.io.UncheckedIOException(
+                    "cannot create run directory /runs/x",
+                    new java.nio.file.AccessDeniedException("/runs"))))
+        .isEqualTo("cannot create run directory /runs/x (/runs: permission denied)");
+    assertThat(Main.message(new NullPointerException()))
+        .isEqualTo("unexpected error (run with --verbose for details)");
+    assertThat(Main.message(new IllegalStateException("engine gone", new RuntimeException("x"))))
+        .isEqualTo("unexpected error: engine gone (x) (run with --verbose for details)");
+  }
+
+  @Test
+  void modelsAreListedUnderAHeaderGroupedBySourceWithReadableCounts() {
+    Cli.Outcome o = run("models");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    List<String> lines = o.out().lines().toList();
+    assertThat(lines.get(0)).matches("model\\s+trainable\\s+description");
+    assertThat(o.out())
+        .contains("\nmnistlab/, 1 model\n")
+        .contains("\nmnist-cnn/: Seed 000 (MNIST-CNN), 7 models\n")
+        .containsPattern("\n  mnistlab/compact +7,900  mnistlab's default")
+        .containsPattern("\n  mnist-cnn/step1-basic +6,379,786  step 1, the basic working model")
+        .doesNotContain("7900");
+    assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line).isLessThan(100));
+    // Each group's entries follow its heading, in zoo order.
+    assertThat(o.out().indexOf("era-v2-s7/model4-final"))
+        .isGreaterThan(o.out().indexOf("era-v2-s7/: Seed 001"))
+        .isLessThan(o.out().indexOf("drilldown/: Seed 002"));
   }
 }

@@ -106,7 +106,7 @@ class AugmentationTest {
   @Test
   void invalidRangesAreNamed() {
     assertThatThrownBy(() -> with("rotation", 200).validate())
-        .hasMessage("rotation must be in [0, 180] degrees, got 200.0");
+        .hasMessage("rotation must be in [0, 180] degrees, got 200");
     assertThatThrownBy(() -> with("cutout_holes", 1).validate())
         .hasMessageStartingWith("cutout_size must be in [1, 28]");
     assertThatThrownBy(() -> with("elastic_alpha", 3).validate())

@@ -96,6 +96,41 @@ class DataStoreTest {
   void datasetNamesParseAndBadOnesAreNamed() {
     assertThat(Dataset.parse("Fashion_MNIST")).isEqualTo(Dataset.FASHION_MNIST);
     assertThatThrownBy(() -> Dataset.parse("cifar"))
-        .hasMessage("unknown dataset 'cifar' (expected one of: mnist, fashion-mnist)");
+        .hasMessage("unknown dataset 'cifar'; known: mnist, fashion-mnist");
+    assertThatThrownBy(() -> Dataset.parse("mnsit"))
+        .hasMessage("unknown dataset 'mnsit' (did you mean mnist?); known: mnist, fashion-mnist");
+    assertThatThrownBy(() -> Dataset.parse("fashion"))
+        .hasMessageContaining("(did you mean fashion-mnist?)");
+  }
+
+  @Test
+  void aFailedFetchLeavesNoDirectoryAndNoPartialFile() throws Exception {
+    // Every source fails, one of them after a file was partly fetched: the system directory has
+    // the first file with a wrong checksum, then nothing.
+    Path system = Files.createDirectories(tmp.resolve("system"));
+    IdxFiles.write(system, "train-images-idx3-ubyte.gz", IdxFiles.gzip(IdxFiles.labels(1, 2)));
+    DataFetcher fetcher =
+        new DataFetcher(
+            tmp.resolve("no-npm").toString(),
+            List.of("http://127.0.0.1:9/"),
+            system,
+            Duration.ofSeconds(5));
+    Path cache = tmp.resolve("home/.cache/mnistlab");
+    Path target = cache.resolve("mnist");
+    assertThatThrownBy(() -> fetcher.fetchMissing(Dataset.MNIST, target))
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith("cannot fetch mnist into " + target)
+        .hasMessageNotContaining("Exception");
+    // Every directory the fetch created is gone again, up to the first that existed before.
+    assertThat(tmp.resolve("home")).doesNotExist();
+    try (var left = Files.walk(tmp)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".part"));
+    }
+
+    // A directory that existed before stays, empty as it was.
+    Path existing = Files.createDirectories(tmp.resolve("existing"));
+    assertThatThrownBy(() -> fetcher.fetchMissing(Dataset.MNIST, existing))
+        .isInstanceOf(DataException.class);
+    assertThat(existing).isEmptyDirectory();
   }
 }

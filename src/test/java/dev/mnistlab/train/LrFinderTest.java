@@ -47,6 +47,6 @@ class LrFinderTest {
     assertThat(r.suggestedLr()).isEqualTo(r.minLossLr() / 10);
     assertThat(r.lrs()).contains(r.minLossLr());
     assertThatThrownBy(() -> LrFinder.run(config, spec, SyntheticData.bands(16), 1, 0.1, 60))
-        .hasMessage("the range must satisfy 0 < start < end, got 1.0 and 0.1");
+        .hasMessage("the range must satisfy 0 < start < end, got 1 and 0.1");
   }
 }

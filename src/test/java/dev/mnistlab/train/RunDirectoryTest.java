@@ -2,12 +2,16 @@ package dev.mnistlab.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.model.ModelZoo;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +38,10 @@ class RunDirectoryTest {
     assertThat(result.runDir()).isEqualTo(dir);
     assertThat(result.last().testAcc()).isEqualTo(85.12);
     assertThat(result.normalization()).isEqualTo(Normalization.LEGACY);
+    // Nor did it record the wall clock: read as 0, "not recorded".
+    assertThat(result.last().wall()).isZero();
+    assertThat(result.last().hasWall()).isFalse();
+    assertThat(result.last().seconds()).isEqualTo(21.3);
     assertThat(Dataset.FASHION_MNIST.normalization()).isNotEqualTo(Normalization.LEGACY);
   }
 
@@ -63,5 +71,39 @@ class RunDirectoryTest {
     assertThatThrownBy(() -> RunDirectory.open(tmp))
         .hasMessage(tmp + ": not a run directory (no config.yaml and model.yaml)");
     assertThat(RunDirectory.open(dir).weightsFile()).isEmpty();
+  }
+
+  @Test
+  void runFilesAreReadableByTheGroupAndOthers() throws Exception {
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+        "no POSIX permissions on this file system");
+    Path dir = run(tmp.resolve("shared"));
+    RunResult result =
+        new RunResult(
+            "m",
+            "mnist",
+            1,
+            0,
+            1,
+            10,
+            "e",
+            "m",
+            null,
+            dir,
+            List.of(new EpochMetrics(1, 0.1, 0.5, 90, 0.4, 91, 1, 10, 2)));
+    RunDirectory.open(dir).writeMetrics(result);
+    RunDirectory.writeConsistency(dir, Consistency.of(List.of(result), 99.4));
+    for (String name :
+        List.of(
+            "config.yaml", "model.yaml", "metrics.json", "consistency.md", "consistency.json")) {
+      // createTempFile's 0600 would hide a shared run from the group.
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+          .as(name)
+          .isEqualTo("rw-r--r--");
+    }
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+    }
   }
 }

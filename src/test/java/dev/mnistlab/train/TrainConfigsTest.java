@@ -44,10 +44,19 @@ class TrainConfigsTest {
         .hasMessageContaining("max_lr");
     Path typed = Files.writeString(tmp.resolve("t.yaml"), "epochs: many\n");
     assertThatThrownBy(() -> TrainConfigs.load(typed))
-        .hasMessageStartingWith(typed + ": ")
-        .hasMessageContaining("many");
+        .hasMessage(typed + ": field 'epochs' must be a whole number, got \"many\"");
+    Path listed =
+        Files.writeString(
+            tmp.resolve("l.yaml"), "schedule: {type: multistep, milestones: [5, x]}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(listed))
+        .hasMessage(listed + ": field 'schedule.milestones[1]' must be a whole number, got \"x\"");
     Path broken = Files.writeString(tmp.resolve("b.yaml"), "epochs: [1\n");
-    assertThatThrownBy(() -> TrainConfigs.load(broken)).hasMessageContaining("not valid YAML");
+    // One line with the parser's own words, without the source excerpt and caret it quotes.
+    assertThatThrownBy(() -> TrainConfigs.load(broken))
+        .hasMessage(
+            broken
+                + ":1: not valid YAML (while parsing a flow sequence; expected ',' or ']', but got"
+                + " <stream end>)");
   }
 
   @Test
@@ -66,5 +75,12 @@ class TrainConfigsTest {
     assertThat(fast.augment()).isEqualTo(TrainConfig.defaults().augment());
     assertThatThrownBy(() -> TrainConfigs.recipe("quick"))
         .hasMessage("no recipe 'quick' (shipped: default, fast)");
+  }
+
+  @Test
+  void badValuesAreWrittenAsTheyWereGiven() throws Exception {
+    Path file = Files.writeString(tmp.resolve("lr.yaml"), "optimizer: {lr: -0.0001}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(file).validate())
+        .hasMessage("learning rate must be positive, got -0.0001");
   }
 }

@@ -362,6 +362,79 @@ class TrainingTest {
   }
 
   @Test
+  void aFinishedRunGrowsWhenItsScheduleAllowsAndOtherwiseSaysWhyNot() throws Exception {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    DataStore.Loaded data = synthetic(128);
+    TrainConfig.Optimizer sgd = new TrainConfig.Optimizer("sgd", 0.05, 0.9, 1e-4);
+    String step = "type: step\nstep_size: 1\ngamma: 0.5";
+    TrainConfig two = recipe(sgd, step, tmp, 2, 0);
+    TrainConfig three = recipe(sgd, step, tmp, 3, 0);
+    RunResult whole =
+        Training.run(three, spec, data, tmp.resolve("whole"), TrainingObserver.SILENT);
+    Path dir = tmp.resolve("grown");
+    Training.runOrContinue(two, spec, data, dir, TrainingObserver.SILENT);
+    List<String> heard = new ArrayList<>();
+    TrainingObserver listener =
+        new TrainingObserver() {
+          @Override
+          public void extending(int from, int to) {
+            heard.add("extending " + from + " to " + to);
+          }
+
+          @Override
+          public void alreadyComplete(RunResult result) {
+            heard.add("complete with " + result.epochs().size());
+          }
+        };
+    RunResult grown = Training.runOrContinue(three, spec, data, dir, listener);
+    // The third epoch continues the first two exactly as an uninterrupted 3-epoch run does.
+    assertThat(grown.epochs().stream().map(TrainingTest::numbers).toList())
+        .isEqualTo(whole.epochs().stream().map(TrainingTest::numbers).toList());
+    assertThat(RunDirectory.open(dir).readConfig().epochs()).isEqualTo(3);
+    assertThat(RunDirectory.open(dir).weightsFile().orElseThrow().getFileName())
+        .hasToString("model-0003.params");
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".params")).count()).isEqualTo(1);
+    }
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      // Checkpoints are written through a temporary file too, yet readable by the group.
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  java.nio.file.Files.getPosixFilePermissions(dir.resolve("checkpoint.bin"))))
+          .isEqualTo("rw-r--r--");
+    }
+    // The wall clock runs on across the extension and includes more than the training passes.
+    List<Double> walls = grown.epochs().stream().map(EpochMetrics::wall).toList();
+    assertThat(walls).isSorted().doesNotHaveDuplicates().allMatch(w -> w > 0);
+    assertThat(grown.last().wall())
+        .isGreaterThan(grown.epochs().stream().mapToDouble(EpochMetrics::seconds).sum());
+
+    Training.runOrContinue(three, spec, data, dir, listener);
+    assertThat(heard).containsExactly("extending 2 to 3", "complete with 3");
+    assertThatThrownBy(() -> Training.runOrContinue(two, spec, data, dir, TrainingObserver.SILENT))
+        .hasMessageContaining("epochs: 3 → 2")
+        .hasMessageContaining("cannot be shortened");
+    assertThatThrownBy(
+            () ->
+                Training.runOrContinue(three.withSeed(8), spec, data, dir, TrainingObserver.SILENT))
+        .hasMessage(
+            dir
+                + " holds a run of another configuration (seed: 7 → 8); choose another"
+                + " --out or delete it");
+
+    Path cycle = tmp.resolve("cycle");
+    Training.runOrContinue(
+        recipe(sgd, "type: onecycle", tmp, 2, 0), spec, data, cycle, TrainingObserver.SILENT);
+    TrainConfig longer = recipe(sgd, "type: onecycle", tmp, 3, 0);
+    assertThatThrownBy(
+            () -> Training.runOrContinue(longer, spec, data, cycle, TrainingObserver.SILENT))
+        .hasMessageContaining("epochs: 2 → 3")
+        .hasMessageContaining("OneCycle spreads its rates over the run's total epochs");
+    assertThat(RunDirectory.open(cycle).isComplete()).isTrue();
+    assertThat(RunDirectory.open(cycle).readConfig().epochs()).isEqualTo(2);
+  }
+
+  @Test
   void divergenceStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     // StepLR multiplies the rate by 1e40 after epoch 1: beyond float range, so epoch 2 blows up.

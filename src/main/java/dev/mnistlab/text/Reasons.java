@@ -1,0 +1,106 @@
+package dev.mnistlab.text;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/**
+ * A failure's reason in words, for messages a person reads. Java's file-system exceptions carry
+ * their reason only in their class ({@code AccessDeniedException: /x} says just {@code /x}), and a
+ * class name tells a user nothing, so it never appears in mnistlab's messages.
+ */
+public final class Reasons {
+  private Reasons() {}
+
+  /** {@code /x: permission denied}, or the exception's own message; empty when it has none. */
+  public static String of(Throwable t) {
+    String message = t.getMessage() == null ? "" : t.getMessage();
+    String what =
+        t instanceof AccessDeniedException
+            ? "permission denied"
+            : t instanceof NoSuchFileException
+                ? "no such file or directory"
+                : t instanceof FileAlreadyExistsException
+                    ? "already exists"
+                    : t instanceof NotDirectoryException
+                        ? "not a directory"
+                        : t instanceof DirectoryNotEmptyException
+                            ? "directory not empty"
+                            : t instanceof FileSystemException fs && fs.getReason() != null
+                                ? fs.getReason()
+                                : t instanceof java.net.ConnectException
+                                    ? "cannot connect"
+                                    : t instanceof java.net.http.HttpTimeoutException
+                                        ? "timed out"
+                                        : t instanceof java.net.UnknownHostException
+                                            ? "unknown host " + message
+                                            : null;
+    if (what == null) {
+      return message;
+    }
+    String file = t instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : "";
+    return file.isEmpty() ? what : file + ": " + what;
+  }
+
+  /** {@link #of}, or {@code fallback} when the exception says nothing. */
+  public static String of(Throwable t, String fallback) {
+    String reason = of(t);
+    return reason.isEmpty() ? fallback : reason;
+  }
+
+  /**
+   * A YAML parser's problem on one line: SnakeYAML's messages span lines, quoting the source with a
+   * caret under the error ("while parsing a flow sequence / in 'reader', line 1 ... / expected ','
+   * or ']'"); only its own sentences are kept, joined with "; ".
+   */
+  public static String yaml(String parserMessage) {
+    if (parserMessage == null) {
+      return "unreadable";
+    }
+    java.util.List<String> kept = new java.util.ArrayList<>();
+    for (String line : parserMessage.split("\\R")) {
+      // Quoted source lines and carets are indented; locations start " in 'reader'".
+      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        kept.add(line.strip());
+      }
+    }
+    return kept.isEmpty() ? parserMessage.replaceAll("\\s+", " ").strip() : String.join("; ", kept);
+  }
+
+  /**
+   * What a configuration value's type needs, in words, for Jackson's "Cannot deserialize value of
+   * type `int`": {@code a whole number}, {@code a number}, {@code true or false}, {@code a list}.
+   */
+  public static String expected(Class<?> type) {
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == double.class || type == float.class || type == Double.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    return "a map of fields";
+  }
+
+  /**
+   * A number as a person writes it in a message: {@code 0.0001}, {@code 10} and {@code 0.2}, not
+   * Java's {@code 1.0E-4} and {@code 10.0}.
+   */
+  public static String number(double value) {
+    if (!Double.isFinite(value)) {
+      return Double.isNaN(value) ? "NaN" : value > 0 ? "infinity" : "-infinity";
+    }
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+}

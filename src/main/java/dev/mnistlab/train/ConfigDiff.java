@@ -1,0 +1,94 @@
+package dev.mnistlab.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields in which two resolved configurations differ, by the names {@code config.yaml} uses
+ * ({@code epochs}, {@code optimizer.lr}), so a refusal can say what differs rather than only that
+ * something does.
+ *
+ * @param changes one entry per differing field, in the order of {@code config.yaml}
+ */
+public record ConfigDiff(List<Change> changes) {
+
+  /**
+   * One differing field.
+   *
+   * @param field the dotted name, e.g. {@code schedule.max_lr}
+   * @param before its value in the first configuration, as YAML writes it ({@code null} if absent)
+   * @param after its value in the second
+   */
+  public record Change(String field, String before, String after) {
+    @Override
+    public String toString() {
+      return field + ": " + before + " → " + after;
+    }
+  }
+
+  /** The fields of {@code after} whose values differ from those of {@code before}. */
+  public static ConfigDiff between(TrainConfig before, TrainConfig after) {
+    Map<String, String> a = flatten(before);
+    Map<String, String> b = flatten(after);
+    List<Change> changes = new ArrayList<>();
+    List<String> order = new ArrayList<>(a.keySet());
+    b.keySet().stream().filter(k -> !a.containsKey(k)).forEach(order::add);
+    for (String field : order) {
+      if (!String.valueOf(a.get(field)).equals(String.valueOf(b.get(field)))) {
+        changes.add(new Change(field, a.get(field), b.get(field)));
+      }
+    }
+    return new ConfigDiff(List.copyOf(changes));
+  }
+
+  /** Whether the configurations are the same. */
+  public boolean isEmpty() {
+    return changes.isEmpty();
+  }
+
+  /** The names of the differing fields. */
+  public List<String> fields() {
+    return changes.stream().map(Change::field).toList();
+  }
+
+  /** {@code epochs: 15 → 5, seed: 1 → 2}. */
+  @Override
+  public String toString() {
+    return String.join(", ", changes.stream().map(Change::toString).toList());
+  }
+
+  /** Every leaf field of a configuration by its dotted {@code config.yaml} name. */
+  public static Map<String, String> flatten(TrainConfig config) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    flatten(RunDirectory.YAML.valueToTree(config), "", fields);
+    return fields;
+  }
+
+  private static void flatten(JsonNode node, String prefix, Map<String, String> out) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        flatten(field.getValue(), prefix + field.getKey() + ".", out);
+      }
+    } else {
+      out.put(prefix.substring(0, prefix.length() - 1), text(node));
+    }
+  }
+
+  /** A value as a person writes it: 0.0001 rather than 1.0E-4, [5, 10] rather than [5,10]. */
+  private static String text(JsonNode node) {
+    if (node.isNumber()) {
+      return node.decimalValue().stripTrailingZeros().toPlainString();
+    }
+    if (node.isArray()) {
+      List<String> items = new ArrayList<>();
+      node.forEach(item -> items.add(text(item)));
+      return "[" + String.join(", ", items) + "]";
+    }
+    return node.isTextual() ? node.textValue() : node.toString();
+  }
+}
