@@ -36,11 +36,12 @@ final class ConsoleObserver implements TrainingObserver {
   void header(ModelSpec spec, TrainConfig config, DataStore.Loaded data, Path runDir) {
     out.printf(
         Locale.ROOT,
-        "model %s · dataset %s (%s) · %d epochs · batch %d · seed %d · run %s%n",
+        "model %s · dataset %s (%s) · %d epoch%s · batch %d · seed %d · run %s%n",
         spec.name(),
         data.dataset(),
         data.directory(),
         config.epochs(),
+        config.epochs() == 1 ? "" : "s",
         config.batchSize(),
         config.seed(),
         runDir);
