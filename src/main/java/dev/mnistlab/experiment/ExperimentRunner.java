@@ -103,7 +103,7 @@ public final class ExperimentRunner {
         case MOVED ->
             String.format(
                 Locale.ROOT,
-                "step %d %s: its %s moved from %s to %s",
+                "step %d '%s': its %s moved from %s to %s",
                 index,
                 step.name(),
                 runs,
@@ -112,7 +112,7 @@ public final class ExperimentRunner {
         case REPLACED ->
             String.format(
                 Locale.ROOT,
-                "step %d %s: the recipe changed (%s);%n  its %s moved aside to %s, it trains again",
+                "step %d '%s': the recipe changed (%s);%n  its %s moved aside to %s, it trains again",
                 index,
                 step.name(),
                 String.join(", ", differences.stream().map(Recipe.Difference::toString).toList()),
