@@ -211,7 +211,7 @@ public class ExperimentCommand {
                   ? "its own training images"
                   : limit == 0
                       ? "all training images"
-                      : "the first " + Plain.count(limit, "image"));
+                      : "the first " + Plain.count(limit, "training image"));
       return "SMOKE RUN: every step trains "
           + length
           + ",\n  not its recipe's; each run's config.yaml records that, and `experiment list`"

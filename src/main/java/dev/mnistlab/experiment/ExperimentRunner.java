@@ -112,7 +112,7 @@ public final class ExperimentRunner {
         case REPLACED ->
             String.format(
                 Locale.ROOT,
-                "step %d '%s': the recipe changed (%s);%n  its %s moved aside to %s, it trains again",
+                "step %d '%s': the recipe changed (%s);%n  its %s moved aside to %s",
                 index,
                 step.name(),
                 String.join(", ", differences.stream().map(Recipe.Difference::toString).toList()),
@@ -194,7 +194,8 @@ public final class ExperimentRunner {
     }
 
     private static String images(String limit) {
-      return limit.equals("0") ? "all images" : limit + " images";
+      long n = Long.parseLong(limit);
+      return n == 0 ? "all images" : Plain.count(n, "image");
     }
   }
 
