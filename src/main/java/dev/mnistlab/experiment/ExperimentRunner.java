@@ -98,7 +98,10 @@ public final class ExperimentRunner {
 
     /** One or two lines for the console. */
     public String describe() {
-      String runs = (seeds.size() == 1 ? "run of seed " : "runs of seeds ") + Plain.list(seeds);
+      String runs =
+          seeds.isEmpty()
+              ? "directory"
+              : (seeds.size() == 1 ? "run of seed " : "runs of seeds ") + Plain.list(seeds);
       return switch (kind) {
         case MOVED ->
             String.format(
