@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class ExperimentRunner {
   /** The resolved experiment, saved in the output directory so reports need only that. */
   public static final String EXPERIMENT_FILE = "experiment.yaml";
 
-  private static final String REPLACED = "replaced-";
+  private static final String REPLACED = "replaced";
 
   private ExperimentRunner() {}
 
@@ -93,7 +94,9 @@ public final class ExperimentRunner {
       /** The step moved or was renamed; its runs went along. */
       MOVED,
       /** The step's recipe changed; its runs were set aside and the step trains again. */
-      REPLACED
+      REPLACED,
+      /** Runs of the step's recipe, set aside earlier, were moved back: they need not train. */
+      RESTORED
     }
 
     /** One or two lines for the console. */
@@ -112,6 +115,14 @@ public final class ExperimentRunner {
                 runs,
                 from.getFileName(),
                 to.getFileName());
+        case RESTORED ->
+            String.format(
+                Locale.ROOT,
+                "step %d '%s': its %s, set aside in %s, moved back: the recipe is theirs again",
+                index,
+                step.name(),
+                runs,
+                from);
         case REPLACED ->
             String.format(
                 Locale.ROOT,
@@ -456,18 +467,69 @@ public final class ExperimentRunner {
         differences = stale.size() == 1 ? d : differences;
       }
     }
-    if (stale.isEmpty()) {
+    if (!stale.isEmpty()) {
+      Path aside = uniqueSibling(stepDir.resolve(REPLACED), "-");
+      Files.createDirectories(aside);
+      List<Long> seeds = new ArrayList<>();
+      for (RunDirectory run : stale) {
+        seeds.add(run.readConfig().seed());
+        Files.move(run.path(), aside.resolve(run.path().getFileName()));
+      }
+      listener.changed(
+          new Change(i + 1, step, Change.Kind.REPLACED, stepDir, aside, seeds, differences));
+    }
+    restore(i, step, recipe, stepDir, listener);
+  }
+
+  /**
+   * Moves runs of {@code recipe} set aside earlier back into the step's directory, where no run of
+   * their seed is: a full run set aside by a smoke run into the same directory comes back when the
+   * full recipe is run again. Complete runs are preferred.
+   */
+  private static void restore(
+      int i, Experiment.Step step, Recipe recipe, Path stepDir, Listener listener)
+      throws IOException {
+    if (!Files.isDirectory(stepDir)) {
       return;
     }
-    Path aside = uniqueSibling(stepDir.resolve("replaced"), "-");
-    Files.createDirectories(aside);
-    List<Long> seeds = new ArrayList<>();
-    for (RunDirectory run : stale) {
-      seeds.add(run.readConfig().seed());
-      Files.move(run.path(), aside.resolve(run.path().getFileName()));
+    List<Path> asides;
+    try (var children = Files.list(stepDir)) {
+      asides =
+          children
+              .filter(d -> d.getFileName().toString().matches(REPLACED + "-\\d+"))
+              .filter(Files::isDirectory)
+              .sorted(
+                  Comparator.comparingLong(
+                          (Path d) ->
+                              Long.parseLong(
+                                  d.getFileName().toString().substring(REPLACED.length() + 1)))
+                      .reversed())
+              .toList();
     }
-    listener.changed(
-        new Change(i + 1, step, Change.Kind.REPLACED, stepDir, aside, seeds, differences));
+    for (boolean complete : new boolean[] {true, false}) {
+      for (Path aside : asides) {
+        List<Long> seeds = new ArrayList<>();
+        for (RunDirectory run : RunDirectory.runsIn(aside)) {
+          long seed = run.readConfig().seed();
+          Path back = RunDirectory.seedDir(stepDir, seed);
+          if (run.isComplete() == complete
+              && !Files.exists(back)
+              && Recipe.of(run).differences(recipe).isEmpty()) {
+            Files.move(run.path(), back);
+            seeds.add(seed);
+          }
+        }
+        if (!seeds.isEmpty()) {
+          listener.changed(
+              new Change(i + 1, step, Change.Kind.RESTORED, aside, stepDir, seeds, List.of()));
+          try (var left = Files.list(aside)) {
+            if (left.findAny().isEmpty()) {
+              Files.delete(aside);
+            }
+          }
+        }
+      }
+    }
   }
 
   /** {@code base} followed by {@code separator} and the first number that names nothing yet. */

@@ -179,6 +179,22 @@ class ExperimentEditTest {
     assertThat(ExperimentRunner.status(full, out))
         .allMatch(s -> s.differences().isEmpty() && s.complete().equals(List.of(1L)));
 
+    // Back and forth: runs set aside come back when their recipe does, and need not train.
+    run(smoke, out);
+    assertThat(events).containsExactly("1 1 Plain: SKIPPED", "2 2 Rotation: SKIPPED");
+    assertThat(changes)
+        .extracting(ExperimentRunner.Change::kind)
+        .containsExactly(
+            ExperimentRunner.Change.Kind.REPLACED,
+            ExperimentRunner.Change.Kind.RESTORED,
+            ExperimentRunner.Change.Kind.REPLACED,
+            ExperimentRunner.Change.Kind.RESTORED);
+    assertThat(RunDirectory.open(out.resolve("02-rotation/seed-1")).readConfig().limit())
+        .isEqualTo(64);
+    run(full, out);
+    assertThat(events).containsExactly("1 1 Plain: SKIPPED", "2 2 Rotation: SKIPPED");
+    assertThat(RunDirectory.open(out.resolve("02-rotation/seed-1")).readConfig().limit()).isZero();
+
     assertThatThrownBy(() -> full.shortened(0, null))
         .hasMessage("--epochs must be at least 1, got 0");
     assertThatThrownBy(() -> full.shortened(null, -5))
