@@ -204,18 +204,20 @@ public class ExperimentCommand {
     }
 
     private String smokeNotice() {
-      String length =
-          (epochs != null ? Plain.count(epochs, "epoch") : "its own epochs")
-              + " on "
-              + (limit == null
-                  ? "its own training images"
-                  : limit == 0
-                      ? "all training images"
-                      : "the first " + Plain.count(limit, "training image"));
-      return "SMOKE RUN: every step trains "
-          + length
-          + ",\n  not its recipe's; each run's config.yaml records that, and `experiment list`"
-          + " marks it.";
+      List<String> length = new java.util.ArrayList<>();
+      if (epochs != null) {
+        length.add(Plain.count(epochs, "epoch"));
+      }
+      if (limit != null) {
+        length.add(
+            limit == 0
+                ? "all training images"
+                : "the first " + Plain.count(limit, "training image"));
+      }
+      return "SMOKE RUN: "
+          + String.join(" on ", length)
+          + " for every step, not its recipe's;\n"
+          + "  each run's config.yaml records that, and `experiment list` and `show` mark it.";
     }
   }
 

@@ -99,40 +99,31 @@ public final class ExperimentRunner {
       RESTORED
     }
 
-    /** One or two lines for the console. */
+    /**
+     * A sentence for the console, wrapped under 100 characters (lines after the first indented).
+     */
     public String describe() {
       String runs =
           seeds.isEmpty()
               ? "directory"
               : (seeds.size() == 1 ? "run of seed " : "runs of seeds ") + Plain.list(seeds);
-      return switch (kind) {
-        case MOVED ->
-            String.format(
-                Locale.ROOT,
-                "step %d '%s': its %s moved from %s to %s",
-                index,
-                step.name(),
-                runs,
-                from.getFileName(),
-                to.getFileName());
-        case RESTORED ->
-            String.format(
-                Locale.ROOT,
-                "step %d '%s': its %s, set aside in %s, moved back: the recipe is theirs again",
-                index,
-                step.name(),
-                runs,
-                from);
-        case REPLACED ->
-            String.format(
-                Locale.ROOT,
-                "step %d '%s': the recipe changed (%s);%n  its %s moved aside to %s",
-                index,
-                step.name(),
-                String.join(", ", differences.stream().map(Recipe.Difference::toString).toList()),
-                runs,
-                to);
-      };
+      String head = String.format(Locale.ROOT, "step %d '%s': ", index, step.name());
+      String text =
+          switch (kind) {
+            case MOVED ->
+                "its " + runs + " moved from " + from.getFileName() + " to " + to.getFileName();
+            case RESTORED ->
+                "its " + runs + " moved back from " + from + ": the recipe is theirs again";
+            case REPLACED ->
+                "the recipe changed ("
+                    + String.join(
+                        ", ", differences.stream().map(Recipe.Difference::toString).toList())
+                    + "); its "
+                    + runs
+                    + " moved aside to "
+                    + to;
+          };
+      return String.join("\n", ExperimentSheet.wrap(head + text, "", "  "));
     }
   }
 

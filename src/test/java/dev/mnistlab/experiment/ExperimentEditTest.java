@@ -96,8 +96,8 @@ class ExperimentEditTest {
         .containsExactly(
             "step 2 '1 Plain': its run of seed 1 moved from 01-plain to 02-plain",
             "step 3 '2 Rotation': its run of seed 1 moved from 02-rotation to 03-rotation",
-            "step 3 '2 Rotation': the recipe changed (augment.rotation 5 → 6);\n"
-                + "  its run of seed 1 moved aside to "
+            "step 3 '2 Rotation': the recipe changed (augment.rotation 5 → 6); its run of seed 1"
+                + " moved aside to\n  "
                 + out.resolve("03-rotation/replaced-1")
                 + "");
     // The kept run is the same run, not a new one; the replaced one is kept aside, not deleted.
