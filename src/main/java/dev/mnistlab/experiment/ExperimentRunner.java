@@ -33,8 +33,8 @@ import java.util.function.Function;
  * OUT} is compared with its step's recipe ({@link Recipe}: the resolved configuration and network,
  * not the file's text): a run of the same recipe is kept, whatever the step's target or analysis
  * now say; a run of another recipe is moved aside into {@code NN-step/replaced-K/} (never deleted)
- * and the step trains again. A step that moved (one was inserted before it) or was renamed takes
- * its directory along.
+ * and the step trains again; runs set aside move back when their recipe is the step's again. A step
+ * that moved (one was inserted before it) or was renamed takes its directory along.
  */
 public final class ExperimentRunner {
   /** The resolved experiment, saved in the output directory so reports need only that. */
