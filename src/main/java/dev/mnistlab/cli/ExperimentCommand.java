@@ -5,13 +5,19 @@ import dev.mnistlab.data.Dataset;
 import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
+import dev.mnistlab.experiment.ExperimentSheet;
+import dev.mnistlab.experiment.Plain;
+import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.ReportBuilder;
 import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.TrainingObserver;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -19,13 +25,36 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code mnistlab experiment}: run a step-by-step progression, or list the shipped ones. */
+/** {@code mnistlab experiment}: run a step-by-step progression, show one, or list the shipped. */
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = "Run an experiment file's steps in order and write its report.",
-    subcommands = {ExperimentCommand.Run.class, ExperimentCommand.ListCommand.class})
+    subcommands = {
+      ExperimentCommand.Run.class,
+      ExperimentCommand.Show.class,
+      ExperimentCommand.ListCommand.class
+    })
 public class ExperimentCommand {
+  /** Where a smoke run goes by default: beside the full run's directory, never into it. */
+  private static final String SMOKE_SUFFIX = "-smoke";
+
+  /** {@code runs/experiments/NAME}, or {@code NAME-smoke} for a smoke run. */
+  static Path defaultOut(String name, boolean smoke) {
+    return Path.of("runs", "experiments", name + (smoke ? SMOKE_SUFFIX : ""));
+  }
+
+  /** What each default output directory of {@code e} that exists holds, per step. */
+  static Map<Path, List<ExperimentRunner.StepStatus>> defaultRuns(Experiment e) {
+    Map<Path, List<ExperimentRunner.StepStatus>> runs = new LinkedHashMap<>();
+    for (boolean smoke : new boolean[] {false, true}) {
+      Path dir = defaultOut(e.name(), smoke);
+      if (Files.isDirectory(dir)) {
+        runs.put(dir, ExperimentRunner.status(e, dir));
+      }
+    }
+    return runs;
+  }
 
   /** {@code experiment run FILE}. */
   @Command(
@@ -34,7 +63,8 @@ public class ExperimentCommand {
       description = {
         "Run every step of an experiment (a file, or a shipped name: see `experiment list`)",
         "into DIR/NN-step/seed-S, then write DIR/report.md and DIR/report.html. Run it again",
-        "to continue: complete steps are skipped, an interrupted one resumes from its checkpoint."
+        "to continue: complete steps are skipped, an interrupted one resumes from its checkpoint,",
+        "a step whose recipe changed in the file trains again (its old runs are moved aside)."
       })
   public static class Run implements Callable<Integer> {
     private final Environment environment;
@@ -48,7 +78,9 @@ public class ExperimentCommand {
     @Option(
         names = "--out",
         paramLabel = "DIR",
-        description = "Output directory (default: runs/experiments/<name>).")
+        description =
+            "Output directory (default: runs/experiments/<name>, or <name>-smoke with --epochs"
+                + " or --limit).")
     Path out;
 
     @Option(
@@ -66,10 +98,25 @@ public class ExperimentCommand {
     NumberList steps;
 
     @Option(
+        names = "--epochs",
+        paramLabel = "N",
+        description = "Smoke run: every step trains N epochs (saved in each run's config.yaml).")
+    Integer epochs;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        description =
+            "Smoke run: every step trains on the first N training images (saved likewise).")
+    Integer limit;
+
+    @Option(
         names = "--threads",
         paramLabel = "N",
-        description = "Engine threads (default: engine's choice).")
-    int threads;
+        description =
+            "Engine threads (default: the steps' threads setting, else the engine's choice);"
+                + " saved in each run's config.yaml.")
+    Integer threads;
 
     public Run(Environment environment) {
       this.environment = environment;
@@ -77,51 +124,139 @@ public class ExperimentCommand {
 
     @Override
     public Integer call() {
+      boolean smoke = epochs != null || limit != null;
       Experiment e = ExperimentParser.resolve(experiment);
-      Path dir = out != null ? out : Path.of("runs", "experiments", e.name());
-      Engines.start(threads);
+      if (smoke) {
+        e = e.shortened(epochs, limit);
+      }
+      Experiment ran = e;
+      List<Long> stepList = steps == null ? List.of() : steps.values();
+      Path dir = out != null ? out : defaultOut(e.name(), smoke);
+      // The engine reads its thread count once: every run of this process trains with it, and
+      // each run's config.yaml records it.
+      int engineThreads = threads != null ? threads : ExperimentRunner.threads(e, stepList);
+      Engines.start(engineThreads);
       ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
       Function<Dataset, DataStore.Loaded> loader = data.loader(environment);
-      environment
-          .out()
-          .printf(
-              Locale.ROOT, "experiment %s: %d steps into %s%n", e.name(), e.steps().size(), dir);
+      var print = environment.out();
+      print.printf(
+          Locale.ROOT,
+          "experiment %s: %s into %s%n",
+          e.name(),
+          Plain.count(e.steps().size(), "step"),
+          dir);
+      if (smoke) {
+        print.println(smokeNotice());
+      }
       var results =
           ExperimentRunner.run(
               e,
               dir,
               seeds == null ? List.of() : seeds.values(),
-              steps == null ? List.of() : steps.values(),
-              threads,
+              stepList,
+              engineThreads,
               loader,
-              (index, step, seed, runDir, start) -> {
-                environment
-                    .out()
-                    .printf(
-                        Locale.ROOT,
-                        "%n== step %d/%d %s · seed %d · %s%n",
-                        index,
-                        e.steps().size(),
-                        step.name(),
-                        seed,
-                        switch (start) {
-                          case FRESH -> "training into " + runDir;
-                          case RESUMED -> "resuming " + runDir;
-                          case SKIPPED -> "complete, skipped";
-                        });
-                if (start == ExperimentRunner.Start.SKIPPED) {
-                  return TrainingObserver.SILENT;
+              new ExperimentRunner.Listener() {
+                @Override
+                public void changed(ExperimentRunner.Change change) {
+                  print.println(change.describe());
                 }
-                console.header(
-                    ModelZoo.resolve(step.config().model()),
-                    step.config().withSeed(seed),
-                    loader.apply(Dataset.parse(step.config().dataset())),
-                    runDir);
-                return console;
+
+                @Override
+                public TrainingObserver starting(
+                    int index,
+                    Experiment.Step step,
+                    long seed,
+                    Path runDir,
+                    ExperimentRunner.Start start) {
+                  print.printf(
+                      Locale.ROOT,
+                      "%n== step %d/%d %s · seed %d%s · %s%n",
+                      index,
+                      ran.steps().size(),
+                      step.name(),
+                      seed,
+                      smoke ? " · SMOKE RUN" : "",
+                      switch (start) {
+                        case FRESH -> "training into " + runDir;
+                        case RESUMED -> "resuming " + runDir;
+                        case SKIPPED -> "complete, skipped";
+                      });
+                  if (start == ExperimentRunner.Start.SKIPPED) {
+                    return TrainingObserver.SILENT;
+                  }
+                  console.header(
+                      ModelZoo.resolve(step.config().model()),
+                      step.config().withRun(seed, engineThreads),
+                      loader.apply(Dataset.parse(step.config().dataset())),
+                      runDir);
+                  return console;
+                }
               });
+      print.println();
       results.forEach(r -> r.runs().forEach(console::summary));
       ReportBuilder.Report report = ReportBuilder.build(dir, loader);
-      environment.out().println("report: " + report.files());
+      print.println(
+          "report: "
+              + String.join(", ", report.files().stream().map(Path::toString).toList())
+              + (smoke ? " (SMOKE RUN)" : ""));
+      return Main.OK;
+    }
+
+    private String smokeNotice() {
+      List<String> length = new java.util.ArrayList<>();
+      if (epochs != null) {
+        length.add(Plain.count(epochs, "epoch"));
+      }
+      if (limit != null) {
+        length.add(
+            limit == 0
+                ? "all training images"
+                : "the first " + Plain.count(limit, "training image"));
+      }
+      return "SMOKE RUN: "
+          + String.join(" on ", length)
+          + " for every step, not its recipe's;\n"
+          + "  each run's config.yaml records that, and `experiment list` and `show` mark it.";
+    }
+  }
+
+  /** {@code experiment show NAME|FILE}. */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print an experiment's steps with every step's resolved settings, and what its output",
+        "directories hold."
+      })
+  public static class Show implements Callable<Integer> {
+    private final Environment environment;
+
+    @Parameters(paramLabel = "FILE|NAME", description = "Experiment file or shipped name.")
+    String experiment;
+
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "Also say what DIR holds (default: runs/experiments/<name>[-smoke]).")
+    Path out;
+
+    public Show(Environment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      Experiment e = ExperimentParser.resolve(experiment);
+      // Counting a model's parameters builds it.
+      Engines.start(0);
+      Map<Path, List<ExperimentRunner.StepStatus>> runs =
+          out == null ? defaultRuns(e) : Map.of(out, ExperimentRunner.status(e, out));
+      environment
+          .out()
+          .print(
+              ExperimentSheet.show(
+                  e, c -> ModelSummary.of(ModelZoo.resolve(c.model())).trainableParams(), runs));
       return Main.OK;
     }
   }
@@ -130,7 +265,10 @@ public class ExperimentCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "List the shipped experiments.")
+      description = {
+        "List the shipped experiments, and what their default output directories hold",
+        "(complete steps; a smoke run is marked)."
+      })
   public static class ListCommand implements Callable<Integer> {
     private final Environment environment;
 
@@ -141,9 +279,17 @@ public class ExperimentCommand {
     @Override
     public Integer call() {
       for (Experiment e : ExperimentParser.bundled().values()) {
-        environment
-            .out()
-            .printf(Locale.ROOT, "%-12s %2d steps  %s%n", e.name(), e.steps().size(), e.title());
+        String head =
+            String.format(
+                Locale.ROOT, "%-12s %-9s ", e.name(), Plain.count(e.steps().size(), "step"));
+        String indent = " ".repeat(head.length());
+        ExperimentSheet.wrap(e.title(), head, indent).forEach(environment.out()::println);
+        defaultRuns(e)
+            .forEach(
+                (dir, steps) ->
+                    ExperimentSheet.wrap(
+                            dir + ": " + ExperimentSheet.runs(steps), indent + "  ", indent + "  ")
+                        .forEach(environment.out()::println));
       }
       return Main.OK;
     }

@@ -1,7 +1,10 @@
 package dev.mnistlab.experiment;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.train.TrainConfigs;
 import java.util.List;
 
 /**
@@ -17,6 +20,44 @@ import java.util.List;
  */
 public record Experiment(
     String name, String title, String source, String description, List<Step> steps, String origin) {
+
+  /**
+   * This experiment with every step's epochs and training-image limit replaced, for a quick smoke
+   * run ({@code experiment run --epochs N --limit N}); each step keeps the rest of its recipe, and
+   * the runs save the replaced values in their configuration.
+   *
+   * @param epochs epochs for every step, or null to keep each step's
+   * @param limit training images for every step (0: all), or null to keep each step's
+   * @throws IllegalArgumentException naming the option and the bad value
+   */
+  public Experiment shortened(Integer epochs, Integer limit) {
+    if (epochs != null && epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+    }
+    if (limit != null && limit < 0) {
+      throw new IllegalArgumentException(
+          "--limit must be 0 (all training images) or positive, got " + limit);
+    }
+    ObjectNode length = RunDirectory.YAML.createObjectNode();
+    if (epochs != null) {
+      length.put("epochs", epochs);
+    }
+    if (limit != null) {
+      length.put("limit", limit);
+    }
+    List<Step> shortened =
+        steps.stream()
+            .map(
+                s ->
+                    new Step(
+                        s.name(),
+                        s.target(),
+                        TrainConfigs.override(s.config(), length, "--epochs/--limit"),
+                        s.analysis(),
+                        s.reported()))
+            .toList();
+    return new Experiment(name, title, source, description, shortened, origin);
+  }
 
   /**
    * One step.

@@ -171,7 +171,7 @@ class ExperimentTest {
 
     Experiment other =
         ExperimentParser.parse(
-            twoSteps(tinyModel()).replace("rotation: 5", "rotation: 6"), "o.yaml", tmp);
+            twoSteps(tinyModel()).replace("name: two", "name: other"), "o.yaml", tmp);
     assertThatThrownBy(
             () ->
                 ExperimentRunner.run(
@@ -182,7 +182,9 @@ class ExperimentTest {
                     0,
                     d -> data,
                     ExperimentRunner.Listener.SILENT))
-        .hasMessageContaining("holds another experiment");
+        .hasMessage(
+            out
+                + " holds another experiment ('two', not 'other'); choose another --out or delete it");
     assertThatThrownBy(
             () ->
                 ExperimentRunner.run(

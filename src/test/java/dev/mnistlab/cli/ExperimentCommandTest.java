@@ -1,0 +1,62 @@
+package dev.mnistlab.cli;
+
+import static dev.mnistlab.cli.Cli.assertOneLineError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code experiment list}, {@code show} and the smoke-run options, as a person reads them. */
+class ExperimentCommandTest {
+  @TempDir Path tmp;
+
+  private Cli.Outcome run(String... args) {
+    return Cli.run(tmp.resolve("home"), Map.of(), args);
+  }
+
+  private static void assertReadable(String text) {
+    assertThat(text)
+        .doesNotContainPattern("\\[[^\\]]*\\]")
+        .doesNotContainPattern("\\dE-?\\d")
+        .doesNotContainPattern("\\b1 (epochs|steps)\\b");
+    assertThat(text.lines()).allMatch(line -> line.length() < 100, "lines under 100 characters");
+  }
+
+  @Test
+  void listNamesEveryShippedExperimentReadably() {
+    Cli.Outcome o = run("experiment", "list");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out())
+        .contains("three-step   3 steps   MNIST classification in three steps")
+        .contains("se-net       5 steps");
+    assertReadable(o.out());
+  }
+
+  @Test
+  void showPrintsAShippedExperimentsResolvedSteps() {
+    Cli.Outcome o =
+        run("experiment", "show", "three-step", "--out", tmp.resolve("none").toString());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out())
+        .contains("step 3: 3 Cutout and OneCycle")
+        .contains("three-step/step3-cutout-onecycle · 9,776 trainable parameters")
+        .contains("OneCycle · peak 0.1 after 30% of the steps")
+        .contains("cutout 1 hole of 8×8 px")
+        .contains(tmp.resolve("none") + ": not run");
+    assertReadable(o.out());
+  }
+
+  @Test
+  void smokeRunOptionsAreCheckedBeforeAnythingRuns() {
+    assertOneLineError(
+        run("experiment", "run", "three-step", "--epochs", "0", "--out", tmp.toString()),
+        Main.USAGE,
+        "--epochs must be at least 1, got 0");
+    assertOneLineError(
+        run("experiment", "show", "no-such-experiment"),
+        Main.USAGE,
+        "no-such-experiment: no such experiment file or shipped experiment; shipped: mnistlab,");
+  }
+}
