@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.RunResult;
@@ -48,7 +49,7 @@ final class ConsoleObserver implements TrainingObserver {
         spec.name(),
         data.dataset(),
         data.directory(),
-        Text.count(config.epochs(), "epoch"),
+        Plain.count(config.epochs(), "epoch"),
         config.batchSize(),
         config.seed(),
         runDir);
@@ -67,7 +68,7 @@ final class ConsoleObserver implements TrainingObserver {
         Locale.ROOT,
         "%s already holds this run, complete (%s); nothing to train. Its epochs:%n",
         result.runDir(),
-        Text.count(result.epochs().size(), "epoch"));
+        Plain.count(result.epochs().size(), "epoch"));
     result.epochs().forEach(this::epochDone);
   }
 
@@ -78,7 +79,7 @@ final class ConsoleObserver implements TrainingObserver {
         "extending the finished %d-epoch run to %s (its schedule does not depend on the"
             + " number of epochs)%n",
         from,
-        Text.count(to, "epoch"));
+        Plain.count(to, "epoch"));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataFetcher;
+import dev.mnistlab.text.Plain;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +45,7 @@ public class DataCommand {
             .println(
                 report.dataset()
                     + ": fetched "
-                    + Text.count(report.fetched().size(), "file")
+                    + Plain.count(report.fetched().size(), "file")
                     + " from "
                     + report.source()
                     + " into "

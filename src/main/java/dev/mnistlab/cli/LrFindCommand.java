@@ -4,6 +4,7 @@ import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.Charts;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.LrFinder;
 import dev.mnistlab.train.TrainConfig;
@@ -82,8 +83,8 @@ public class LrFindCommand implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "need 0 < --start < --end and --steps >= 10, got %s, %s and %d",
-              Text.number(start),
-              Text.number(end),
+              Plain.number(start),
+              Plain.number(end),
               steps));
     }
     var modelSpec = ModelZoo.resolve(config.model());
@@ -96,7 +97,7 @@ public class LrFindCommand implements Callable<Integer> {
     }
     if (result.lrs().size() < 2) {
       throw new IllegalArgumentException(
-          "the loss exploded at once from lr " + Text.number(start) + "; try a lower --start");
+          "the loss exploded at once from lr " + Plain.number(start) + "; try a lower --start");
     }
     double[] lrs = result.lrs().stream().mapToDouble(Double::doubleValue).toArray();
     double[] losses = result.losses().stream().mapToDouble(Double::doubleValue).toArray();
@@ -113,7 +114,7 @@ public class LrFindCommand implements Callable<Integer> {
                 + " %.3g; chart %s%n",
             modelSpec.name(),
             lrs.length,
-            Text.number(start),
+            Plain.number(start),
             result.losses().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
             result.minLossLr(),
             result.suggestedLr(),

@@ -3,6 +3,7 @@ package dev.mnistlab.cli;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.model.ParameterCount;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Engines;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ public class ModelsCommand implements Callable<Integer> {
           "%n%s%s, %s%n",
           group.getKey().isEmpty() ? "other" : group.getKey() + "/",
           from,
-          Text.count(specs.size(), "model"));
+          Plain.count(specs.size(), "model"));
       for (ModelSpec spec : specs) {
         String description = SOURCE.matcher(spec.description()).replaceFirst("");
         String line =

@@ -1,6 +1,7 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public class RecipeOptions {
     if (!given.isEmpty()) {
       throw new CommandLine.ParameterException(
           commandLine,
-          commandLine.getCommandName() + " does not use " + Text.list(given) + ": " + why);
+          commandLine.getCommandName() + " does not use " + Plain.sentence(given) + ": " + why);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.mnistlab.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.Plain;
 import java.util.SplittableRandom;
 
 /**
@@ -114,7 +114,7 @@ public record Augmentation(
 
   private static void check(boolean ok, String rule, double value) {
     if (!ok) {
-      throw new IllegalArgumentException(rule + ", got " + Reasons.number(value));
+      throw new IllegalArgumentException(rule + ", got " + Plain.number(value));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.text.Plain;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -89,26 +90,26 @@ public final class AugmentationGrid {
   public static String describe(Augmentation a) {
     List<String> parts = new ArrayList<>();
     if (a.rotation() > 0) {
-      parts.add("rotation ±" + Numbers.format(a.rotation()) + "°");
+      parts.add("rotation ±" + Plain.significant(a.rotation()) + "°");
     }
     if (a.translate() > 0) {
-      parts.add("translate ±" + Numbers.format(a.translate()) + " px");
+      parts.add("translate ±" + Plain.significant(a.translate()) + " px");
     }
     if (a.scale() > 0) {
       parts.add("scale ×[" + range(a.scale()) + "]");
     }
     if (a.shear() > 0) {
-      parts.add("shear ±" + Numbers.format(a.shear()) + "°");
+      parts.add("shear ±" + Plain.significant(a.shear()) + "°");
     }
     if (a.cropScale() > 0) {
-      parts.add("random crop, area " + Numbers.format(a.cropScale()) + "–1");
+      parts.add("random crop, area " + Plain.significant(a.cropScale()) + "–1");
     }
     if (a.elasticAlpha() > 0) {
       parts.add(
           "elastic α "
-              + Numbers.format(a.elasticAlpha())
+              + Plain.significant(a.elasticAlpha())
               + " px, σ "
-              + Numbers.format(a.elasticSigma())
+              + Plain.significant(a.elasticSigma())
               + " px");
     }
     if (a.brightness() > 0) {
@@ -130,13 +131,13 @@ public final class AugmentationGrid {
       return "none";
     }
     if (a.fill() > 0) {
-      parts.add("fill " + Numbers.format(a.fill()));
+      parts.add("fill " + Plain.significant(a.fill()));
     }
     return String.join(", ", parts);
   }
 
   private static String range(double x) {
-    return Numbers.format(1 - x) + ", " + Numbers.format(1 + x);
+    return Plain.significant(1 - x) + ", " + Plain.significant(1 + x);
   }
 
   /** Splits {@code text} at commas into lines no wider than {@code width} pixels. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;

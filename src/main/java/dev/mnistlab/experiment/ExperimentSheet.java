@@ -1,6 +1,7 @@
 package dev.mnistlab.experiment;
 
 import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,13 +1,12 @@
 package dev.mnistlab.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.train.ConfigDiff;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.TrainConfig;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -67,11 +66,11 @@ public record Recipe(
     if (!input.equals(other.input) || !layers.equals(other.layers)) {
       out.add(new Difference("model", model, other.model));
     }
-    compare(
-        RunDirectory.YAML.valueToTree(config),
-        RunDirectory.YAML.valueToTree(other.config),
-        "",
-        out);
+    for (ConfigDiff.Change change : ConfigDiff.between(config, other.config).changes()) {
+      if (!NOT_RECIPE.contains(change.field())) {
+        out.add(new Difference(change.field(), change.before(), change.after()));
+      }
+    }
     return out;
   }
 
@@ -90,47 +89,5 @@ public record Recipe(
             || (config.limit() > 0
                 && (recipe.config.limit() == 0 || config.limit() < recipe.config.limit()));
     return config.epochs() <= recipe.config.epochs() && fewerImages;
-  }
-
-  private static void compare(JsonNode a, JsonNode b, String prefix, List<Difference> out) {
-    for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (prefix.isEmpty() && NOT_RECIPE.contains(name)) {
-        continue;
-      }
-      JsonNode x = a.get(name);
-      JsonNode y = b.get(name);
-      if (x.isObject() && y != null && y.isObject()) {
-        compare(x, y, prefix + name + ".", out);
-      } else if (!same(x, y)) {
-        out.add(new Difference(prefix + name, text(x), text(y)));
-      }
-    }
-  }
-
-  private static boolean same(JsonNode x, JsonNode y) {
-    if (y == null) {
-      return false;
-    }
-    if (x.isNumber() && y.isNumber()) {
-      return x.asDouble() == y.asDouble();
-    }
-    return x.equals(y);
-  }
-
-  /** A value as the output shows it: plain numbers, lists without brackets. */
-  static String text(JsonNode value) {
-    if (value == null || value.isNull()) {
-      return "none";
-    }
-    if (value.isArray()) {
-      List<String> items = new ArrayList<>();
-      value.forEach(v -> items.add(text(v)));
-      return items.isEmpty() ? "none" : String.join(", ", items);
-    }
-    if (value.isNumber()) {
-      return Plain.number(value.asDouble());
-    }
-    return value.asText();
   }
 }

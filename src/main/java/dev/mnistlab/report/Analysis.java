@@ -1,16 +1,11 @@
 package dev.mnistlab.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.mnistlab.data.Numbers;
 import dev.mnistlab.experiment.Experiment;
+import dev.mnistlab.train.ConfigDiff;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -193,8 +188,8 @@ public final class Analysis {
     if (!step.config().model().equals(previous.config().model())) {
       changes.add("model " + previous.config().model() + " → " + step.config().model());
     }
-    Map<String, String> now = flatten(step.config());
-    Map<String, String> then = flatten(previous.config());
+    Map<String, String> now = ConfigDiff.flatten(step.config());
+    Map<String, String> then = ConfigDiff.flatten(previous.config());
     now.forEach(
         (field, value) -> {
           if (!field.equals("model") && !field.equals("seed")) {
@@ -244,27 +239,5 @@ public final class Analysis {
           last.testAcc() - third.testAcc());
     }
     return null;
-  }
-
-  /** A configuration as dotted field paths and values, for comparing steps. */
-  static Map<String, String> flatten(TrainConfig config) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    flatten(RunDirectory.YAML.valueToTree(config), "", fields);
-    return fields;
-  }
-
-  private static void flatten(JsonNode node, String prefix, Map<String, String> out) {
-    if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        flatten(field.getValue(), prefix + field.getKey() + ".", out);
-      }
-    } else {
-      out.put(
-          prefix.substring(0, prefix.length() - 1),
-          node.isTextual()
-              ? node.asText()
-              : node.isNumber() ? Numbers.format(node.asDouble()) : node.toString());
-    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.mnistlab.report;
 
 import dev.mnistlab.data.DigitImages;
-import dev.mnistlab.data.Numbers;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -126,7 +126,7 @@ public final class Charts {
     String note =
         (zoomed
                 ? "Zoomed view from "
-                    + Numbers.format(zoomLow)
+                    + Plain.significant(zoomLow)
                     + "%: lower points are cut off here; the panel below shows every epoch. "
                 : "")
             + legendNote(runs, lines);
@@ -136,7 +136,7 @@ public final class Charts {
     }
     XYChart full =
         accuracyChart(
-            "All epochs, full range (lowest " + Numbers.format(allLow) + "%)",
+            "All epochs, full range (lowest " + Plain.significant(allLow) + "%)",
             runs,
             lines,
             Math.max(0, Math.floor(allLow / 10) * 10),
@@ -273,7 +273,7 @@ public final class Charts {
     // Batches sit between epochs; labels at whole epochs only keep the axis readable.
     chart
         .getStyler()
-        .setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Numbers.format(v) : "");
+        .setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Plain.significant(v) : "");
     chart.getStyler().setYAxisMin(0.0);
     XYSeries line =
         chart.addSeries(curve.perStep() ? "per batch" : "per epoch", curve.x(), curve.lr());
@@ -315,7 +315,7 @@ public final class Charts {
     chart.addAnnotation(new AnnotationLine(suggestedLr, true, false));
     chart.addAnnotation(
         new AnnotationText(
-            "suggested max_lr " + Numbers.format(suggestedLr), suggestedLr, max(losses), false));
+            "suggested max_lr " + Plain.significant(suggestedLr), suggestedLr, max(losses), false));
     return png(chart);
   }
 
@@ -388,7 +388,7 @@ public final class Charts {
                   chart,
                   name
                       + " ("
-                      + Numbers.count(p.parameters())
+                      + Plain.count(p.parameters())
                       + ", "
                       + String.format(Locale.ROOT, "%.2f%%", p.bestTestAccuracy())
                       + ")"),
@@ -499,7 +499,7 @@ public final class Charts {
       int y = top + (int) Math.round((1 - strength) * (height - 1));
       g.drawLine(left + HeatMapLayout.SCALE_WIDTH, y, left + HeatMapLayout.SCALE_WIDTH + 4, y);
       g.drawString(
-          Numbers.count(count), left + HeatMapLayout.SCALE_WIDTH + 7, y + fm.getAscent() / 2 - 1);
+          Plain.count(count), left + HeatMapLayout.SCALE_WIDTH + 7, y + fm.getAscent() / 2 - 1);
     }
     centered(g, "count (√ scale)", left + HeatMapLayout.SCALE_WIDTH, top - 8);
   }
@@ -630,7 +630,10 @@ public final class Charts {
     return chart;
   }
 
-  /** The house style: white, readable fonts, and tick labels as {@link Numbers} writes them. */
+  /**
+   * The house style: white, readable fonts, and tick labels as {@link Plain#significant} writes
+   * them.
+   */
   private static void style(XYChart chart) {
     Styler styler = chart.getStyler();
     styler.setChartBackgroundColor(Color.WHITE);
@@ -640,8 +643,8 @@ public final class Charts {
     chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-    chart.getStyler().setxAxisTickLabelsFormattingFunction(Numbers::format);
-    chart.getStyler().setyAxisTickLabelsFormattingFunction(Numbers::format);
+    chart.getStyler().setxAxisTickLabelsFormattingFunction(Plain::significant);
+    chart.getStyler().setyAxisTickLabelsFormattingFunction(Plain::significant);
   }
 
   private static XYSeries line(

@@ -1,6 +1,7 @@
 package dev.mnistlab.report;
 
-import dev.mnistlab.data.Numbers;
+import dev.mnistlab.text.Plain;
+import dev.mnistlab.train.ConfigDiff;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
@@ -160,7 +161,7 @@ public final class Comparison {
     }
     List<RunResult> results = runs.stream().map(RunDirectory::readMetrics).toList();
     TrainConfig config = runs.get(0).readConfig();
-    Map<String, String> fields = Analysis.flatten(config);
+    Map<String, String> fields = ConfigDiff.flatten(config);
     fields.remove("seed");
     // A seeds directory's seeds stand in its seed field, so runs of other seeds show as differing.
     fields.put(
@@ -230,7 +231,7 @@ public final class Comparison {
     List<List<String>> rows = new ArrayList<>();
     for (Entry e : entries) {
       List<String> row =
-          new ArrayList<>(List.of(e.name(), e.model(), Numbers.count(e.trainableParams())));
+          new ArrayList<>(List.of(e.name(), e.model(), Plain.count(e.trainableParams())));
       for (String field : differing) {
         row.add(Objects.requireNonNullElse(e.fields().get(field), "—"));
       }

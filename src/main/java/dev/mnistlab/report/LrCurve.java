@@ -1,6 +1,6 @@
 package dev.mnistlab.report;
 
-import dev.mnistlab.data.Numbers;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.LrSchedule;
 import dev.mnistlab.train.RunResult;
@@ -64,11 +64,11 @@ public record LrCurve(
             recordedX,
             recordedLr,
             "per epoch as recorded: the saved configuration gives "
-                + Numbers.format(end)
+                + Plain.significant(end)
                 + " for epoch "
                 + epochs.get(e).epoch()
                 + ", the run recorded "
-                + Numbers.format(recordedLr[e]));
+                + Plain.significant(recordedLr[e]));
       }
       // ReduceLROnPlateau decides after each epoch from its test loss, as training told it.
       schedule.epochEnded(epochs.get(e).testLoss());

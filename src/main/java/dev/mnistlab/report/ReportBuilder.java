@@ -2,7 +2,6 @@ package dev.mnistlab.report;
 
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
-import dev.mnistlab.data.Numbers;
 import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.eval.TrainedModel;
@@ -12,6 +11,7 @@ import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.RunDirectory;
@@ -298,8 +298,8 @@ public final class ReportBuilder {
       rows.add(
           List.of(
               s.step().name(),
-              r.params() == null ? "—" : Numbers.count(r.params()),
-              Numbers.count(s.summary().trainableParams()),
+              r.params() == null ? "—" : Plain.count(r.params()),
+              Plain.count(s.summary().trainableParams()),
               r.bestTrain() == null ? "—" : pct(r.bestTrain()),
               run == null
                   ? "not run"
@@ -348,7 +348,7 @@ public final class ReportBuilder {
         row.add(s.step().target());
       }
       row.add(runKind(s));
-      row.add(Numbers.count(s.summary().trainableParams()));
+      row.add(Plain.count(s.summary().trainableParams()));
       if (s.runs().isEmpty()) {
         row.addAll(List.of("—", "—", "—", "—", "—", "—"));
       } else {

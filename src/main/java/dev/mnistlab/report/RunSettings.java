@@ -1,7 +1,7 @@
 package dev.mnistlab.report;
 
 import dev.mnistlab.data.AugmentationGrid;
-import dev.mnistlab.data.Numbers;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
 import java.util.ArrayList;
@@ -50,26 +50,26 @@ public record RunSettings(String summary, List<String> limits, List<String> shor
         fullTrainImages > 0
             ? run.trainImages() < fullTrainImages
             : config.limit() > 0 && run.trainImages() <= config.limit();
-    parts.add(Numbers.count(run.trainImages()) + " images");
+    parts.add(Plain.count(run.trainImages()) + " images");
     parts.add("batch " + config.batchSize());
     parts.add(optimizer(config.optimizer()));
     parts.add(schedule(config));
     parts.add("augment " + AugmentationGrid.describe(config.augment()));
     if (config.emaDecay() > 0) {
-      parts.add("ema_decay " + Numbers.format(config.emaDecay()));
+      parts.add("ema_decay " + Plain.significant(config.emaDecay()));
     }
     if (config.labelSmoothing() > 0) {
-      parts.add("label smoothing " + Numbers.format(config.labelSmoothing()));
+      parts.add("label smoothing " + Plain.significant(config.labelSmoothing()));
     }
     if (config.stop().at() > 0) {
-      parts.add("stop at " + Numbers.format(config.stop().at()) + "%");
+      parts.add("stop at " + Plain.significant(config.stop().at()) + "%");
     }
     List<String> limits = new ArrayList<>();
     List<String> shortLimits = new ArrayList<>();
     if (fewerImages) {
       String images =
-          Numbers.count(run.trainImages())
-              + (fullTrainImages > 0 ? " of " + Numbers.count(fullTrainImages) : "");
+          Plain.count(run.trainImages())
+              + (fullTrainImages > 0 ? " of " + Plain.count(fullTrainImages) : "");
       limits.add(images + " training images");
       shortLimits.add(images + " images");
     }
@@ -105,25 +105,25 @@ public record RunSettings(String summary, List<String> limits, List<String> shor
 
   private static String optimizer(TrainConfig.Optimizer o) {
     StringBuilder b = new StringBuilder(o.type());
-    b.append(" (momentum ").append(Numbers.format(o.momentum()));
+    b.append(" (momentum ").append(Plain.significant(o.momentum()));
     if (o.nesterov()) {
       b.append(", Nesterov");
     }
-    b.append(", weight decay ").append(Numbers.format(o.weightDecay())).append(')');
+    b.append(", weight decay ").append(Plain.significant(o.weightDecay())).append(')');
     return b.toString();
   }
 
   /** The schedule and its peak rate: the highest rate it reaches. */
   static String schedule(TrainConfig config) {
     TrainConfig.Schedule s = config.schedule();
-    String lr = Numbers.format(config.optimizer().lr());
+    String lr = Plain.significant(config.optimizer().lr());
     return switch (s.type()) {
-      case "onecycle" -> "onecycle, peak " + Numbers.format(s.maxLr());
+      case "onecycle" -> "onecycle, peak " + Plain.significant(s.maxLr());
       case "step" ->
           "step, peak "
               + lr
               + " ×"
-              + Numbers.format(s.gamma())
+              + Plain.significant(s.gamma())
               + " every "
               + s.stepSize()
               + " epochs";
@@ -131,19 +131,19 @@ public record RunSettings(String summary, List<String> limits, List<String> shor
           "multistep, peak "
               + lr
               + " ×"
-              + Numbers.format(s.gamma())
+              + Plain.significant(s.gamma())
               + " at epochs "
               + s.milestones();
-      case "cosine" -> "cosine, peak " + lr + " to " + Numbers.format(s.etaMin());
+      case "cosine" -> "cosine, peak " + lr + " to " + Plain.significant(s.etaMin());
       case "linear" ->
           "linear warm-up to peak "
               + lr
               + " from ×"
-              + Numbers.format(s.startFactor())
+              + Plain.significant(s.startFactor())
               + " over "
               + s.totalIters()
               + " epochs";
-      case "plateau" -> "plateau, peak " + lr + " ×" + Numbers.format(s.factor()) + " on stalls";
+      case "plateau" -> "plateau, peak " + lr + " ×" + Plain.significant(s.factor()) + " on stalls";
       default -> s.type() + " " + lr;
     };
   }

@@ -92,15 +92,4 @@ public final class Reasons {
     }
     return "a map of fields";
   }
-
-  /**
-   * A number as a person writes it in a message: {@code 0.0001}, {@code 10} and {@code 0.2}, not
-   * Java's {@code 1.0E-4} and {@code 10.0}.
-   */
-  public static String number(double value) {
-    if (!Double.isFinite(value)) {
-      return Double.isNaN(value) ? "NaN" : value > 0 ? "infinity" : "-infinity";
-    }
-    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-  }
 }

@@ -1,6 +1,7 @@
 package dev.mnistlab.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistlab.text.Plain;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -79,15 +80,18 @@ public record ConfigDiff(List<Change> changes) {
     }
   }
 
-  /** A value as a person writes it: 0.0001 rather than 1.0E-4, [5, 10] rather than [5,10]. */
+  /** A value as a person writes it: 0.0001 rather than 1.0E-4, 5, 10 rather than [5,10]. */
   private static String text(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return "none";
+    }
     if (node.isNumber()) {
-      return node.decimalValue().stripTrailingZeros().toPlainString();
+      return Plain.number(node.asDouble());
     }
     if (node.isArray()) {
       List<String> items = new ArrayList<>();
       node.forEach(item -> items.add(text(item)));
-      return "[" + String.join(", ", items) + "]";
+      return items.isEmpty() ? "none" : Plain.list(items);
     }
     return node.isTextual() ? node.textValue() : node.toString();
   }

@@ -7,7 +7,7 @@ import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
-import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.Plain;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -77,9 +77,9 @@ public final class LrFinder {
     if (!(startLr > 0 && endLr > startLr)) {
       throw new IllegalArgumentException(
           "the range must satisfy 0 < start < end, got "
-              + Reasons.number(startLr)
+              + Plain.number(startLr)
               + " and "
-              + Reasons.number(endLr));
+              + Plain.number(endLr));
     }
     if (steps < 10) {
       throw new IllegalArgumentException("steps must be at least 10, got " + steps);

@@ -2,7 +2,7 @@ package dev.mnistlab.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Augmentation;
-import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.Plain;
 import java.util.List;
 
 /**
@@ -227,31 +227,29 @@ public record TrainConfig(
         java.util.Set.of("sgd", "adam", "adamw").contains(optimizer.type()),
         "optimizer must be sgd, adam or adamw, got '" + optimizer.type() + "'");
     require(
-        optimizer.lr() > 0,
-        "learning rate must be positive, got " + Reasons.number(optimizer.lr()));
+        optimizer.lr() > 0, "learning rate must be positive, got " + Plain.number(optimizer.lr()));
     require(
         optimizer.momentum() >= 0 && optimizer.momentum() < 1,
-        "momentum must be in [0, 1), got " + Reasons.number(optimizer.momentum()));
+        "momentum must be in [0, 1), got " + Plain.number(optimizer.momentum()));
     require(
         optimizer.weightDecay() >= 0,
-        "weight decay must not be negative, got " + Reasons.number(optimizer.weightDecay()));
+        "weight decay must not be negative, got " + Plain.number(optimizer.weightDecay()));
     require(
         !optimizer.nesterov() || ("sgd".equals(optimizer.type()) && optimizer.momentum() > 0),
         "nesterov needs the sgd optimizer and a positive momentum");
     switch (schedule.type()) {
       case "onecycle" -> {
         require(
-            schedule.maxLr() > 0,
-            "max_lr must be positive, got " + Reasons.number(schedule.maxLr()));
+            schedule.maxLr() > 0, "max_lr must be positive, got " + Plain.number(schedule.maxLr()));
         require(
             schedule.pctStart() > 0 && schedule.pctStart() < 1,
-            "pct_start must be in (0, 1), got " + Reasons.number(schedule.pctStart()));
+            "pct_start must be in (0, 1), got " + Plain.number(schedule.pctStart()));
         require(
             schedule.divFactor() > 0,
-            "div_factor must be positive, got " + Reasons.number(schedule.divFactor()));
+            "div_factor must be positive, got " + Plain.number(schedule.divFactor()));
         require(
             schedule.finalDivFactor() > 0,
-            "final_div_factor must be positive, got " + Reasons.number(schedule.finalDivFactor()));
+            "final_div_factor must be positive, got " + Plain.number(schedule.finalDivFactor()));
         require(
             "cos".equals(schedule.anneal()) || "linear".equals(schedule.anneal()),
             "anneal must be cos or linear, got '" + schedule.anneal() + "'");
@@ -261,24 +259,22 @@ public record TrainConfig(
                     && schedule.baseMomentum() <= schedule.maxMomentum()
                     && schedule.maxMomentum() < 1),
             "momentum cycle needs 0 <= base_momentum <= max_momentum < 1, got "
-                + Reasons.number(schedule.baseMomentum())
+                + Plain.number(schedule.baseMomentum())
                 + " and "
-                + Reasons.number(schedule.maxMomentum()));
+                + Plain.number(schedule.maxMomentum()));
       }
       case "step" -> {
         require(
             schedule.stepSize() >= 1, "step_size must be at least 1, got " + schedule.stepSize());
         require(
-            schedule.gamma() > 0,
-            "gamma must be positive, got " + Reasons.number(schedule.gamma()));
+            schedule.gamma() > 0, "gamma must be positive, got " + Plain.number(schedule.gamma()));
       }
       case "multistep" -> {
         require(
             schedule.milestones() != null && !schedule.milestones().isEmpty(),
             "multistep needs milestones, e.g. [5, 10]");
         require(
-            schedule.gamma() > 0,
-            "gamma must be positive, got " + Reasons.number(schedule.gamma()));
+            schedule.gamma() > 0, "gamma must be positive, got " + Plain.number(schedule.gamma()));
       }
       case "cosine" -> {
         require(
@@ -286,12 +282,12 @@ public record TrainConfig(
             "t_max must be 0 (the run's epochs) or positive, got " + schedule.tMax());
         require(
             schedule.etaMin() >= 0,
-            "eta_min must not be negative, got " + Reasons.number(schedule.etaMin()));
+            "eta_min must not be negative, got " + Plain.number(schedule.etaMin()));
       }
       case "linear" -> {
         require(
             schedule.startFactor() > 0 && schedule.startFactor() <= 1,
-            "start_factor must be in (0, 1], got " + Reasons.number(schedule.startFactor()));
+            "start_factor must be in (0, 1], got " + Plain.number(schedule.startFactor()));
         require(
             schedule.totalIters() >= 1,
             "total_iters must be at least 1, got " + schedule.totalIters());
@@ -299,7 +295,7 @@ public record TrainConfig(
       case "plateau" -> {
         require(
             schedule.factor() > 0 && schedule.factor() < 1,
-            "factor must be in (0, 1), got " + Reasons.number(schedule.factor()));
+            "factor must be in (0, 1), got " + Plain.number(schedule.factor()));
         require(
             schedule.patience() >= 0, "patience must not be negative, got " + schedule.patience());
       }
@@ -313,13 +309,13 @@ public record TrainConfig(
     augment.validate();
     require(
         labelSmoothing >= 0 && labelSmoothing < 1,
-        "label_smoothing must be in [0, 1), got " + Reasons.number(labelSmoothing));
+        "label_smoothing must be in [0, 1), got " + Plain.number(labelSmoothing));
     require(
         emaDecay == 0 || (emaDecay > 0 && emaDecay < 1),
-        "ema_decay must be 0 (none) or in (0, 1), got " + Reasons.number(emaDecay));
+        "ema_decay must be 0 (none) or in (0, 1), got " + Plain.number(emaDecay));
     require(
         stop.at() >= 0 && stop.at() <= 100,
-        "stop_at must be in [0, 100] percent, got " + Reasons.number(stop.at()));
+        "stop_at must be in [0, 100] percent, got " + Plain.number(stop.at()));
     require(stop.patience() >= 1, "patience must be at least 1, got " + stop.patience());
     return this;
   }

@@ -167,7 +167,9 @@ class CliTest {
   @Test
   void recipesAreNamedAndNotMixedWithAConfigurationFile() {
     assertOneLineError(
-        run("train", "--recipe", "quick"), Main.USAGE, "no recipe 'quick' (shipped: default)");
+        run("train", "--recipe", "quick"),
+        Main.USAGE,
+        "no recipe 'quick' (shipped: default, fast)");
     assertOneLineError(
         run("train", "--recipe", "default", "--config", "c.yaml"),
         Main.USAGE,

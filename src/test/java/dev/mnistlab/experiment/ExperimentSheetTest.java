@@ -3,6 +3,7 @@ package dev.mnistlab.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.text.Plain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
