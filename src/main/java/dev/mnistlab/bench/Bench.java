@@ -77,10 +77,15 @@ public final class Bench {
    * @param note anything the number needs (the epoch a target was reached in)
    */
   public record Measure(String what, String who, String unit, List<Double> values, String note) {
-    /** The median of the rounds (the upper middle for an even count). */
+    /** The median of the rounds (the mean of the two middle ones for an even count). */
     public double median() {
       double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+      if (sorted.length == 0) {
+        return Double.NaN;
+      }
+      int middle = sorted.length / 2;
+      // An even count has two middle values; the median is their mean, not the upper one.
+      return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
   }
 

@@ -87,15 +87,7 @@ final class ConsoleObserver implements TrainingObserver {
     this.batches = batches;
     showColumns();
     if (terminal) {
-      bar =
-          new ProgressBarBuilder()
-              .setTaskName(String.format(Locale.ROOT, "epoch %d", epoch))
-              .setInitialMax(batches)
-              .setStyle(ProgressBarStyle.ASCII)
-              .setUpdateIntervalMillis(250)
-              .setConsumer(new ConsoleProgressBarConsumer(out))
-              .clearDisplayOnFinish()
-              .build();
+      bar = progressBar(out, String.format(Locale.ROOT, "epoch %d", epoch), batches);
     }
   }
 
@@ -179,6 +171,20 @@ final class ConsoleObserver implements TrainingObserver {
   }
 
   /** A learning rate readable at any size: 0.00800, or 8.00e-07 below 0.0001. */
+  /**
+   * The commands' progress bar on {@code out}: ASCII, a redraw every 250 ms, cleared at the end.
+   */
+  static me.tongfei.progressbar.ProgressBar progressBar(PrintStream out, String task, int max) {
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(250)
+        .setConsumer(new ConsoleProgressBarConsumer(out))
+        .clearDisplayOnFinish()
+        .build();
+  }
+
   static String lr(double lr) {
     return lr >= 1e-4 || lr == 0
         ? String.format(Locale.ROOT, "%8.5f", lr)

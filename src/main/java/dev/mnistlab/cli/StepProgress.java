@@ -3,10 +3,7 @@ package dev.mnistlab.cli;
 import dev.mnistlab.train.LrFinder;
 import java.io.PrintStream;
 import java.util.Locale;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows the learning-rate range test's steps: a progress bar on a terminal; when output is
@@ -20,17 +17,7 @@ final class StepProgress implements LrFinder.Progress, AutoCloseable {
   StepProgress(PrintStream out, int steps) {
     this.out = out;
     this.steps = steps;
-    this.bar =
-        System.console() == null
-            ? null
-            : new ProgressBarBuilder()
-                .setTaskName("lr-find")
-                .setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(out))
-                .clearDisplayOnFinish()
-                .build();
+    this.bar = System.console() == null ? null : ConsoleObserver.progressBar(out, "lr-find", steps);
   }
 
   @Override

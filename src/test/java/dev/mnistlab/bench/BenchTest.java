@@ -19,6 +19,15 @@ class BenchTest {
   }
 
   @Test
+  void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    // Two rounds of 3,000 and 4,000 images/s are 3,500, not the faster round.
+    assertThat(new Bench.Measure("x", "y", "images/s", List.of(4000.0, 3000.0), "").median())
+        .isEqualTo(3500.0);
+    assertThat(new Bench.Measure("x", "y", "s", List.of(5.0, 1.0, 3.0), "").median())
+        .isEqualTo(3.0);
+  }
+
+  @Test
   void throughputLeavesTheFirstEpochOut() {
     assertThat(Bench.steady(List.of(100.0, 300.0, 200.0, 400.0))).isEqualTo(300.0);
     assertThat(Bench.steady(List.of(100.0))).isEqualTo(100.0);
