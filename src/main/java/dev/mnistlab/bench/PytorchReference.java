@@ -188,7 +188,7 @@ public final class PytorchReference {
     Augmentation a = config.augment();
     if (!a.equals(new Augmentation(a.rotation(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))) {
       throw new IllegalArgumentException(
-          "the PyTorch replica reproduces rotation only (fill 0); this recipe's augmentation is "
+          "the PyTorch replica reproduces bilinear rotation only (fill 0); this recipe's augmentation is "
               + a);
     }
     if (!config.optimizer().type().equals("sgd")

@@ -8,9 +8,12 @@ import java.util.SplittableRandom;
 /**
  * Seeded random augmentation of one 28×28 digit, composed in a fixed order: affine (rotation,
  * translation, scale, shear), random resized crop, elastic distortion, colour jitter (brightness,
- * contrast), cutout. Each part is off at 0. Geometry samples bilinearly and fills uncovered pixels
- * with {@code fill}, as torchvision does with {@code fill=} (pixel values 0..255, before
- * normalization).
+ * contrast), cutout. Each part is off at 0. Geometry samples with {@code interpolation} and fills
+ * uncovered pixels with {@code fill}, as torchvision does on a PIL image with {@code fill=} (pixel
+ * values 0..255: a seed that rotated a tensor after {@code ToTensor} with {@code fill=1} meant
+ * white, 255 here). A rotation by θ degrees turns the digit counter-clockwise as torchvision's
+ * {@code rotate} does; with {@code nearest} it gives PIL's pixels exactly (tested against values
+ * torchvision printed).
  *
  * @param rotation maximum rotation in degrees, either way
  * @param translate maximum shift in pixels, each axis, either way
@@ -25,6 +28,9 @@ import java.util.SplittableRandom;
  * @param cutoutHoles number of square holes cut out (coarse dropout)
  * @param cutoutSize side of each hole in pixels
  * @param fill pixel value (0..255) for uncovered pixels and holes
+ * @param interpolation how rotation, translation, zoom, shear and crops sample the image: {@code
+ *     bilinear} (mnistlab's default) or {@code nearest} (torchvision's {@code RandomRotation} and
+ *     {@code RandomAffine} default)
  */
 public record Augmentation(
     double rotation,
@@ -38,7 +44,55 @@ public record Augmentation(
     double contrast,
     @JsonProperty("cutout_holes") int cutoutHoles,
     @JsonProperty("cutout_size") int cutoutSize,
-    double fill) {
+    double fill,
+    Interpolation interpolation) {
+
+  /** How geometric transforms sample the source image; torchvision's names. */
+  public enum Interpolation {
+    /** The weighted mean of the four nearest pixels. */
+    @JsonProperty("bilinear")
+    BILINEAR,
+    /** The nearest pixel, as PIL's {@code Image.NEAREST}. */
+    @JsonProperty("nearest")
+    NEAREST
+  }
+
+  /** A configuration written before {@code interpolation} existed sampled bilinearly. */
+  public Augmentation {
+    if (interpolation == null) {
+      interpolation = Interpolation.BILINEAR;
+    }
+  }
+
+  /** Sampling bilinearly. */
+  public Augmentation(
+      double rotation,
+      double translate,
+      double scale,
+      double shear,
+      double cropScale,
+      double elasticAlpha,
+      double elasticSigma,
+      double brightness,
+      double contrast,
+      int cutoutHoles,
+      int cutoutSize,
+      double fill) {
+    this(
+        rotation,
+        translate,
+        scale,
+        shear,
+        cropScale,
+        elasticAlpha,
+        elasticSigma,
+        brightness,
+        contrast,
+        cutoutHoles,
+        cutoutSize,
+        fill,
+        Interpolation.BILINEAR);
+  }
 
   /** No augmentation. */
   public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -62,7 +116,8 @@ public record Augmentation(
         contrast,
         cutoutHoles,
         cutoutSize,
-        fill);
+        fill,
+        interpolation);
   }
 
   /** True when this augmentation changes nothing (the fill value alone changes nothing). */
@@ -162,27 +217,113 @@ public record Augmentation(
   }
 
   private float[] affine(float[] img, int rows, int cols, SplittableRandom rng) {
-    double angle = Math.toRadians(draw(rng, rotation));
+    // Drawn in this order so that a seed keeps its images; the drawn angle turns the digit
+    // clockwise, which is the same distribution as torchvision's counter-clockwise one.
+    double degrees = -draw(rng, rotation);
     double tx = draw(rng, translate);
     double ty = draw(rng, translate);
     double zoom = 1 + draw(rng, scale);
-    double sh = Math.tan(Math.toRadians(draw(rng, shear)));
-    double cos = Math.cos(angle);
-    double sin = Math.sin(angle);
+    double shearDegrees = draw(rng, shear);
+    return affine(img, rows, cols, degrees, tx, ty, zoom, shearDegrees);
+  }
+
+  /**
+   * The image rotated by {@code degrees} counter-clockwise about its centre (torchvision's {@code
+   * rotate} convention), zoomed, sheared horizontally and shifted, sampled with {@link
+   * #interpolation} and filled with {@link #fill}.
+   */
+  float[] affine(
+      float[] img,
+      int rows,
+      int cols,
+      double degrees,
+      double tx,
+      double ty,
+      double zoom,
+      double shearDegrees) {
+    double theta = Math.toRadians(degrees);
+    double sh = Math.tan(Math.toRadians(shearDegrees));
+    double cos = Math.cos(theta);
+    double sin = Math.sin(theta);
     double cx = (cols - 1) / 2.0;
     double cy = (rows - 1) / 2.0;
+    if (interpolation == Interpolation.NEAREST) {
+      return nearestAffine(img, rows, cols, pilRounded(cos), pilRounded(sin), tx, ty, zoom, sh);
+    }
     float[] out = new float[img.length];
     for (int y = 0; y < rows; y++) {
       for (int x = 0; x < cols; x++) {
         // Inverse mapping: undo translation, zoom, rotation, then shear.
         double dx = (x - cx - tx) / zoom;
         double dy = (y - cy - ty) / zoom;
-        double rx = cos * dx + sin * dy;
-        double ry = -sin * dx + cos * dy;
+        double rx = cos * dx - sin * dy;
+        double ry = sin * dx + cos * dy;
         out[y * cols + x] = sample(img, rows, cols, rx - sh * ry + cx, ry + cy);
       }
     }
     return out;
+  }
+
+  /**
+   * The same inverse mapping, sampled as PIL's {@code Image.transform} samples NEAREST (what
+   * torchvision's rotation and affine transforms call on a PIL image): the mapping's coefficients
+   * in 16.16 fixed point, stepped pixel by pixel from the first pixel's centre, and the source
+   * pixel taken by an arithmetic shift. The rounding is part of the result: plain floating-point
+   * nearest-pixel sampling differs from PIL in about one pixel per image.
+   */
+  private float[] nearestAffine(
+      float[] img,
+      int rows,
+      int cols,
+      double cos,
+      double sin,
+      double tx,
+      double ty,
+      double zoom,
+      double sh) {
+    double cx = (cols - 1) / 2.0;
+    double cy = (rows - 1) / 2.0;
+    // Source (x, y) = (a·x + b·y + c, d·x + e·y + f) in pixel indices.
+    double a = (cos - sh * sin) / zoom;
+    double b = (-sin - sh * cos) / zoom;
+    double d = sin / zoom;
+    double e = cos / zoom;
+    double dx0 = (-cx - tx) / zoom;
+    double dy0 = (-cy - ty) / zoom;
+    double rx0 = cos * dx0 - sin * dy0;
+    double ry0 = sin * dx0 + cos * dy0;
+    double c = rx0 - sh * ry0 + cx;
+    double f = ry0 + cy;
+    long a0 = fixed(a);
+    long a1 = fixed(b);
+    long a3 = fixed(d);
+    long a4 = fixed(e);
+    // PIL maps pixel centres (index + 0.5) and truncates; in indices that is c + 0.5.
+    long rowX = fixed(c + 0.5);
+    long rowY = fixed(f + 0.5);
+    float[] out = new float[img.length];
+    for (int y = 0; y < rows; y++) {
+      long xx = rowX;
+      long yy = rowY;
+      for (int x = 0; x < cols; x++) {
+        out[y * cols + x] = (float) at(img, rows, cols, (int) (xx >> 16), (int) (yy >> 16));
+        xx += a0;
+        yy += a3;
+      }
+      rowX += a1;
+      rowY += a4;
+    }
+    return out;
+  }
+
+  /** PIL's 16.16 fixed point: {@code FLOOR(v * 65536 + 0.5)}. */
+  private static long fixed(double v) {
+    return (long) Math.floor(v * 65536.0 + 0.5);
+  }
+
+  /** PIL rounds the rotation's cosine and sine to 15 decimals before using them. */
+  private static double pilRounded(double v) {
+    return new java.math.BigDecimal(v).setScale(15, java.math.RoundingMode.HALF_EVEN).doubleValue();
   }
 
   private float[] resizedCrop(float[] img, int rows, int cols, SplittableRandom rng) {
@@ -279,14 +420,21 @@ public record Augmentation(
   }
 
   private float sample(float[] img, int rows, int cols, double x, double y) {
-    int x0 = (int) Math.floor(x);
-    int y0 = (int) Math.floor(y);
-    double fx = x - x0;
-    double fy = y - y0;
-    double top = (1 - fx) * at(img, rows, cols, x0, y0) + fx * at(img, rows, cols, x0 + 1, y0);
-    double bottom =
-        (1 - fx) * at(img, rows, cols, x0, y0 + 1) + fx * at(img, rows, cols, x0 + 1, y0 + 1);
-    return (float) ((1 - fy) * top + fy * bottom);
+    return switch (interpolation) {
+      case BILINEAR -> {
+        int x0 = (int) Math.floor(x);
+        int y0 = (int) Math.floor(y);
+        double fx = x - x0;
+        double fy = y - y0;
+        double top = (1 - fx) * at(img, rows, cols, x0, y0) + fx * at(img, rows, cols, x0 + 1, y0);
+        double bottom =
+            (1 - fx) * at(img, rows, cols, x0, y0 + 1) + fx * at(img, rows, cols, x0 + 1, y0 + 1);
+        yield (float) ((1 - fy) * top + fy * bottom);
+      }
+        // The pixel whose square holds the point (the crop; rotation and affine use nearestAffine).
+      case NEAREST ->
+          (float) at(img, rows, cols, (int) Math.floor(x + 0.5), (int) Math.floor(y + 0.5));
+    };
   }
 
   private double at(float[] img, int rows, int cols, int x, int y) {

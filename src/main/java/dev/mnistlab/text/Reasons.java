@@ -6,6 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A failure's reason in words, for messages a person reads. Java's file-system exceptions carry
@@ -89,6 +91,22 @@ public final class Reasons {
     }
     if (type == String.class) {
       return "text";
+    }
+    if (type.isEnum()) {
+      // The names a configuration file uses: the constants' JSON names, else their own.
+      List<String> names = new ArrayList<>();
+      for (Object constant : type.getEnumConstants()) {
+        String name = ((Enum<?>) constant).name();
+        try {
+          var json =
+              type.getField(name)
+                  .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+          names.add(json != null ? json.value() : name.toLowerCase(java.util.Locale.ROOT));
+        } catch (NoSuchFieldException e) {
+          names.add(name.toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      return "one of " + String.join(", ", names);
     }
     return "a map of fields";
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -92,7 +94,19 @@ class BenchTest {
             0,
             d.stop());
     assertThatThrownBy(() -> PytorchReference.checkReplicable(cutout))
-        .hasMessageStartingWith("the PyTorch replica reproduces rotation only");
+        .hasMessageStartingWith("the PyTorch replica reproduces bilinear rotation only");
+    // Nearest-pixel rotation is torchvision's own default, but not what the replica runs.
+    Augmentation nearest =
+        new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Augmentation.Interpolation.NEAREST);
+    assertThatThrownBy(
+            () ->
+                PytorchReference.checkReplicable(
+                    TrainConfigs.override(
+                        d,
+                        RunDirectory.YAML.valueToTree(
+                            java.util.Map.of("augment", RunDirectory.YAML.valueToTree(nearest))),
+                        "test")))
+        .hasMessageStartingWith("the PyTorch replica reproduces bilinear rotation only");
     assertThatThrownBy(() -> new PytorchReference(Path.of("/nonexistent/python3"), Path.of("x.py")))
         .hasMessageContaining("/nonexistent/python3 not found")
         .hasMessageContaining("python3-torch");

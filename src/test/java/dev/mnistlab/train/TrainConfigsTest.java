@@ -83,4 +83,19 @@ class TrainConfigsTest {
     assertThatThrownBy(() -> TrainConfigs.load(file).validate())
         .hasMessage("learning rate must be positive, got -0.0001");
   }
+
+  @Test
+  void interpolationIsNamedAsTorchvisionNamesIt() throws Exception {
+    Path nearest =
+        Files.writeString(tmp.resolve("nearest.yaml"), "augment: {interpolation: nearest}\n");
+    assertThat(TrainConfigs.load(nearest).augment().interpolation())
+        .isEqualTo(dev.mnistlab.data.Augmentation.Interpolation.NEAREST);
+    // Configurations written before the field existed sampled bilinearly, and still do.
+    assertThat(TrainConfig.defaults().augment().interpolation())
+        .isEqualTo(dev.mnistlab.data.Augmentation.Interpolation.BILINEAR);
+    Path cubic = Files.writeString(tmp.resolve("cubic.yaml"), "augment: {interpolation: cubic}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(cubic))
+        .hasMessageContaining(
+            "'augment.interpolation' must be one of bilinear, nearest, got \"cubic\"");
+  }
 }
