@@ -1,6 +1,7 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.report.Comparison;
+import dev.mnistlab.text.Plain;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -61,7 +62,9 @@ public class CompareCommand implements Callable<Integer> {
               "seeds directories: mean over their seeds, the lowest seed in brackets; their"
                   + " curves are the per-epoch mean");
     }
-    environment.out().println("compare: wrote " + result.files() + " and the charts beside them");
+    environment
+        .out()
+        .println("compare: wrote " + Plain.list(result.files()) + " and the charts beside them");
     return Main.OK;
   }
 }

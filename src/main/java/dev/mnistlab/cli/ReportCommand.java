@@ -1,6 +1,7 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.report.ReportBuilder;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Engines;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,7 +47,11 @@ public class ReportCommand implements Callable<Integer> {
           .out()
           .println("report: note: a smoke run (fewer images or epochs than its recipe), marked so");
     }
-    environment.out().println("report: wrote " + report.files());
+    environment
+        .out()
+        .println(
+            "report: wrote "
+                + Plain.sentence(report.files().stream().map(String::valueOf).toList()));
     return Main.OK;
   }
 }

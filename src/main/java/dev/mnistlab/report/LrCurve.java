@@ -76,7 +76,7 @@ public record LrCurve(
     String note =
         "plateau".equals(config.schedule().type())
             ? "per batch, replayed from the recorded test losses"
-            : stride > 1 ? "every " + stride + "th batch of " + batches + " per epoch" : "";
+            : stride > 1 ? "one batch in " + stride + " of " + batches + " per epoch" : "";
     return new LrCurve(
         points.stream().mapToDouble(p -> p[0]).toArray(),
         points.stream().mapToDouble(p -> p[1]).toArray(),
