@@ -18,27 +18,23 @@ def self_times(path):
     events = json.load(open(path))
     if isinstance(events, dict):
         events = events.get("traceEvents", [])
-    spans = [e for e in events if e.get("ph") == "X" and "dur" in e]
-    totals = collections.Counter()
     by_thread = collections.defaultdict(list)
-    for e in spans:
-        by_thread[(e.get("pid"), e.get("tid"))].append(e)
+    for e in events:
+        if e.get("ph") == "X" and "dur" in e:
+            by_thread[(e.get("pid"), e.get("tid"))].append(e)
+    totals = collections.Counter()
     for thread in by_thread.values():
         # Nesting by time: a span's self time is its duration less that of its direct children.
         thread.sort(key=lambda e: (float(e["ts"]), -float(e["dur"])))
-        stack = []
+        open_spans = []  # (end time, name) of the spans enclosing the current one, innermost last
         for e in thread:
-            start, end = float(e["ts"]), float(e["ts"]) + float(e["dur"])
-            while stack and stack[-1][1] <= start:
-                stack.pop()
-            if stack:
-                stack[-1][2][0] -= float(e["dur"])
-            own = [float(e["dur"])]
-            totals[e["name"]] += 0  # keeps the name even when its self time is 0
-            stack.append((start, end, own, e["name"]))
-            e["_own"] = own
-        for e in thread:
-            totals[e["name"]] += e["_own"][0]
+            start, duration = float(e["ts"]), float(e["dur"])
+            while open_spans and open_spans[-1][0] <= start:
+                open_spans.pop()
+            if open_spans:
+                totals[open_spans[-1][1]] -= duration
+            totals[e["name"]] += duration
+            open_spans.append((start + duration, e["name"]))
     return totals
 
 

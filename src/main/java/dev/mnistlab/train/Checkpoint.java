@@ -137,10 +137,7 @@ public record Checkpoint(
                 + (saved == null ? " is missing" : " has shape " + saved.getShape())
                 + "; the checkpoint belongs to another model");
       }
-      // Written into the existing array in place, because the trainer already holds it; zeroing
-      // then adding is exact for the finite values a checkpoint holds (copyTo would swap the
-      // tensor's storage through a deprecated torch mode that prints a warning).
-      parameter.getArray().muli(0).addi(saved);
+      WeightAverage.overwrite(parameter.getArray(), saved);
       saved.close();
       ids.put(pair.getKey(), parameter.getId());
     }

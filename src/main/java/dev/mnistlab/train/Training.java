@@ -196,7 +196,7 @@ public final class Training {
       TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());
       try (Trainer trainer = newTrainer(model, spec, optimizer);
           WeightAverage average =
-              WeightAverage.of(config.emaDecay(), model.getBlock(), trainer.getManager())) {
+              new WeightAverage(config.emaDecay(), model.getBlock(), trainer.getManager())) {
         ParameterCount params = ParameterCount.of(model.getBlock());
         List<EpochMetrics> epochs = new ArrayList<>();
         if (fromCheckpoint) {

@@ -32,18 +32,11 @@ final class WeightAverage implements AutoCloseable {
 
   /**
    * @param decay the weight of the old average in each update, in (0, 1); 0 for none, when the
-   *     network is evaluated and saved as trained
+   *     network is evaluated and saved as trained (checked by {@link TrainConfig#validate()})
    * @param block the network whose parameters are averaged
    * @param manager owns the averages for the rest of the run
    */
-  static WeightAverage of(double decay, Block block, NDManager manager) {
-    if (!(decay == 0 || (decay > 0 && decay < 1))) {
-      throw new IllegalArgumentException("ema_decay must be 0 or in (0, 1), got " + decay);
-    }
-    return new WeightAverage(decay, block, manager);
-  }
-
-  private WeightAverage(double decay, Block block, NDManager manager) {
+  WeightAverage(double decay, Block block, NDManager manager) {
     this.decay = decay;
     this.parameters = new ArrayList<>();
     block.getParameters().forEach(parameters::add);
@@ -132,13 +125,13 @@ final class WeightAverage implements AutoCloseable {
       throw new IllegalArgumentException(
           "it holds no averaged weights but the configuration has ema_decay " + decay);
     }
+    if (decay == 0) {
+      return;
+    }
     Map<String, NDArray> byName = new LinkedHashMap<>();
     saved.forEach(array -> byName.put(array.getName().substring(PREFIX.length()), array));
     for (Pair<String, Parameter> pair : parameters) {
       NDArray average = byName.remove(pair.getKey());
-      if (decay == 0) {
-        break;
-      }
       if (average == null || !average.getShape().equals(pair.getValue().getArray().getShape())) {
         throw new IllegalArgumentException(
             "the averaged weights do not match parameter " + pair.getKey());
@@ -153,8 +146,10 @@ final class WeightAverage implements AutoCloseable {
   }
 
   /**
-   * Writes {@code source} into {@code target} in place (the trainer holds {@code target}); zeroing
-   * then adding is exact for finite values.
+   * Writes {@code source} into the parameter array {@code target} in place, because the trainer
+   * already holds {@code target}; zeroing then adding is exact for the finite values weights hold
+   * ({@code copyTo} would swap the tensor's storage through a deprecated torch mode that prints a
+   * warning). Also restores a checkpoint's parameters.
    */
   static void overwrite(NDArray target, NDArray source) {
     target.muli(0).addi(source);
