@@ -9,12 +9,14 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.UniformInitializer;
 import java.util.List;
 
 /** Turns a {@link ModelSpec} into a DJL block, one DJL layer per spec layer, in order. */
@@ -26,21 +28,15 @@ public final class BlockFactory {
    * a 10×1×1 convolution after global average pooling, as the seed systems do.
    */
   public static Block build(ModelSpec spec) {
-    Shapes.infer(spec);
     SequentialBlock net = new SequentialBlock();
     List<ModelSpec.Shape3> shapes = Shapes.infer(spec);
     for (int i = 0; i < spec.layers().size(); i++) {
-      int channels = (i == 0 ? spec.inputShape() : shapes.get(i - 1)).channels();
-      net.add(block(spec.layers().get(i), channels));
+      net.add(block(spec.layers().get(i), i == 0 ? spec.inputShape() : shapes.get(i - 1)));
     }
     net.add(Blocks.batchFlattenBlock());
     return net;
   }
 
-  /**
-   * The input times a per-channel gate computed from the input's global average: GAP, 1×1 conv to
-   * C/r, ReLU, 1×1 conv back to C, sigmoid.
-   */
   /**
    * Builds the network and initializes its parameters for one input of the spec's shape, in {@code
    * manager}; the form counting, summarizing and checking a spec need.
@@ -52,13 +48,17 @@ public final class BlockFactory {
     return net;
   }
 
+  /**
+   * The input times a per-channel gate computed from the input's global average: GAP, 1×1 conv to
+   * C/r, ReLU, 1×1 conv back to C, sigmoid.
+   */
   private static Block squeezeExcite(LayerSpec.SqueezeExcite se, int channels) {
     SequentialBlock gate =
         new SequentialBlock()
             .add(gap())
-            .add(conv1x1(se.squeezed(channels), se.bias()))
+            .add(conv1x1(channels, se.squeezed(channels), se.bias()))
             .add(Activation.reluBlock())
-            .add(conv1x1(channels, se.bias()))
+            .add(conv1x1(se.squeezed(channels), channels, se.bias()))
             .add(Activation::sigmoid);
     return new ParallelBlock(
         branches ->
@@ -66,8 +66,24 @@ public final class BlockFactory {
         List.of(Blocks.identityBlock(), gate));
   }
 
-  private static Block conv1x1(int out, boolean bias) {
-    return Conv2d.builder().setFilters(out).setKernelShape(new Shape(1, 1)).optBias(bias).build();
+  private static Block conv1x1(int in, int out, boolean bias) {
+    return torchBias(
+        Conv2d.builder().setFilters(out).setKernelShape(new Shape(1, 1)).optBias(bias).build(),
+        bias,
+        in);
+  }
+
+  /**
+   * Gives {@code layer}'s bias PyTorch's default initialization, U(±1/sqrt(fan_in)), instead of
+   * DJL's zeros (weights get PyTorch's scale from the trainer's initializer). It matters for the
+   * seed networks that keep biases: their first steps start where PyTorch's did.
+   */
+  private static Block torchBias(Block layer, boolean bias, long fanIn) {
+    if (bias) {
+      layer.setInitializer(
+          new UniformInitializer((float) (1 / Math.sqrt(fanIn))), Parameter.Type.BIAS);
+    }
+    return layer;
   }
 
   private static Block gap() {
@@ -77,16 +93,21 @@ public final class BlockFactory {
         "gap");
   }
 
-  private static Block block(LayerSpec layer, int channels) {
+  /** One DJL layer for {@code layer}, whose input has the shape {@code in}. */
+  private static Block block(LayerSpec layer, ModelSpec.Shape3 in) {
+    int channels = in.channels();
     if (layer instanceof LayerSpec.Conv c) {
-      return Conv2d.builder()
-          .setFilters(c.out())
-          .setKernelShape(new Shape(c.kernel(), c.kernel()))
-          .optStride(new Shape(c.stride(), c.stride()))
-          .optPadding(new Shape(c.padding(), c.padding()))
-          .optDilation(new Shape(c.dilation(), c.dilation()))
-          .optBias(c.bias())
-          .build();
+      return torchBias(
+          Conv2d.builder()
+              .setFilters(c.out())
+              .setKernelShape(new Shape(c.kernel(), c.kernel()))
+              .optStride(new Shape(c.stride(), c.stride()))
+              .optPadding(new Shape(c.padding(), c.padding()))
+              .optDilation(new Shape(c.dilation(), c.dilation()))
+              .optBias(c.bias())
+              .build(),
+          c.bias(),
+          (long) channels * c.kernel() * c.kernel());
     }
     if (layer instanceof LayerSpec.BatchNorm) {
       // DJL's momentum 0.9 is PyTorch's momentum 0.1: both keep 90% of the old running value.
@@ -114,7 +135,8 @@ public final class BlockFactory {
       return Blocks.batchFlattenBlock();
     }
     if (layer instanceof LayerSpec.Linear l) {
-      return Linear.builder().setUnits(l.units()).optBias(l.bias()).build();
+      return torchBias(
+          Linear.builder().setUnits(l.units()).optBias(l.bias()).build(), l.bias(), in.size());
     }
     if (layer instanceof LayerSpec.Softmax) {
       return new LambdaBlock(x -> new NDList(x.singletonOrThrow().softmax(1)), "softmax");
