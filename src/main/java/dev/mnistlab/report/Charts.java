@@ -270,10 +270,12 @@ public final class Charts {
    */
   public static byte[] learningRate(String title, LrCurve curve) {
     XYChart chart = chart(title, "epoch", "learning rate");
-    // Batches sit between epochs; labels at whole epochs only keep the axis readable.
+    // Batches sit between epochs; labels at whole epochs only keep the axis readable. A blank,
+    // not an empty label: XChart cannot lay out an empty string (a one-epoch run has ticks at
+    // 0.1, 0.2, ...).
     chart
         .getStyler()
-        .setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Plain.significant(v) : "");
+        .setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Plain.significant(v) : " ");
     chart.getStyler().setYAxisMin(0.0);
     XYSeries line =
         chart.addSeries(curve.perStep() ? "per batch" : "per epoch", curve.x(), curve.lr());

@@ -65,6 +65,15 @@ class ChartsTest {
   }
 
   @Test
+  void aPerBatchRateOverOneEpochRenders() throws Exception {
+    // Ticks fall between whole epochs only; their labels are blank, which XChart must accept.
+    double[] x = IntStream.rangeClosed(0, 16).mapToDouble(i -> i / 16.0).toArray();
+    double[] rate = java.util.Arrays.stream(x).map(v -> 0.01 * (1 - v / 2)).toArray();
+    LrCurve lr = new LrCurve(x, rate, true, new double[] {1}, new double[] {0.005}, "");
+    assertThat(hasSeveralColours(decode(Charts.learningRate("lr", lr)))).isTrue();
+  }
+
+  @Test
   void anAccuracyViewThatHidesEarlyEpochsAddsAFullRangePanel() throws Exception {
     List<EpochMetrics> close =
         IntStream.rangeClosed(1, 15)
