@@ -3,6 +3,7 @@ package dev.mnistlab.data;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.text.Plain;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -31,6 +32,9 @@ import java.util.SplittableRandom;
  * @param interpolation how rotation, translation, zoom, shear and crops sample the image: {@code
  *     bilinear} (mnistlab's default) or {@code nearest} (torchvision's {@code RandomRotation} and
  *     {@code RandomAffine} default)
+ * @param transforms torchvision's transforms in a notebook's order, instead of the fields above
+ *     (which must then be left out): {@code [{rotation: {degrees: 6, fill: 1}}, {affine: ...}]};
+ *     see {@link Transform}
  */
 public record Augmentation(
     double rotation,
@@ -45,7 +49,8 @@ public record Augmentation(
     @JsonProperty("cutout_holes") int cutoutHoles,
     @JsonProperty("cutout_size") int cutoutSize,
     double fill,
-    Interpolation interpolation) {
+    Interpolation interpolation,
+    List<Transform> transforms) {
 
   /** How geometric transforms sample the source image; torchvision's names. */
   public enum Interpolation {
@@ -57,11 +62,52 @@ public record Augmentation(
     NEAREST
   }
 
-  /** A configuration written before {@code interpolation} existed sampled bilinearly. */
+  /**
+   * A configuration written before {@code interpolation} existed sampled bilinearly; one written
+   * before {@code transforms} existed has none.
+   */
   public Augmentation {
     if (interpolation == null) {
       interpolation = Interpolation.BILINEAR;
     }
+    transforms = transforms == null ? List.of() : List.copyOf(transforms);
+  }
+
+  /** mnistlab's own augmentation, without torchvision transforms. */
+  public Augmentation(
+      double rotation,
+      double translate,
+      double scale,
+      double shear,
+      double cropScale,
+      double elasticAlpha,
+      double elasticSigma,
+      double brightness,
+      double contrast,
+      int cutoutHoles,
+      int cutoutSize,
+      double fill,
+      Interpolation interpolation) {
+    this(
+        rotation,
+        translate,
+        scale,
+        shear,
+        cropScale,
+        elasticAlpha,
+        elasticSigma,
+        brightness,
+        contrast,
+        cutoutHoles,
+        cutoutSize,
+        fill,
+        interpolation,
+        List.of());
+  }
+
+  /** torchvision's transforms, applied in this order. */
+  public static Augmentation of(List<Transform> transforms) {
+    return new Augmentation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, transforms);
   }
 
   /** Sampling bilinearly. */
@@ -117,12 +163,18 @@ public record Augmentation(
         cutoutHoles,
         cutoutSize,
         fill,
-        interpolation);
+        interpolation,
+        transforms);
   }
 
   /** True when this augmentation changes nothing (the fill value alone changes nothing). */
   @JsonIgnore
   public boolean isIdentity() {
+    return transforms.isEmpty() && ownIsIdentity();
+  }
+
+  /** True when the fields other than {@code transforms} change nothing. */
+  private boolean ownIsIdentity() {
     return rotation == 0
         && translate == 0
         && scale == 0
@@ -164,6 +216,19 @@ public record Augmentation(
         "cutout_size must be in [1, 28] when cutout_holes is set",
         cutoutSize);
     check(fill >= 0 && fill <= 255, "fill must be a pixel value in [0, 255]", fill);
+    if (!transforms.isEmpty()) {
+      if (!ownIsIdentity()) {
+        throw new IllegalArgumentException(
+            "augment: give either transforms (torchvision's, in order) or mnistlab's own fields"
+                + " (rotation, translate, ...), not both");
+      }
+      for (Transform t : transforms) {
+        if (t == null) {
+          throw new IllegalArgumentException("augment: a transform in the list is empty");
+        }
+        t.validate();
+      }
+    }
     return this;
   }
 
@@ -189,6 +254,9 @@ public record Augmentation(
     float[] img = new float[n];
     for (int i = 0; i < n; i++) {
       img[i] = src[srcOffset + i] & 0xff;
+    }
+    for (Transform t : transforms) {
+      img = t.apply(img, rows, cols, rng);
     }
     if (rotation > 0 || translate > 0 || scale > 0 || shear > 0) {
       img = affine(img, rows, cols, rng);
@@ -248,7 +316,8 @@ public record Augmentation(
     double cx = (cols - 1) / 2.0;
     double cy = (rows - 1) / 2.0;
     if (interpolation == Interpolation.NEAREST) {
-      return nearestAffine(img, rows, cols, pilRounded(cos), pilRounded(sin), tx, ty, zoom, sh);
+      return nearestAffine(
+          img, rows, cols, Resampling.round15(cos), Resampling.round15(sin), tx, ty, zoom, sh);
     }
     float[] out = new float[img.length];
     for (int y = 0; y < rows; y++) {
@@ -266,10 +335,8 @@ public record Augmentation(
 
   /**
    * The same inverse mapping, sampled as PIL's {@code Image.transform} samples NEAREST (what
-   * torchvision's rotation and affine transforms call on a PIL image): the mapping's coefficients
-   * in 16.16 fixed point, stepped pixel by pixel from the first pixel's centre, and the source
-   * pixel taken by an arithmetic shift. The rounding is part of the result: plain floating-point
-   * nearest-pixel sampling differs from PIL in about one pixel per image.
+   * torchvision's rotation and affine transforms call on a PIL image; see {@link
+   * Resampling#nearest}).
    */
   private float[] nearestAffine(
       float[] img,
@@ -294,36 +361,8 @@ public record Augmentation(
     double ry0 = sin * dx0 + cos * dy0;
     double c = rx0 - sh * ry0 + cx;
     double f = ry0 + cy;
-    long a0 = fixed(a);
-    long a1 = fixed(b);
-    long a3 = fixed(d);
-    long a4 = fixed(e);
     // PIL maps pixel centres (index + 0.5) and truncates; in indices that is c + 0.5.
-    long rowX = fixed(c + 0.5);
-    long rowY = fixed(f + 0.5);
-    float[] out = new float[img.length];
-    for (int y = 0; y < rows; y++) {
-      long xx = rowX;
-      long yy = rowY;
-      for (int x = 0; x < cols; x++) {
-        out[y * cols + x] = (float) at(img, rows, cols, (int) (xx >> 16), (int) (yy >> 16));
-        xx += a0;
-        yy += a3;
-      }
-      rowX += a1;
-      rowY += a4;
-    }
-    return out;
-  }
-
-  /** PIL's 16.16 fixed point: {@code FLOOR(v * 65536 + 0.5)}. */
-  private static long fixed(double v) {
-    return (long) Math.floor(v * 65536.0 + 0.5);
-  }
-
-  /** PIL rounds the rotation's cosine and sine to 15 decimals before using them. */
-  private static double pilRounded(double v) {
-    return new java.math.BigDecimal(v).setScale(15, java.math.RoundingMode.HALF_EVEN).doubleValue();
+    return Resampling.nearest(img, rows, cols, a, b, d, e, c + 0.5, f + 0.5, fill);
   }
 
   private float[] resizedCrop(float[] img, int rows, int cols, SplittableRandom rng) {
@@ -421,16 +460,7 @@ public record Augmentation(
 
   private float sample(float[] img, int rows, int cols, double x, double y) {
     return switch (interpolation) {
-      case BILINEAR -> {
-        int x0 = (int) Math.floor(x);
-        int y0 = (int) Math.floor(y);
-        double fx = x - x0;
-        double fy = y - y0;
-        double top = (1 - fx) * at(img, rows, cols, x0, y0) + fx * at(img, rows, cols, x0 + 1, y0);
-        double bottom =
-            (1 - fx) * at(img, rows, cols, x0, y0 + 1) + fx * at(img, rows, cols, x0 + 1, y0 + 1);
-        yield (float) ((1 - fy) * top + fy * bottom);
-      }
+      case BILINEAR -> Resampling.bilinear(img, rows, cols, x, y, fill);
         // The pixel whose square holds the point (the crop; rotation and affine use nearestAffine).
       case NEAREST ->
           (float) at(img, rows, cols, (int) Math.floor(x + 0.5), (int) Math.floor(y + 0.5));
@@ -438,6 +468,6 @@ public record Augmentation(
   }
 
   private double at(float[] img, int rows, int cols, int x, int y) {
-    return x < 0 || y < 0 || x >= cols || y >= rows ? fill : img[y * cols + x];
+    return Resampling.at(img, rows, cols, x, y, fill);
   }
 }

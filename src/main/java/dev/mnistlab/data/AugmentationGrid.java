@@ -88,6 +88,9 @@ public final class AugmentationGrid {
    * {@code none} when it changes nothing.
    */
   public static String describe(Augmentation a) {
+    if (!a.transforms().isEmpty()) {
+      return Transform.describe(a.transforms());
+    }
     List<String> parts = new ArrayList<>();
     if (a.rotation() > 0) {
       parts.add("rotation ±" + Plain.significant(a.rotation()) + "°");

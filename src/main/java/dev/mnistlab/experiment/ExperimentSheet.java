@@ -112,6 +112,12 @@ public final class ExperimentSheet {
               + (c.limit() == 0
                   ? ", all training images"
                   : ", the first " + Plain.count(c.limit(), "training image"))
+              + (c.testNormalization() == null
+                  ? ""
+                  : " · test set normalized with mean "
+                      + c.testNormalization().mean()
+                      + ", std "
+                      + c.testNormalization().std())
         });
     rows.add(
         new String[] {
@@ -225,6 +231,9 @@ public final class ExperimentSheet {
   private static String augmentation(Augmentation a) {
     if (a.isIdentity()) {
       return "none";
+    }
+    if (!a.transforms().isEmpty()) {
+      return "torchvision's " + dev.mnistlab.data.Transform.describe(a.transforms());
     }
     List<String> parts = new ArrayList<>();
     if (a.rotation() > 0) {

@@ -2,6 +2,7 @@ package dev.mnistlab.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.data.Normalization;
 import dev.mnistlab.text.Plain;
 import java.util.List;
 
@@ -25,6 +26,10 @@ import java.util.List;
  *     statistics included), updated after every step with this decay, as PyTorch's {@code
  *     AveragedModel(..., get_ema_multi_avg_fn(decay), use_buffers=True)}; 0 is none
  * @param stop early stopping at a target accuracy
+ * @param testNormalization the normalization each epoch's test uses, where a seed notebook
+ *     normalized its test set with other values than its training set (seed 003: 0.1325, 0.3104);
+ *     null uses the training one, as {@code evaluate}, {@code predict} and the saved model always
+ *     do
  */
 public record TrainConfig(
     String model,
@@ -39,7 +44,40 @@ public record TrainConfig(
     Augmentation augment,
     @JsonProperty("label_smoothing") double labelSmoothing,
     @JsonProperty("ema_decay") double emaDecay,
-    Stop stop) {
+    Stop stop,
+    @JsonProperty("test_normalization") Normalization testNormalization) {
+
+  /** Testing with the training normalization. */
+  public TrainConfig(
+      String model,
+      String dataset,
+      int epochs,
+      int batchSize,
+      long seed,
+      int limit,
+      int threads,
+      Optimizer optimizer,
+      Schedule schedule,
+      Augmentation augment,
+      double labelSmoothing,
+      double emaDecay,
+      Stop stop) {
+    this(
+        model,
+        dataset,
+        epochs,
+        batchSize,
+        seed,
+        limit,
+        threads,
+        optimizer,
+        schedule,
+        augment,
+        labelSmoothing,
+        emaDecay,
+        stop,
+        null);
+  }
 
   /**
    * Ends a run early once test accuracy reached {@code at} percent in {@code patience} consecutive
@@ -192,7 +230,8 @@ public record TrainConfig(
         augment,
         labelSmoothing,
         emaDecay,
-        stop);
+        stop,
+        testNormalization);
   }
 
   /** The recipe {@code ./mnistlab train} runs when given no options. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -91,6 +92,7 @@ public final class TrainConfigs {
       throw new IllegalArgumentException(source + ": a configuration must be a map of fields");
     }
     ObjectNode merged = YAML.valueToTree(base);
+    replaceAugmentationKind(merged, overrides);
     merge(merged, (ObjectNode) overrides, "", source);
     try {
       return YAML.treeToValue(merged, TrainConfig.class);
@@ -114,6 +116,24 @@ public final class TrainConfigs {
               + (value == null || value.isMissingNode() ? "" : ", got " + value));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": " + Reasons.yaml(e.getOriginalMessage()));
+    }
+  }
+
+  /**
+   * torchvision's transform list and mnistlab's own augmentation fields exclude each other, so an
+   * override that gives one replaces the other instead of merging into it: a file that lists
+   * transforms does not inherit the default recipe's rotation, and one that sets a rotation drops
+   * an inherited list.
+   */
+  private static void replaceAugmentationKind(ObjectNode merged, JsonNode overrides) {
+    JsonNode augment = overrides.get("augment");
+    if (augment == null || !augment.isObject() || !merged.path("augment").isObject()) {
+      return;
+    }
+    if (augment.has("transforms")) {
+      merged.set("augment", YAML.valueToTree(Augmentation.NONE));
+    } else if (augment.size() > 0) {
+      ((ObjectNode) merged.get("augment")).set("transforms", YAML.createArrayNode());
     }
   }
 

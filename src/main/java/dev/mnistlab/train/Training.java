@@ -186,8 +186,13 @@ public final class Training {
     try (Model model = Model.newInstance(spec.name(), Device.cpu());
         BatchLoader trainBatches =
             new BatchLoader(train, normalization, config.batchSize(), config.augment());
+        // A seed notebook may have normalized its test set with other values (TrainConfig).
         BatchLoader testBatches =
-            new BatchLoader(data.test(), normalization, 1000, Augmentation.NONE)) {
+            new BatchLoader(
+                data.test(),
+                config.testNormalization() != null ? config.testNormalization() : normalization,
+                1000,
+                Augmentation.NONE)) {
       // Seeds weight initialization inside the engine.
       Engines.seed(engine, config.seed());
       model.setBlock(BlockFactory.build(spec));

@@ -40,10 +40,12 @@ class ExperimentCommandTest {
         run("experiment", "show", "three-step", "--out", tmp.resolve("none").toString());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out())
-        .contains("step 3: 3 Cutout and OneCycle")
+        .contains("step 3: 3 Augmentation and LR schedule")
         .contains("three-step/step3-cutout-onecycle · 9,776 trainable parameters")
-        .contains("OneCycle · peak 0.1 after 30% of the steps")
-        .contains("cutout 1 hole of 8×8 px")
+        .contains("training        15 epochs · batch 64")
+        .contains("StepLR · peak 0.01, times 0.1 every 7 epochs")
+        .contains("torchvision's resized crop of 0.85–1 of the area")
+        .contains("test set normalized with mean 0.1325, std 0.3104")
         .contains(tmp.resolve("none") + ": not run");
     assertReadable(o.out());
   }

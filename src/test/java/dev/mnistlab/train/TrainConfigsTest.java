@@ -29,6 +29,24 @@ class TrainConfigsTest {
   }
 
   @Test
+  void aTransformListReplacesOwnAugmentationAndOwnFieldsReplaceAList() throws Exception {
+    Path list =
+        Files.writeString(
+            tmp.resolve("l.yaml"),
+            "augment:\n  transforms:\n    - rotation: {degrees: 4, fill: 1}\n");
+    TrainConfig c = TrainConfigs.load(list).validate();
+    // The default recipe's ±7° rotation is not inherited under the list.
+    assertThat(c.augment())
+        .isEqualTo(
+            dev.mnistlab.data.Augmentation.of(
+                java.util.List.of(new dev.mnistlab.data.Transform.Rotation(4, 1, null))));
+    TrainConfig own =
+        TrainConfigs.override(c, RunDirectory.YAML.readTree("augment: {rotation: 5}"), "flags")
+            .validate();
+    assertThat(own.augment()).isEqualTo(dev.mnistlab.data.Augmentation.rotation(5));
+  }
+
+  @Test
   void aSavedConfigurationLoadsBackEqual() throws Exception {
     TrainConfig d = TrainConfig.defaults();
     Path file =
