@@ -284,12 +284,20 @@ public class ExperimentCommand {
                 Locale.ROOT, "%-12s %-9s ", e.name(), Plain.count(e.steps().size(), "step"));
         String indent = " ".repeat(head.length());
         ExperimentSheet.wrap(e.title(), head, indent).forEach(environment.out()::println);
-        defaultRuns(e)
-            .forEach(
-                (dir, steps) ->
-                    ExperimentSheet.wrap(
-                            dir + ": " + ExperimentSheet.runs(steps), indent + "  ", indent + "  ")
-                        .forEach(environment.out()::println));
+        Map<Path, List<ExperimentRunner.StepStatus>> runs;
+        try {
+          runs = defaultRuns(e);
+        } catch (IllegalArgumentException unreadable) {
+          // One damaged run directory must not hide the other experiments.
+          ExperimentSheet.wrap(unreadable.getMessage(), indent + "  ", indent + "  ")
+              .forEach(environment.out()::println);
+          continue;
+        }
+        runs.forEach(
+            (dir, steps) ->
+                ExperimentSheet.wrap(
+                        dir + ": " + ExperimentSheet.runs(steps), indent + "  ", indent + "  ")
+                    .forEach(environment.out()::println));
       }
       return Main.OK;
     }

@@ -294,6 +294,12 @@ public final class ExperimentSheet {
     if (r.epochs() != null) {
       parts.add(Plain.count(r.epochs(), "epoch"));
     }
+    if (r.heldFrom() != null) {
+      parts.add("≥ 99.40% held from epoch " + r.heldFrom());
+    }
+    if (!r.log().isEmpty()) {
+      parts.add("the author's log of " + Plain.count(r.log().size(), "epoch"));
+    }
     return String.join(" · ", parts);
   }
 

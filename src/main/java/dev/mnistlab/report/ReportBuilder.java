@@ -289,38 +289,48 @@ public final class ReportBuilder {
     return doc;
   }
 
-  /** The source's own figures beside mnistlab's, step by step (first seed). */
+  /**
+   * The source's own figures beside the spread of mnistlab's runs over seeds, step by step, with a
+   * verdict per claim ({@link Reproduction}).
+   */
   private static Document.Table reportedTable(List<StepReport> steps) {
     List<List<String>> rows = new ArrayList<>();
     for (StepReport s : steps) {
       Experiment.Reported r = s.step().reported();
-      RunResult run = s.runs().isEmpty() ? null : s.runs().get(0);
+      String notRun = "not run";
+      Reproduction m = s.runs().isEmpty() ? null : Reproduction.of(r, s.runs());
       rows.add(
           List.of(
               s.step().name(),
-              r.params() == null ? "—" : Plain.count(r.params()),
-              Plain.count(s.summary().trainableParams()),
+              m == null ? "0" : Integer.toString(m.seeds()),
+              (r.params() == null ? "—" : Plain.count(r.params()))
+                  + " / "
+                  + Plain.count(s.summary().trainableParams()),
               r.bestTrain() == null ? "—" : pct(r.bestTrain()),
-              run == null
-                  ? "not run"
-                  : pct(run.epochs().stream().mapToDouble(EpochMetrics::trainAcc).max().orElse(0)),
+              m == null ? notRun : m.bestTrain().text() + " · " + m.bestTrainVerdict(),
               r.bestTest() == null ? "—" : pct(r.bestTest()),
-              run == null ? "not run" : pct(run.bestTestAccuracy()),
-              run == null ? "not run" : lastMin(run),
+              m == null ? notRun : m.bestTest().text() + " · **" + m.bestTestVerdict() + "**",
+              m == null ? notRun : m.minLast3().text(),
+              r.heldFrom() == null ? "—" : Integer.toString(r.heldFrom()),
+              m == null
+                  ? notRun
+                  : m.heldText() + (r.heldFrom() == null ? "" : " · **" + m.heldVerdict() + "**"),
               runKind(s)));
     }
     return new Document.Table(
         List.of(
             "step",
-            "params reported",
-            "params here",
+            "seeds",
+            "params reported / here",
             "best train reported",
-            "best train here",
+            "best train here (each seed's best)",
             "best test reported",
-            "best test here",
+            "best test here (each seed's best)",
             "min of last 3 here",
+            "≥ 99.40 held from epoch, reported",
+            "held from epoch here, per seed",
             "run here"),
-        new boolean[] {false, true, true, true, true, true, true, true, false},
+        new boolean[] {false, true, true, true, false, true, false, false, true, false, false},
         rows);
   }
 
@@ -575,6 +585,24 @@ public final class ReportBuilder {
             slug + "-accuracy.png",
             title + " accuracy",
             Charts.accuracyCurves(title + ": accuracy", curves, Charts.Lines.TRAIN_AND_TEST)));
+    List<Double> log = s.step().reported().log();
+    if (!log.isEmpty()) {
+      // The author's printed log as one more curve: the evidence a reader needs beside ours.
+      List<EpochMetrics> authors = new ArrayList<>();
+      for (int i = 0; i < log.size(); i++) {
+        authors.add(new EpochMetrics(i + 1, 0, 0, 0, 0, log.get(i), 0, 0));
+      }
+      List<Charts.Curve> withAuthor = new ArrayList<>(curves);
+      withAuthor.add(new Charts.Curve("the author's log", authors));
+      doc.add(
+          new Document.Image(
+              slug + "-vs-author.png",
+              title + " test accuracy beside the author's log",
+              Charts.accuracyCurves(
+                  title + ": test accuracy, each seed and the author's log",
+                  withAuthor,
+                  Charts.Lines.TEST_ONLY)));
+    }
     doc.add(
         new Document.Image(
             slug + "-loss.png",

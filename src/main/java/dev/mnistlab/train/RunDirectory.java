@@ -56,9 +56,16 @@ public final class RunDirectory {
   public static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
 
-  /** Reads and writes the YAML files of runs (configurations). */
+  /**
+   * Reads and writes the YAML files of runs (configurations). Type names are written as maps
+   * ({@code - rotation: {degrees: 4}}), not YAML tags ({@code !<rotation>}): configurations are
+   * read as trees to merge them, and trees keep no tags.
+   */
   public static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID));
 
   private final Path dir;
 

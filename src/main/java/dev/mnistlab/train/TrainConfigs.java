@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
@@ -107,12 +108,18 @@ public final class TrainConfigs {
         pointer.append('/').append(name != null ? name : Integer.toString(r.getIndex()));
       }
       JsonNode value = pointer.length() == 0 ? null : merged.at(pointer.toString());
+      // An unknown transform name leaves no target type, only the id Jackson could not resolve.
+      String expected =
+          e instanceof InvalidTypeIdException
+              ? "a map naming one transform (affine, color_jitter, erasing, resized_crop,"
+                  + " rotation)"
+              : Reasons.expected(e.getTargetType());
       throw new IllegalArgumentException(
           source
               + ": field '"
               + field
               + "' must be "
-              + Reasons.expected(e.getTargetType())
+              + expected
               + (value == null || value.isMissingNode() ? "" : ", got " + value));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": " + Reasons.yaml(e.getOriginalMessage()));

@@ -61,7 +61,7 @@ class ReportBuilderTest {
         .contains("| 1 Plain | start here |")
         .contains("Author: my own words")
         .contains("## Reported by the original author, and measured here")
-        .contains("| 3 Never run | — |")
+        .contains("| 3 Never run | 0 | — / ")
         .contains("Changed from the previous step: label_smoothing 0 → 0.1")
         .contains(" · trained on " + Machine.describe())
         .contains("![1 Plain confusion matrix](report-images/step01-confusion.png)");

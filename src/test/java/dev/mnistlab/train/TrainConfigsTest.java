@@ -44,6 +44,16 @@ class TrainConfigsTest {
         TrainConfigs.override(c, RunDirectory.YAML.readTree("augment: {rotation: 5}"), "flags")
             .validate();
     assertThat(own.augment()).isEqualTo(dev.mnistlab.data.Augmentation.rotation(5));
+    // What a run saves loads back: the list is written as maps, not YAML type tags.
+    Path saved = Files.writeString(tmp.resolve("s.yaml"), RunDirectory.YAML.writeValueAsString(c));
+    assertThat(Files.readString(saved)).contains("- rotation:").doesNotContain("!<");
+    assertThat(TrainConfigs.load(saved)).isEqualTo(c);
+    Path unknown =
+        Files.writeString(
+            tmp.resolve("x.yaml"), "augment:\n  transforms:\n    - spin: {degrees: 4}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(unknown))
+        .hasMessageContaining("field 'augment.transforms[0]' must be a map naming one transform")
+        .hasMessageContaining("rotation");
   }
 
   @Test
