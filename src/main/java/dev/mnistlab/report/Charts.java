@@ -56,13 +56,20 @@ public final class Charts {
    * One run's per-epoch metrics under a label, for charts that overlay several runs.
    *
    * @param label what the legend calls it ({@code seed 2}, a run's name)
+   * @param reference drawn in black with square markers, set apart from the runs' colours (an
+   *     author's published log beside mnistlab's runs)
    */
-  public record Curve(String label, List<EpochMetrics> epochs) {
+  public record Curve(String label, List<EpochMetrics> epochs, boolean reference) {
     /** Checks that there is something to draw. */
     public Curve {
       if (epochs.isEmpty()) {
         throw new IllegalArgumentException(label + ": no epochs to draw");
       }
+    }
+
+    /** A run's curve. */
+    public Curve(String label, List<EpochMetrics> epochs) {
+      this(label, epochs, false);
     }
   }
 
@@ -241,10 +248,14 @@ public final class Charts {
     }
     for (int i = 0; i < runs.size(); i++) {
       Curve c = runs.get(i);
-      Color colour = PALETTE[i % PALETTE.length];
+      Color colour = c.reference() ? Color.BLACK : PALETTE[i % PALETTE.length];
       XYSeries t = line(chart, unique(chart, c.label()), c.epochs(), test);
       t.setLineColor(colour);
       t.setMarkerColor(colour);
+      if (c.reference()) {
+        t.setMarker(SeriesMarkers.SQUARE);
+        t.setLineStyle(SeriesLines.DASH_DOT);
+      }
       if (lines == Lines.TRAIN_AND_TEST) {
         XYSeries tr = line(chart, unique(chart, c.label() + " train"), c.epochs(), train);
         tr.setLineColor(colour);

@@ -593,7 +593,7 @@ public final class ReportBuilder {
         authors.add(new EpochMetrics(i + 1, 0, 0, 0, 0, log.get(i), 0, 0));
       }
       List<Charts.Curve> withAuthor = new ArrayList<>(curves);
-      withAuthor.add(new Charts.Curve("the author's log", authors));
+      withAuthor.add(new Charts.Curve("the author's log", authors, true));
       doc.add(
           new Document.Image(
               slug + "-vs-author.png",
