@@ -50,7 +50,8 @@ public final class TrainedRuns {
               d.augment(),
               0,
               0,
-              TrainConfig.Stop.NEVER);
+              TrainConfig.Stop.NEVER,
+              null);
       try {
         Files.createDirectories(Path.of("target"));
         Path dir = Files.createTempDirectory(Path.of("target"), "trained-run-").resolve("run");

@@ -398,7 +398,8 @@ public final class Bench {
         r.augment(),
         r.labelSmoothing(),
         r.emaDecay(),
-        stop);
+        stop,
+        null);
   }
 
   /** The median of the epochs after the first (which pays for warm-up). */

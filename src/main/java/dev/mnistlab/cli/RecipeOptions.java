@@ -144,7 +144,8 @@ public class RecipeOptions {
               ema != null ? ema : d.emaDecay(),
               new TrainConfig.Stop(
                   stopAt != null ? stopAt : d.stop().at(),
-                  patience != null ? patience : d.stop().patience()));
+                  patience != null ? patience : d.stop().patience()),
+              null);
       return config.validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);

@@ -73,38 +73,6 @@ public record Augmentation(
     transforms = transforms == null ? List.of() : List.copyOf(transforms);
   }
 
-  /** mnistlab's own augmentation, without torchvision transforms. */
-  public Augmentation(
-      double rotation,
-      double translate,
-      double scale,
-      double shear,
-      double cropScale,
-      double elasticAlpha,
-      double elasticSigma,
-      double brightness,
-      double contrast,
-      int cutoutHoles,
-      int cutoutSize,
-      double fill,
-      Interpolation interpolation) {
-    this(
-        rotation,
-        translate,
-        scale,
-        shear,
-        cropScale,
-        elasticAlpha,
-        elasticSigma,
-        brightness,
-        contrast,
-        cutoutHoles,
-        cutoutSize,
-        fill,
-        interpolation,
-        List.of());
-  }
-
   /** torchvision's transforms, applied in this order. */
   public static Augmentation of(List<Transform> transforms) {
     return new Augmentation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, transforms);
@@ -137,7 +105,8 @@ public record Augmentation(
         cutoutHoles,
         cutoutSize,
         fill,
-        Interpolation.BILINEAR);
+        Interpolation.BILINEAR,
+        List.of());
   }
 
   /** No augmentation. */

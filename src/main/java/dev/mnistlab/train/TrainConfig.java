@@ -47,38 +47,6 @@ public record TrainConfig(
     Stop stop,
     @JsonProperty("test_normalization") Normalization testNormalization) {
 
-  /** Testing with the training normalization. */
-  public TrainConfig(
-      String model,
-      String dataset,
-      int epochs,
-      int batchSize,
-      long seed,
-      int limit,
-      int threads,
-      Optimizer optimizer,
-      Schedule schedule,
-      Augmentation augment,
-      double labelSmoothing,
-      double emaDecay,
-      Stop stop) {
-    this(
-        model,
-        dataset,
-        epochs,
-        batchSize,
-        seed,
-        limit,
-        threads,
-        optimizer,
-        schedule,
-        augment,
-        labelSmoothing,
-        emaDecay,
-        stop,
-        null);
-  }
-
   /**
    * Ends a run early once test accuracy reached {@code at} percent in {@code patience} consecutive
    * epochs, for time-to-target measurements.
@@ -249,7 +217,8 @@ public record TrainConfig(
         Augmentation.rotation(7),
         0,
         0,
-        Stop.NEVER);
+        Stop.NEVER,
+        null);
   }
 
   /**

@@ -92,12 +92,14 @@ class BenchTest {
             new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0),
             0,
             0,
-            d.stop());
+            d.stop(),
+            null);
     assertThatThrownBy(() -> PytorchReference.checkReplicable(cutout))
         .hasMessageStartingWith("the PyTorch replica reproduces bilinear rotation only");
     // Nearest-pixel rotation is torchvision's own default, but not what the replica runs.
     Augmentation nearest =
-        new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Augmentation.Interpolation.NEAREST);
+        new Augmentation(
+            7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Augmentation.Interpolation.NEAREST, List.of());
     assertThatThrownBy(
             () ->
                 PytorchReference.checkReplicable(

@@ -90,7 +90,8 @@ class ConsoleObserverTest {
             one.augment(),
             0,
             0,
-            one.stop()),
+            one.stop(),
+            null),
         SyntheticData.bands(8),
         Path.of("runs/x"));
     console.alreadyComplete(run(0, 99.2, 99.4, 99.5));

@@ -58,7 +58,8 @@ class TorchvisionRotationTest {
   }
 
   private static int[] rotated(Expected e) {
-    Augmentation rotation = new Augmentation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, e.mode());
+    Augmentation rotation =
+        new Augmentation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, e.mode(), List.of());
     float[] out = rotation.affine(pattern(), SIDE, SIDE, e.degrees(), 0, 0, 1, 0);
     int[] pixels = new int[out.length];
     for (int i = 0; i < out.length; i++) {
@@ -68,7 +69,7 @@ class TorchvisionRotationTest {
   }
 
   /** The pattern torchvision_rotate.py rotates. */
-  private static float[] pattern() {
+  static float[] pattern() {
     float[] img = new float[SIDE * SIDE];
     for (int y = 0; y < SIDE; y++) {
       for (int x = 0; x < SIDE; x++) {

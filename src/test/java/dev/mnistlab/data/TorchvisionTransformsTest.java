@@ -144,14 +144,8 @@ class TorchvisionTransformsTest {
     return calls;
   }
 
-  /** The pattern torchvision_transforms.py transforms. */
+  /** The pattern torchvision_transforms.py transforms, torchvision_rotate.py's. */
   private static float[] pattern() {
-    float[] img = new float[SIDE * SIDE];
-    for (int y = 0; y < SIDE; y++) {
-      for (int x = 0; x < SIDE; x++) {
-        img[y * SIDE + x] = (x * 7 + y * 13 + (x * y) % 17) % 256;
-      }
-    }
-    return img;
+    return TorchvisionRotationTest.pattern();
   }
 }

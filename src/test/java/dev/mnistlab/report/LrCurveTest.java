@@ -29,7 +29,8 @@ class LrCurveTest {
         d.augment(),
         0,
         0,
-        TrainConfig.Stop.NEVER);
+        TrainConfig.Stop.NEVER,
+        null);
   }
 
   /** A run of 1,000 images (10 batches per epoch) whose recorded rates are {@code lrs}. */

@@ -45,7 +45,8 @@ class RunReportsTest {
         d.augment(),
         0,
         0,
-        TrainConfig.Stop.NEVER);
+        TrainConfig.Stop.NEVER,
+        null);
   }
 
   @BeforeAll

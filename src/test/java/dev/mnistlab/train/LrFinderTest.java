@@ -34,7 +34,8 @@ class LrFinderTest {
             d.augment(),
             0,
             0,
-            TrainConfig.Stop.NEVER);
+            TrainConfig.Stop.NEVER,
+            null);
     LrFinder.Result r = LrFinder.run(config, spec, SyntheticData.bands(160), 1e-3, 1e8, 60);
     assertThat(r.lrs().get(0)).isEqualTo(1e-3);
     // A rate of 1e8 destroys any network, so the test must end before its last step.

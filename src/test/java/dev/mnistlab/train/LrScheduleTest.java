@@ -69,7 +69,8 @@ class LrScheduleTest {
             d.augment(),
             0,
             0,
-            TrainConfig.Stop.NEVER);
+            TrainConfig.Stop.NEVER,
+            null);
     LrSchedule schedule = LrSchedule.of(config, batchesPerEpoch);
     for (int epoch = 0; epoch < PYTORCH_STEP.length; epoch++) {
       for (int b = 0; b < batchesPerEpoch; b++) {
@@ -96,7 +97,8 @@ class LrScheduleTest {
                 d.augment(),
                 0,
                 0,
-                TrainConfig.Stop.NEVER)
+                TrainConfig.Stop.NEVER,
+                null)
             .validate();
     int batches = 5;
     LrSchedule lr = LrSchedule.of(config, batches);

@@ -155,7 +155,8 @@ public final class TrainingProfile {
               d.augment(),
               d.labelSmoothing(),
               d.emaDecay(),
-              d.stop());
+              d.stop(),
+              null);
       new dev.mnistlab.bench.PytorchReference(
               java.nio.file.Path.of("/usr/bin/python3"),
               java.nio.file.Path.of("bench/pytorch_reference.py"))

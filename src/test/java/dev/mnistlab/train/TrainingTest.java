@@ -46,7 +46,8 @@ class TrainingTest {
         d.augment(),
         0,
         0,
-        TrainConfig.Stop.NEVER);
+        TrainConfig.Stop.NEVER,
+        null);
   }
 
   @Test
@@ -91,7 +92,8 @@ class TrainingTest {
               c.augment(),
               c.labelSmoothing(),
               c.emaDecay(),
-              c.stop());
+              c.stop(),
+              null);
       Training.run(
           fourEpochs,
           spec,
@@ -163,7 +165,8 @@ class TrainingTest {
             c.augment(),
             0.1,
             0,
-            new TrainConfig.Stop(5.0, 1));
+            new TrainConfig.Stop(5.0, 1),
+            null);
     RunResult r =
         Training.run(stopping, spec, synthetic(128), tmp.resolve("stop"), TrainingObserver.SILENT);
     // Epoch 1 scores 11.7% on this data, so a 5% target held for 1 epoch ends the run there.
@@ -204,7 +207,8 @@ class TrainingTest {
               c.augment(),
               0,
               0,
-              TrainConfig.Stop.NEVER);
+              TrainConfig.Stop.NEVER,
+              null);
       RunResult r =
           Training.run(
               withOptimizer, spec, synthetic(256), tmp.resolve(type), TrainingObserver.SILENT);
@@ -236,7 +240,8 @@ class TrainingTest {
         dev.mnistlab.data.Augmentation.rotation(10),
         0.05,
         ema,
-        TrainConfig.Stop.NEVER);
+        TrainConfig.Stop.NEVER,
+        null);
   }
 
   /** Stops the run after {@code epoch} as a crash would: the checkpoint is already on disk. */
@@ -474,7 +479,8 @@ class TrainingTest {
             c.augment(),
             0,
             0,
-            TrainConfig.Stop.NEVER);
+            TrainConfig.Stop.NEVER,
+            null);
     assertThatThrownBy(adamNesterov::validate)
         .hasMessage("nesterov needs the sgd optimizer and a positive momentum");
   }
