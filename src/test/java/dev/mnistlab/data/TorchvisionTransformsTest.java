@@ -95,6 +95,41 @@ class TorchvisionTransformsTest {
   }
 
   @Test
+  void anAugmentationAppliesItsListInOrderAndRepeatsForASeed() {
+    byte[] digit = new byte[SIDE * SIDE];
+    float[] source = pattern();
+    for (int i = 0; i < digit.length; i++) {
+      digit[i] = (byte) source[i];
+    }
+    Augmentation a =
+        Augmentation.of(
+            List.of(
+                new Transform.Rotation(15, 0, null),
+                new Transform.Erasing(1, List.of(0.1, 0.2), null, 33.33)));
+    float[] first = new float[digit.length];
+    float[] again = new float[digit.length];
+    a.apply(digit, 0, SIDE, SIDE, first, 0, new SplittableRandom(5));
+    a.apply(digit, 0, SIDE, SIDE, again, 0, new SplittableRandom(5));
+    assertThat(again).containsExactly(first);
+    // Erasing runs last, so its box is an upright rectangle of the value, not rotated.
+    int top = SIDE;
+    int bottom = -1;
+    int left = SIDE;
+    int right = -1;
+    int erased = 0;
+    for (int i = 0; i < first.length; i++) {
+      if (first[i] == 33.33f) {
+        erased++;
+        top = Math.min(top, i / SIDE);
+        bottom = Math.max(bottom, i / SIDE);
+        left = Math.min(left, i % SIDE);
+        right = Math.max(right, i % SIDE);
+      }
+    }
+    assertThat(erased).isPositive().isEqualTo((bottom - top + 1) * (right - left + 1));
+  }
+
+  @Test
   void aTransformListParsesFromYamlAndRefusesMixingWithOwnFields() throws Exception {
     var yaml =
         new com.fasterxml.jackson.databind.ObjectMapper(
