@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.text.Reasons;
@@ -108,6 +110,14 @@ public final class TrainConfigs {
         pointer.append('/').append(name != null ? name : Integer.toString(r.getIndex()));
       }
       JsonNode value = pointer.length() == 0 ? null : merged.at(pointer.toString());
+      if (e instanceof UnrecognizedPropertyException unknown) {
+        // Inside a transform: the merge only checks the fields it knows from the defaults.
+        List<String> known = new ArrayList<>();
+        unknown.getKnownPropertyIds().forEach(id -> known.add(id.toString()));
+        java.util.Collections.sort(known);
+        throw new IllegalArgumentException(
+            source + ": unknown field '" + field + "' (known: " + String.join(", ", known) + ")");
+      }
       // An unknown transform name leaves no target type, only the id Jackson could not resolve.
       String expected =
           e instanceof InvalidTypeIdException
@@ -121,6 +131,10 @@ public final class TrainConfigs {
               + "' must be "
               + expected
               + (value == null || value.isMissingNode() ? "" : ", got " + value));
+    } catch (ValueInstantiationException e) {
+      // A value's own check refused it (a record's constructor): its message says why.
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
+      throw new IllegalArgumentException(source + ": " + why);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": " + Reasons.yaml(e.getOriginalMessage()));
     }

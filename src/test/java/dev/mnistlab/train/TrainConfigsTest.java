@@ -54,6 +54,21 @@ class TrainConfigsTest {
     assertThatThrownBy(() -> TrainConfigs.load(unknown))
         .hasMessageContaining("field 'augment.transforms[0]' must be a map naming one transform")
         .hasMessageContaining("rotation");
+    Path typo =
+        Files.writeString(
+            tmp.resolve("y.yaml"),
+            "augment:\n  transforms:\n    - rotation: {degrees: 4, flil: 1}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(typo))
+        .hasMessage(
+            typo
+                + ": unknown field 'augment.transforms[0].flil' (known: degrees, fill,"
+                + " interpolation)");
+    Path std =
+        Files.writeString(tmp.resolve("n.yaml"), "test_normalization: {mean: 0.1, std: 0}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(std))
+        .hasMessage(
+            std
+                + ": normalization needs a finite mean and a positive deviation, got mean 0.1, std 0.0");
   }
 
   @Test
