@@ -31,7 +31,8 @@ public final class TrainConfigs {
   /**
    * Defaults, then the file.
    *
-   * @throws IllegalArgumentException naming the file and the unknown or ill-typed field
+   * @throws IllegalArgumentException naming the file and the unknown, ill-typed or out-of-range
+   *     field
    */
   public static TrainConfig load(Path file) {
     JsonNode overrides;
@@ -48,7 +49,13 @@ public final class TrainConfigs {
     if (overrides == null || overrides.isNull() || overrides.isMissingNode()) {
       return TrainConfig.defaults();
     }
-    return override(TrainConfig.defaults(), overrides, file.toString());
+    TrainConfig config = override(TrainConfig.defaults(), overrides, file.toString());
+    try {
+      return config.validate();
+    } catch (IllegalArgumentException e) {
+      // A value out of range is the file's mistake: say which file.
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -54,6 +54,11 @@ class TrainConfigsTest {
     assertThatThrownBy(() -> TrainConfigs.load(unknown))
         .hasMessageContaining("field 'augment.transforms[0]' must be a map naming one transform")
         .hasMessageContaining("rotation");
+    Path range =
+        Files.writeString(
+            tmp.resolve("r.yaml"), "augment:\n  transforms:\n    - erasing: {p: 2}\n");
+    assertThatThrownBy(() -> TrainConfigs.load(range))
+        .hasMessage(range + ": erasing p must be in [0, 1], got 2");
     Path typo =
         Files.writeString(
             tmp.resolve("y.yaml"),
@@ -123,8 +128,8 @@ class TrainConfigsTest {
   @Test
   void badValuesAreWrittenAsTheyWereGiven() throws Exception {
     Path file = Files.writeString(tmp.resolve("lr.yaml"), "optimizer: {lr: -0.0001}\n");
-    assertThatThrownBy(() -> TrainConfigs.load(file).validate())
-        .hasMessage("learning rate must be positive, got -0.0001");
+    assertThatThrownBy(() -> TrainConfigs.load(file))
+        .hasMessage(file + ": learning rate must be positive, got -0.0001");
   }
 
   @Test
