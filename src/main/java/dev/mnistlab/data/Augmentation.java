@@ -70,6 +70,10 @@ public record Augmentation(
     if (interpolation == null) {
       interpolation = Interpolation.BILINEAR;
     }
+    if (transforms != null && transforms.stream().anyMatch(java.util.Objects::isNull)) {
+      // List.copyOf would fail on it with a bare NullPointerException.
+      throw new IllegalArgumentException("augment: a transform in the list is empty");
+    }
     transforms = transforms == null ? List.of() : List.copyOf(transforms);
   }
 
@@ -192,9 +196,6 @@ public record Augmentation(
                 + " (rotation, translate, ...), not both");
       }
       for (Transform t : transforms) {
-        if (t == null) {
-          throw new IllegalArgumentException("augment: a transform in the list is empty");
-        }
         t.validate();
       }
     }

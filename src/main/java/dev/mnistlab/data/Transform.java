@@ -43,6 +43,14 @@ public sealed interface Transform {
   /** The transform in words, e.g. {@code rotation ±4° (nearest, fill 1)}. */
   String describe();
 
+  /** The names a configuration gives transforms ({@code rotation}, ...), sorted. */
+  static List<String> names() {
+    return java.util.Arrays.stream(Transform.class.getAnnotation(JsonSubTypes.class).value())
+        .map(JsonSubTypes.Type::name)
+        .sorted()
+        .toList();
+  }
+
   /** A list of transforms in words, in order: {@code rotation ±6° (…), then affine …}. */
   static String describe(List<Transform> transforms) {
     return String.join(", then ", transforms.stream().map(Transform::describe).toList());

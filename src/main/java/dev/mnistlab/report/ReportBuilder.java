@@ -367,7 +367,7 @@ public final class ReportBuilder {
             r.epochs().stream().max(Comparator.comparingDouble(EpochMetrics::testAcc)).get();
         Consistency c = Consistency.of(s.runs(), Analysis.TARGET);
         Consistency.Seed first = c.seeds().get(0);
-        row.add(pct(r.epochs().stream().mapToDouble(EpochMetrics::trainAcc).max().orElse(0)));
+        row.add(pct(r.bestTrainAccuracy()));
         row.add(pct(bestTest.testAcc()) + " (" + bestTest.epoch() + ")");
         row.add(
             first.firstEpochAtTarget() == 0 ? "—" : Integer.toString(first.firstEpochAtTarget()));

@@ -16,8 +16,8 @@ import java.util.List;
  * @param bestTrain each run's best train accuracy: min, mean, max
  * @param bestTest each run's best test accuracy: min, mean, max
  * @param minLast3 each run's lowest test accuracy of its last 3 epochs: min, mean, max
- * @param heldFrom per run, the first epoch from which test accuracy stayed ≥ {@link #TARGET} to the
- *     end; 0 when the last epoch is below it
+ * @param heldFrom per run, the first epoch from which test accuracy stayed ≥ {@link
+ *     Analysis#TARGET} to the end; 0 when the last epoch is below it
  * @param bestTestVerdict the verdict on the author's best test accuracy
  * @param bestTrainVerdict the verdict on the author's best train accuracy
  * @param heldVerdict the verdict on the author's "held from epoch N" claim
@@ -31,9 +31,6 @@ public record Reproduction(
     String bestTestVerdict,
     String bestTrainVerdict,
     String heldVerdict) {
-
-  /** The seed projects' bar, percent. */
-  public static final double TARGET = 99.40;
 
   /** Minimum, mean and maximum over seeds. */
   public record Range(double min, double mean, double max) {
@@ -63,17 +60,10 @@ public record Reproduction(
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("no runs to compare with the author's figures");
     }
-    Range train =
-        Range.of(
-            runs.stream()
-                .map(r -> r.epochs().stream().mapToDouble(EpochMetrics::trainAcc).max().orElse(0))
-                .toList());
+    Range train = Range.of(runs.stream().map(RunResult::bestTrainAccuracy).toList());
     Range test = Range.of(runs.stream().map(RunResult::bestTestAccuracy).toList());
     Range last =
-        Range.of(
-            runs.stream()
-                .map(r -> r.minTestAccuracyOfLast(Math.min(3, r.epochs().size())))
-                .toList());
+        Range.of(runs.stream().map(r -> r.minTestAccuracyOfLast(Analysis.lastN(r))).toList());
     List<Integer> held = runs.stream().map(Reproduction::heldFrom).toList();
     // Held from epoch N: earlier is better, and never (0) is worse than any epoch.
     List<Double> heldOrder =
@@ -94,13 +84,13 @@ public record Reproduction(
   }
 
   /**
-   * The first epoch from which every epoch's test accuracy is ≥ {@link #TARGET}; 0 when the last
-   * one is below it.
+   * The first epoch from which every epoch's test accuracy is ≥ {@link Analysis#TARGET}; 0 when the
+   * last one is below it.
    */
   public static int heldFrom(RunResult run) {
     List<EpochMetrics> epochs = run.epochs();
     int from = 0;
-    for (int i = epochs.size() - 1; i >= 0 && epochs.get(i).testAcc() >= TARGET; i--) {
+    for (int i = epochs.size() - 1; i >= 0 && epochs.get(i).testAcc() >= Analysis.TARGET; i--) {
       from = epochs.get(i).epoch();
     }
     return from;

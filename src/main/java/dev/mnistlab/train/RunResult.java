@@ -63,6 +63,11 @@ public record RunResult(
     return epochs.get(epochs.size() - 1);
   }
 
+  /** The highest train accuracy of any epoch, in percent. */
+  public double bestTrainAccuracy() {
+    return epochs.stream().mapToDouble(EpochMetrics::trainAcc).max().orElse(Double.NaN);
+  }
+
   /** The highest test accuracy of any epoch, in percent. */
   public double bestTestAccuracy() {
     return epochs.stream().mapToDouble(EpochMetrics::testAcc).max().orElse(Double.NaN);

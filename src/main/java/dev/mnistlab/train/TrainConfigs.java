@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.data.Transform;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -128,8 +129,7 @@ public final class TrainConfigs {
       // An unknown transform name leaves no target type, only the id Jackson could not resolve.
       String expected =
           e instanceof InvalidTypeIdException
-              ? "a map naming one transform (affine, color_jitter, erasing, resized_crop,"
-                  + " rotation)"
+              ? "a map naming one transform (" + String.join(", ", Transform.names()) + ")"
               : Reasons.expected(e.getTargetType());
       throw new IllegalArgumentException(
           source

@@ -59,6 +59,9 @@ class TrainConfigsTest {
             tmp.resolve("r.yaml"), "augment:\n  transforms:\n    - erasing: {p: 2}\n");
     assertThatThrownBy(() -> TrainConfigs.load(range))
         .hasMessage(range + ": erasing p must be in [0, 1], got 2");
+    Path empty = Files.writeString(tmp.resolve("e.yaml"), "augment:\n  transforms:\n    -\n");
+    assertThatThrownBy(() -> TrainConfigs.load(empty))
+        .hasMessage(empty + ": augment: a transform in the list is empty");
     Path typo =
         Files.writeString(
             tmp.resolve("y.yaml"),
