@@ -165,6 +165,12 @@ public final class TrainConfigs {
     }
   }
 
+  /** Whether the field at this dotted path is null (absent) in {@link TrainConfig#defaults()}. */
+  private static boolean nullByDefault(String dottedPath) {
+    JsonNode defaults = YAML.valueToTree(TrainConfig.defaults());
+    return defaults.at("/" + dottedPath.replace('.', '/')).isNull();
+  }
+
   private static void merge(ObjectNode base, ObjectNode overrides, String prefix, String file) {
     for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -182,7 +188,10 @@ public final class TrainConfigs {
                 + String.join(", ", known)
                 + ")");
       }
-      if (current.isObject()) {
+      if (current.isObject() && field.getValue().isNull() && nullByDefault(prefix + name)) {
+        // test_normalization: null goes back to "the training normalization" (its default).
+        base.set(name, field.getValue());
+      } else if (current.isObject()) {
         if (!field.getValue().isObject()) {
           throw new IllegalArgumentException(
               file + ": field '" + prefix + name + "' must be a map, got " + field.getValue());

@@ -80,6 +80,28 @@ class TrainConfigsTest {
   }
 
   @Test
+  void nullResetsOnlyAFieldWhoseDefaultIsNull() throws Exception {
+    TrainConfig seed003 =
+        TrainConfigs.override(
+            TrainConfig.defaults(),
+            RunDirectory.YAML.readTree("test_normalization: {mean: 0.1325, std: 0.3104}"),
+            "step 3");
+    assertThat(seed003.testNormalization()).isNotNull();
+    // A later step goes back to testing with the training normalization.
+    TrainConfig reset =
+        TrainConfigs.override(
+            seed003, RunDirectory.YAML.readTree("test_normalization: null"), "fix");
+    assertThat(reset.testNormalization()).isNull();
+    assertThat(reset).isEqualTo(TrainConfig.defaults());
+    // A field that must hold a value is not cleared by null.
+    assertThatThrownBy(
+            () ->
+                TrainConfigs.override(
+                    TrainConfig.defaults(), RunDirectory.YAML.readTree("optimizer: null"), "f"))
+        .hasMessage("f: field 'optimizer' must be a map, got null");
+  }
+
+  @Test
   void aSavedConfigurationLoadsBackEqual() throws Exception {
     TrainConfig d = TrainConfig.defaults();
     Path file =
