@@ -54,7 +54,8 @@ public record Recipe(
     @Override
     public String toString() {
       // Only the model can differ under one name: its spec file was edited.
-      return was.equals(now)
+      // A value absent on one side (test_normalization's default) is null here.
+      return java.util.Objects.equals(was, now)
           ? field + " " + was + " (its layers changed)"
           : field + " " + was + " → " + now;
     }

@@ -35,6 +35,8 @@ public record ConfigDiff(List<Change> changes) {
   public static ConfigDiff between(TrainConfig before, TrainConfig after) {
     Map<String, String> a = flatten(before);
     Map<String, String> b = flatten(after);
+    collapseWhereTheOtherIsAbsent(a, b);
+    collapseWhereTheOtherIsAbsent(b, a);
     List<Change> changes = new ArrayList<>();
     List<String> order = new ArrayList<>(a.keySet());
     b.keySet().stream().filter(k -> !a.containsKey(k)).forEach(order::add);
@@ -44,6 +46,31 @@ public record ConfigDiff(List<Change> changes) {
       }
     }
     return new ConfigDiff(List.copyOf(changes));
+  }
+
+  /**
+   * A field that is absent on one side ({@code test_normalization: none}) and a map on the other is
+   * one change, {@code none → mean 0.1325, std 0.3104}, not one per field of the map: the map's
+   * fields in {@code fields} become a single entry under the field's name.
+   */
+  private static void collapseWhereTheOtherIsAbsent(
+      Map<String, String> fields, Map<String, String> other) {
+    for (Map.Entry<String, String> leaf : other.entrySet()) {
+      String prefix = leaf.getKey() + ".";
+      if (fields.containsKey(leaf.getKey())
+          || fields.keySet().stream().noneMatch(k -> k.startsWith(prefix))) {
+        continue;
+      }
+      List<String> parts = new ArrayList<>();
+      for (Iterator<Map.Entry<String, String>> it = fields.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, String> f = it.next();
+        if (f.getKey().startsWith(prefix)) {
+          parts.add(f.getKey().substring(prefix.length()) + " " + f.getValue());
+          it.remove();
+        }
+      }
+      fields.put(leaf.getKey(), String.join(", ", parts));
+    }
   }
 
   /** Whether the configurations are the same. */
@@ -84,6 +111,10 @@ public record ConfigDiff(List<Change> changes) {
   private static String text(JsonNode node) {
     if (node == null || node.isNull()) {
       return "none";
+    }
+    if (node.isFloat()) {
+      // A float's shortest text (0.1325), not its double widening (0.13249999284744263).
+      return Plain.number(Double.parseDouble(Float.toString(node.floatValue())));
     }
     if (node.isNumber()) {
       return Plain.number(node.asDouble());

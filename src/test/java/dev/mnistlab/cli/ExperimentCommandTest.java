@@ -29,8 +29,8 @@ class ExperimentCommandTest {
     Cli.Outcome o = run("experiment", "list");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out())
-        .contains("three-step   3 steps   MNIST classification in three steps")
-        .contains("se-net       5 steps");
+        .contains("three-step   4 steps   MNIST classification in three steps")
+        .contains("se-net       6 steps");
     assertReadable(o.out());
   }
 

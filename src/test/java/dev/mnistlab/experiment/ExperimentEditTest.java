@@ -141,6 +141,18 @@ class ExperimentEditTest {
     assertThat(plain.differences(other))
         .extracting(Recipe.Difference::toString)
         .containsExactly("optimizer.lr 0.05 → 0.0001", "optimizer.weight_decay 0.0001 → 0");
+    // A field absent on one side (no test normalization of its own) is said, not a crash.
+    Recipe normalized =
+        Recipe.of(
+            parse(
+                    PLAIN.replace(
+                        "lr: 0.05}", "lr: 0.05}, test_normalization: {mean: 0.1, std: 0.3}"))
+                .steps()
+                .get(0)
+                .config());
+    assertThat(plain.differences(normalized))
+        .extracting(Recipe.Difference::toString)
+        .containsExactly("test_normalization none → mean 0.1, std 0.3");
     // Another network under the same name is another recipe.
     Files.writeString(
         tmp.resolve("tiny.yaml"), SyntheticData.TINY_MODEL.replace("out: 4", "out: 6"));

@@ -39,6 +39,9 @@ class ReproductionTest {
     assertThat(r.heldFrom()).containsExactly(4, 3, 5);
     assertThat(r.heldVerdict()).isEqualTo("reproduced");
     assertThat(r.bestTrainVerdict()).isEqualTo("untestable");
+    // Only seed 2 reached 99.40 in each of its last 3 epochs (99.41, 99.40, 99.43).
+    assertThat(r.holdingLast3()).isEqualTo(1);
+    assertThat(r.holdingText()).isEqualTo("1 of 3");
   }
 
   @Test
