@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fields in which two resolved configurations differ, by the names {@code config.yaml} uses
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param changes one entry per differing field, in the order of {@code config.yaml}
  */
 public record ConfigDiff(List<Change> changes) {
+  private static final String SCHEDULE = "schedule.";
 
   /**
    * One differing field.
@@ -40,7 +42,13 @@ public record ConfigDiff(List<Change> changes) {
     List<Change> changes = new ArrayList<>();
     List<String> order = new ArrayList<>(a.keySet());
     b.keySet().stream().filter(k -> !a.containsKey(k)).forEach(order::add);
+    Set<String> read = after.schedule().fieldsRead();
     for (String field : order) {
+      // A field the schedule does not read (a StepLR's max_lr) is no difference; where the type
+      // changed, the type's own change says so.
+      if (field.startsWith(SCHEDULE) && !read.contains(field.substring(SCHEDULE.length()))) {
+        continue;
+      }
       if (!String.valueOf(a.get(field)).equals(String.valueOf(b.get(field)))) {
         changes.add(new Change(field, a.get(field), b.get(field)));
       }

@@ -152,6 +152,35 @@ public record TrainConfig(
           false, 0.85, 0.95);
     }
 
+    /**
+     * The {@code config.yaml} names of the fields a schedule of this type reads; the others are
+     * kept but unused (a StepLR's {@code max_lr}), so they are not part of what a run was.
+     *
+     * @throws IllegalArgumentException for a type the code does not handle
+     */
+    public java.util.Set<String> fieldsRead() {
+      return switch (type) {
+        case "onecycle" ->
+            java.util.Set.of(
+                "type",
+                "max_lr",
+                "pct_start",
+                "div_factor",
+                "final_div_factor",
+                "anneal",
+                "cycle_momentum",
+                "base_momentum",
+                "max_momentum");
+        case "step" -> java.util.Set.of("type", "step_size", "gamma");
+        case "multistep" -> java.util.Set.of("type", "milestones", "gamma");
+        case "cosine" -> java.util.Set.of("type", "t_max", "eta_min");
+        case "linear" -> java.util.Set.of("type", "start_factor", "total_iters");
+        case "plateau" -> java.util.Set.of("type", "factor", "patience", "threshold", "min_lr");
+        case "constant" -> java.util.Set.of("type");
+        default -> throw new IllegalArgumentException("unknown schedule type '" + type + "'");
+      };
+    }
+
     /** OneCycle with the given peak, warm-up fraction and division factors. */
     public Schedule withOneCycle(double max, double pct, double div, double finalDiv) {
       return new Schedule(

@@ -141,6 +141,24 @@ class ExperimentEditTest {
     assertThat(plain.differences(other))
         .extracting(Recipe.Difference::toString)
         .containsExactly("optimizer.lr 0.05 → 0.0001", "optimizer.weight_decay 0.0001 → 0");
+    // A schedule field the schedule does not read is not part of the recipe; a changed type is
+    // said once, with the new schedule's own fields where they differ.
+    Recipe unread =
+        Recipe.of(
+            parse(PLAIN.replace("{type: constant}", "{type: constant, max_lr: 0.5, step_size: 9}"))
+                .steps()
+                .get(0)
+                .config());
+    assertThat(plain.differences(unread)).isEmpty();
+    Recipe stepLr =
+        Recipe.of(
+            parse(PLAIN.replace("{type: constant}", "{type: step, step_size: 9, max_lr: 0.5}"))
+                .steps()
+                .get(0)
+                .config());
+    assertThat(plain.differences(stepLr))
+        .extracting(Recipe.Difference::toString)
+        .containsExactly("schedule.type constant → step", "schedule.step_size 5 → 9");
     // A field absent on one side (no test normalization of its own) is said, not a crash.
     Recipe normalized =
         Recipe.of(
