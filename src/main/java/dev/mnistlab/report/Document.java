@@ -36,7 +36,8 @@ public final class Document {
   /**
    * A table; {@code rightAligned[i]} aligns column i right (numbers).
    *
-   * @param rows cells as plain text
+   * @param rows cells as plain text, where {@code **words**} marks bold (Markdown's own; {@code
+   *     <b>} in HTML)
    */
   public record Table(List<String> headers, boolean[] rightAligned, List<List<String>> rows)
       implements Block {
@@ -208,20 +209,25 @@ public final class Document {
   /** A cell's HTML: long text folds behind its first sentence, so rows stay short on a phone. */
   private static String htmlCell(String text) {
     if (text.length() <= LONG_CELL) {
-      return escape(text);
+      return bold(escape(text));
     }
     int end = text.indexOf(". ");
     if (end < 0 || end > LONG_CELL) {
       end = text.lastIndexOf(' ', LONG_CELL);
     }
     if (end <= 0) {
-      return escape(text);
+      return bold(escape(text));
     }
     return "<details><summary>"
-        + escape(text.substring(0, end + 1))
+        + bold(escape(text.substring(0, end + 1)))
         + "</summary>"
-        + escape(text.substring(end + 1).strip())
+        + bold(escape(text.substring(end + 1).strip()))
         + "</details>";
+  }
+
+  /** A cell's {@code **words**} (Markdown's bold, which GitHub renders) in HTML's words. */
+  private static String bold(String escaped) {
+    return escaped.replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>");
   }
 
   private static boolean right(Table t, int column) {
