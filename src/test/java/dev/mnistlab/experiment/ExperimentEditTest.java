@@ -119,6 +119,13 @@ class ExperimentEditTest {
     assertThat(changes).isEmpty();
   }
 
+  /** How the first step of PLAIN with {@code text} replaced differs from {@code plain}, said. */
+  private List<String> differencesFromPlain(Recipe plain, String text, String replacement)
+      throws Exception {
+    Recipe other = Recipe.of(parse(PLAIN.replace(text, replacement)).steps().get(0).config());
+    return plain.differences(other).stream().map(Recipe.Difference::toString).toList();
+  }
+
   @Test
   void aRecipeIsComparedAsResolvedObjectsNotAsText() throws Exception {
     Experiment e = parse(PLAIN + ROTATION);
@@ -132,44 +139,22 @@ class ExperimentEditTest {
       assertThat(a.differences(Recipe.of(same.steps().get(i).config()))).isEmpty();
     }
     Recipe plain = Recipe.of(e.steps().get(0).config());
-    Recipe other =
-        Recipe.of(
-            parse(PLAIN.replace("lr: 0.05}", "lr: 0.0001, weight_decay: 0}"))
-                .steps()
-                .get(0)
-                .config());
-    assertThat(plain.differences(other))
-        .extracting(Recipe.Difference::toString)
+    assertThat(differencesFromPlain(plain, "lr: 0.05}", "lr: 0.0001, weight_decay: 0}"))
         .containsExactly("optimizer.lr 0.05 → 0.0001", "optimizer.weight_decay 0.0001 → 0");
     // A schedule field the schedule does not read is not part of the recipe; a changed type is
     // said once, with the new schedule's own fields where they differ.
-    Recipe unread =
-        Recipe.of(
-            parse(PLAIN.replace("{type: constant}", "{type: constant, max_lr: 0.5, step_size: 9}"))
-                .steps()
-                .get(0)
-                .config());
-    assertThat(plain.differences(unread)).isEmpty();
-    Recipe stepLr =
-        Recipe.of(
-            parse(PLAIN.replace("{type: constant}", "{type: step, step_size: 9, max_lr: 0.5}"))
-                .steps()
-                .get(0)
-                .config());
-    assertThat(plain.differences(stepLr))
-        .extracting(Recipe.Difference::toString)
+    assertThat(
+            differencesFromPlain(
+                plain, "{type: constant}", "{type: constant, max_lr: 0.5, step_size: 9}"))
+        .isEmpty();
+    assertThat(
+            differencesFromPlain(
+                plain, "{type: constant}", "{type: step, step_size: 9, max_lr: 0.5}"))
         .containsExactly("schedule.type constant → step", "schedule.step_size 5 → 9");
     // A field absent on one side (no test normalization of its own) is said, not a crash.
-    Recipe normalized =
-        Recipe.of(
-            parse(
-                    PLAIN.replace(
-                        "lr: 0.05}", "lr: 0.05}, test_normalization: {mean: 0.1, std: 0.3}"))
-                .steps()
-                .get(0)
-                .config());
-    assertThat(plain.differences(normalized))
-        .extracting(Recipe.Difference::toString)
+    assertThat(
+            differencesFromPlain(
+                plain, "lr: 0.05}", "lr: 0.05}, test_normalization: {mean: 0.1, std: 0.3}"))
         .containsExactly("test_normalization none → mean 0.1, std 0.3");
     // Another network under the same name is another recipe.
     Files.writeString(
