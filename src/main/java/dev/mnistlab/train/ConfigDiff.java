@@ -132,6 +132,19 @@ public record ConfigDiff(List<Change> changes) {
       node.forEach(item -> items.add(text(item)));
       return items.isEmpty() ? "none" : Plain.list(items);
     }
+    if (node.isObject()) {
+      // A transform in a list: rotation (degrees 4, fill 1, interpolation nearest).
+      List<String> parts = new ArrayList<>();
+      node.fields()
+          .forEachRemaining(
+              f ->
+                  parts.add(
+                      f.getKey()
+                          + (f.getValue().isObject()
+                              ? " (" + text(f.getValue()) + ")"
+                              : " " + text(f.getValue()))));
+      return String.join(", ", parts);
+    }
     return node.isTextual() ? node.textValue() : node.toString();
   }
 }

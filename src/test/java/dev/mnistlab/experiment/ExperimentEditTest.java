@@ -151,6 +151,16 @@ class ExperimentEditTest {
             differencesFromPlain(
                 plain, "{type: constant}", "{type: step, step_size: 9, max_lr: 0.5}"))
         .containsExactly("schedule.type constant → step", "schedule.step_size 5 → 9");
+    // A transform list is said in words, not as JSON.
+    assertThat(
+            differencesFromPlain(
+                plain,
+                "augment: {rotation: 0}",
+                "augment: {transforms: [{rotation: {degrees: 4, fill: 1}}, {erasing: {p: 0.1}}]}"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("augment.transforms none → rotation (degrees 4, fill 1, interpolation nearest")
+        .contains("erasing (p 0.1, ")
+        .doesNotContain("{");
     // A field absent on one side (no test normalization of its own) is said, not a crash.
     assertThat(
             differencesFromPlain(
