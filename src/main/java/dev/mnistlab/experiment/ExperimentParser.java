@@ -39,6 +39,8 @@ import java.util.Set;
  */
 public final class ExperimentParser {
   private static final ObjectMapper YAML = RunDirectory.YAML;
+  private static final java.util.regex.Pattern SAFE_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> TOP = Set.of("name", "title", "source", "description", "steps");
   private static final Set<String> STEP =
       Set.of("name", "target", "model", "config", "analysis", "reported");
@@ -108,6 +110,15 @@ public final class ExperimentParser {
     }
     checkFields(root, TOP, origin);
     String name = required(root, "name", origin);
+    if (!SAFE_NAME.matcher(name).matches()) {
+      // The name is a directory (runs/experiments/NAME): "../x" or "/tmp" would escape it.
+      throw new IllegalArgumentException(
+          origin
+              + ": name '"
+              + name
+              + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit (it names the run directory runs/experiments/NAME)");
+    }
     JsonNode stepNodes = root.get("steps");
     if (stepNodes == null || !stepNodes.isArray() || stepNodes.isEmpty()) {
       throw new IllegalArgumentException(origin + ": 'steps' must list at least one step");

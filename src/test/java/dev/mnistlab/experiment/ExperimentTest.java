@@ -96,6 +96,14 @@ class ExperimentTest {
                 ExperimentParser.parse(
                     "name: x\nsteps:\n  - name: a\n    model: nope/none\n", "x.yaml", tmp))
         .hasMessageStartingWith("x.yaml: step 1 'a': nope/none: unknown model");
+    // The name becomes a directory: nothing in it may lead out of runs/experiments.
+    for (String escape : List.of("../../../evil", "/tmp/evil", "a/b", "..", ".hidden")) {
+      assertThatThrownBy(
+              () ->
+                  ExperimentParser.parse(
+                      "name: '" + escape + "'\nsteps:\n  - name: a\n", "x.yaml", tmp))
+          .hasMessageStartingWith("x.yaml: name '" + escape + "' must be 1-64 letters");
+    }
   }
 
   @Test
