@@ -75,20 +75,33 @@ public class AugmentCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    // Checked before the data loads: a directory gets the default file name inside it (it was
+    // replaced by the PNG, or a stack trace when not empty), and a file in the way is said.
+    Path png = java.nio.file.Files.isDirectory(out) ? out.resolve("augment-grid.png") : out;
+    Path parent = png.toAbsolutePath().getParent();
+    for (Path p = parent; p != null; p = p.getParent()) {
+      if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isDirectory(p)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--out " + out + ": " + p + " is a file, not a directory");
+      }
+    }
+    if (java.nio.file.Files.isDirectory(png)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + ": " + png + " is a directory");
+    }
     DataStore.Loaded loaded =
         environment.dataStore().load(data.datasetOr(config.dataset()), data.dataDir);
     BufferedImage grid =
         AugmentationGrid.render(loaded.train(), config.augment(), digits, variants, 3, seed);
-    Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
       java.nio.file.Files.createDirectories(parent);
     }
-    if (!ImageIO.write(grid, "png", out.toFile())) {
+    if (!ImageIO.write(grid, "png", png.toFile())) {
       throw new IOException("no PNG writer available");
     }
     environment
         .out()
-        .println("wrote " + out + " (" + grid.getWidth() + "×" + grid.getHeight() + ")");
+        .println("wrote " + png + " (" + grid.getWidth() + "×" + grid.getHeight() + ")");
     return Main.OK;
   }
 }

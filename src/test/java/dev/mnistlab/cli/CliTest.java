@@ -106,6 +106,20 @@ class CliTest {
   }
 
   @Test
+  void augmentOutIsCheckedBeforeTheDataLoads() throws Exception {
+    Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
+    // No data directory exists here: the refusal comes first, in one line.
+    assertOneLineError(
+        run("augment", "--out", file.resolve("grid.png").toString()),
+        Main.USAGE,
+        "--out " + file.resolve("grid.png") + ": " + file + " is a file, not a directory");
+    Path dir = Files.createDirectories(tmp.resolve("grids/augment-grid.png"));
+    assertOneLineError(
+        run("augment", "--out", dir.getParent().toString()), Main.USAGE, dir + " is a directory");
+    assertThat(dir).isDirectory();
+  }
+
+  @Test
   void badConfigurationFile() throws Exception {
     Path config = Files.writeString(tmp.resolve("c.yaml"), "epochz: 3\n");
     assertOneLineError(
