@@ -63,9 +63,11 @@ public final class RunDirectory {
    */
   public static final ObjectMapper YAML =
       new ObjectMapper(
-          new YAMLFactory()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID));
+              new YAMLFactory()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID))
+          // batch_size: 12.7 is a mistake to name, not 12.
+          .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private final Path dir;
 

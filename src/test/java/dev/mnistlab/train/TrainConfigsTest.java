@@ -80,6 +80,16 @@ class TrainConfigsTest {
   }
 
   @Test
+  void aFractionInAWholeNumberFieldIsRefusedNotTruncated() throws Exception {
+    Path file = Files.writeString(tmp.resolve("f.yaml"), "batch_size: 12.7\n");
+    assertThatThrownBy(() -> TrainConfigs.load(file))
+        .hasMessageStartingWith(file + ": field 'batch_size' must be ")
+        .hasMessageEndingWith(", got 12.7");
+    Path whole = Files.writeString(tmp.resolve("w.yaml"), "batch_size: 64\nepochs: 3\n");
+    assertThat(TrainConfigs.load(whole).batchSize()).isEqualTo(64);
+  }
+
+  @Test
   void nullResetsOnlyAFieldWhoseDefaultIsNull() throws Exception {
     TrainConfig seed003 =
         TrainConfigs.override(
