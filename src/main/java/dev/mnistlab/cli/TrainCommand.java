@@ -88,10 +88,15 @@ public class TrainCommand implements Callable<Integer> {
     TrainConfig config = recipe.resolve(data, spec.commandLine());
     List<Long> seedList = seeds == null ? List.of(config.seed()) : seeds.values();
     ModelSpec modelSpec = ModelZoo.resolve(config.model());
+    Path base = out != null ? out : defaultRunDir(modelSpec.name());
+    try {
+      RunDirectory.checkCanHold(base);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage(), e);
+    }
     Engines.start(config.threads());
     DataStore.Loaded loaded =
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
-    Path base = out != null ? out : defaultRunDir(modelSpec.name());
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
     List<RunResult> results = new ArrayList<>();
     for (long s : seedList) {

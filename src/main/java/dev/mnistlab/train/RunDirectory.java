@@ -86,6 +86,21 @@ public final class RunDirectory {
   }
 
   /**
+   * Refuses a path that cannot become a run directory (it, or a folder above it, is a file), so
+   * that a command can say so before it loads data or builds anything.
+   *
+   * @throws IllegalArgumentException naming the file in the way
+   */
+  public static void checkCanHold(Path dir) {
+    for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        throw new IllegalArgumentException(
+            "cannot use " + dir + " as a run directory: " + p + " is a file");
+      }
+    }
+  }
+
+  /**
    * An existing run directory, to resume, evaluate or report on.
    *
    * @throws IllegalArgumentException when it lacks the configuration a run writes first

@@ -106,6 +106,20 @@ class CliTest {
   }
 
   @Test
+  void trainOutIsCheckedBeforeTheDataLoads() throws Exception {
+    Path file = Files.writeString(tmp.resolve("taken"), "x");
+    // No data directory exists here: the refusal comes first, in one line.
+    assertOneLineError(
+        run("train", "--out", file.toString()),
+        Main.USAGE,
+        "--out: cannot use " + file + " as a run directory: " + file + " is a file");
+    assertOneLineError(
+        run("train", "--out", file.resolve("run").toString(), "--seeds", "1..2"),
+        Main.USAGE,
+        file + " is a file");
+  }
+
+  @Test
   void augmentOutIsCheckedBeforeTheDataLoads() throws Exception {
     Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
     // No data directory exists here: the refusal comes first, in one line.
