@@ -85,7 +85,7 @@ public final class LrFinder {
       throw new IllegalArgumentException("steps must be at least 10, got " + steps);
     }
     config.validate();
-    Training.checkInput(spec, data);
+    Training.checkInput(config, spec, data);
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     List<Double> lrs = new ArrayList<>();
     List<Double> losses = new ArrayList<>();

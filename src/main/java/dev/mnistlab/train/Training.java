@@ -22,6 +22,7 @@ import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
 import dev.mnistlab.model.SpecException;
+import dev.mnistlab.text.Plain;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class Training {
       Path runDir,
       TrainingObserver observer) {
     config.validate();
-    checkInput(spec, data);
+    checkInput(config, spec, data);
     // Claimed before anything is written, so a refused run leaves no trace.
     try (Engines.Lease engine = Engines.claim(runDir.toString())) {
       RunDirectory run = RunDirectory.create(runDir);
@@ -73,7 +74,7 @@ public final class Training {
     }
     TrainConfig config = dir.readConfig().validate();
     ModelSpec spec = dir.readSpec();
-    checkInput(spec, data);
+    checkInput(config, spec, data);
     try (Engines.Lease engine = Engines.claim(runDir.toString())) {
       return train(config, spec, data, dir, observer, dir.hasCheckpoint(), engine);
     }
@@ -354,8 +355,22 @@ public final class Training {
     return trainer;
   }
 
-  /** The spec must take the dataset's images; checked before anything is written. */
-  static void checkInput(ModelSpec spec, DataStore.Loaded data) {
+  /**
+   * The limit must not ask for more training images than there are, and the spec must take the
+   * dataset's images; checked before anything is written.
+   */
+  static void checkInput(TrainConfig config, ModelSpec spec, DataStore.Loaded data) {
+    if (config.limit() > data.train().count()) {
+      // More images than there are would silently train on all of them.
+      throw new IllegalArgumentException(
+          "limit "
+              + config.limit()
+              + " is more than the "
+              + Plain.count(data.train().count(), "training image")
+              + " of "
+              + data.dataset()
+              + " (0 uses them all)");
+    }
     int rows = data.train().rows();
     int cols = data.train().cols();
     ModelSpec.Shape3 input = spec.inputShape();

@@ -124,6 +124,18 @@ class TrainingTest {
   }
 
   @Test
+  void aLimitBeyondTheTrainingImagesIsRejectedBeforeTraining() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    TrainConfig nine =
+        TrainConfigs.override(
+            config(1), RunDirectory.YAML.createObjectNode().put("limit", 9), "test");
+    assertThatThrownBy(
+            () -> Training.run(nine, spec, synthetic(8), tmp.resolve("y"), TrainingObserver.SILENT))
+        .hasMessage("limit 9 is more than the 8 training images of mnist (0 uses them all)");
+    assertThat(tmp.resolve("y")).doesNotExist();
+  }
+
+  @Test
   void aSoftmaxHeadTrainsOnLogProbabilities() {
     ModelSpec spec = ModelSpecParser.parse(TINY + "  - softmax\n", "softmax.yaml");
     RunResult r =
