@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mnistlab.model.Bundled;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.text.Reasons;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainConfigs;
@@ -101,7 +102,7 @@ public final class ExperimentParser {
     try {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      int line = Reasons.yamlLine(e);
       throw new IllegalArgumentException(
           origin + ":" + line + ": not valid YAML (" + e.getOriginalMessage() + ")");
     }

@@ -103,7 +103,7 @@ public final class ModelSpecParser {
         }
       }
     } catch (JsonProcessingException e) {
-      int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      int at = Reasons.yamlLine(e);
       throw new SpecException(
           source, at, "not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
     } catch (IOException e) {

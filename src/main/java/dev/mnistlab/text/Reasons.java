@@ -73,6 +73,27 @@ public final class Reasons {
   }
 
   /**
+   * The 1-based line a YAML parse error is at: where the parser found the problem (a tab on line
+   * 4), not where the token it was scanning began (line 3); but where the text ended too early (an
+   * unclosed {@code [1}), the line of what was left open. 0 if unknown.
+   */
+  public static int yamlLine(com.fasterxml.jackson.core.JsonProcessingException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked
+          && marked.getProblemMark() != null) {
+        boolean endedEarly =
+            marked.getProblem() != null && marked.getProblem().contains("<stream end>");
+        return (endedEarly && marked.getContextMark() != null
+                    ? marked.getContextMark()
+                    : marked.getProblemMark())
+                .getLine()
+            + 1;
+      }
+    }
+    return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+  }
+
+  /**
    * What a configuration value's type needs, in words, for Jackson's "Cannot deserialize value of
    * type `int`": {@code a whole number}, {@code a number}, {@code true or false}, {@code a list}.
    */

@@ -40,7 +40,7 @@ public final class TrainConfigs {
     try {
       overrides = YAML.readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      int line = Reasons.yamlLine(e);
       throw new IllegalArgumentException(
           file + ":" + line + ": not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
     } catch (IOException e) {

@@ -80,6 +80,17 @@ class TrainConfigsTest {
   }
 
   @Test
+  void aYamlErrorNamesTheLineOfTheProblem() throws Exception {
+    // The tab is on line 4; the token being scanned began on line 3.
+    Path tab =
+        Files.writeString(
+            tmp.resolve("t.yaml"), "epochs: 3\nbatch_size: 64\noptimizer:\n\tlr: 0.1\n");
+    assertThatThrownBy(() -> TrainConfigs.load(tab))
+        .hasMessageStartingWith(tab + ":4: not valid YAML")
+        .hasMessageContaining("TAB");
+  }
+
+  @Test
   void aFractionInAWholeNumberFieldIsRefusedNotTruncated() throws Exception {
     Path file = Files.writeString(tmp.resolve("f.yaml"), "batch_size: 12.7\n");
     assertThatThrownBy(() -> TrainConfigs.load(file))
