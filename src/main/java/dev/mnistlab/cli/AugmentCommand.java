@@ -79,11 +79,10 @@ public class AugmentCommand implements Callable<Integer> {
     // replaced by the PNG, or a stack trace when not empty), and a file in the way is said.
     Path png = java.nio.file.Files.isDirectory(out) ? out.resolve("augment-grid.png") : out;
     Path parent = png.toAbsolutePath().getParent();
-    for (Path p = parent; p != null; p = p.getParent()) {
-      if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isDirectory(p)) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--out " + out + ": " + p + " is a file, not a directory");
-      }
+    Path file = parent == null ? null : dev.mnistlab.io.AtomicFiles.fileInTheWay(parent);
+    if (file != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + ": " + file + " is a file, not a directory");
     }
     if (java.nio.file.Files.isDirectory(png)) {
       throw new CommandLine.ParameterException(

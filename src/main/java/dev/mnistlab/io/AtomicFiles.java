@@ -51,4 +51,17 @@ public final class AtomicFiles {
       Files.setPosixFilePermissions(file, READABLE);
     }
   }
+
+  /**
+   * The nearest file (not a directory) on {@code path} or above it, which would stop anything being
+   * written there; null when there is none.
+   */
+  public static Path fileInTheWay(Path path) {
+    for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
 }

@@ -92,11 +92,10 @@ public final class RunDirectory {
    * @throws IllegalArgumentException naming the file in the way
    */
   public static void checkCanHold(Path dir) {
-    for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p) && !Files.isDirectory(p)) {
-        throw new IllegalArgumentException(
-            "cannot use " + dir + " as a run directory: " + p + " is a file");
-      }
+    Path file = dev.mnistlab.io.AtomicFiles.fileInTheWay(dir);
+    if (file != null) {
+      throw new IllegalArgumentException(
+          "cannot use " + dir + " as a run directory: " + file + " is a file");
     }
   }
 
