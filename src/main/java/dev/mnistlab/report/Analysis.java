@@ -83,6 +83,14 @@ public final class Analysis {
             .count();
   }
 
+  /**
+   * Whether the run reached {@link #TARGET} in every one of its last {@link #lastN} epochs: this
+   * project's "consistently" for one seed.
+   */
+  public static boolean heldLast(RunResult run) {
+    return lastAtTarget(run, TARGET) == lastN(run);
+  }
+
   /** Train minus test accuracy of an epoch, in points. */
   static double gap(EpochMetrics e) {
     return e.trainAcc() - e.testAcc();
@@ -150,7 +158,7 @@ public final class Analysis {
                 " Over %d seeds: %d held %.2f%% in each of their %s epochs (lowest of those %.2f%%,"
                     + " mean %.2f%%).",
                 runs.size(),
-                runs.stream().filter(r -> lastAtTarget(r, TARGET) == lastN(r)).count(),
+                runs.stream().filter(Analysis::heldLast).count(),
                 TARGET,
                 lastLabel(run),
                 c.minLast3().min(),

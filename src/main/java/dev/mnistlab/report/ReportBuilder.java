@@ -438,10 +438,7 @@ public final class ReportBuilder {
     if (runs.size() == 1) {
       return first;
     }
-    long held =
-        runs.stream()
-            .filter(x -> Analysis.lastAtTarget(x, Analysis.TARGET) == Analysis.lastN(x))
-            .count();
+    long held = runs.stream().filter(Analysis::heldLast).count();
     return first + "; " + held + "/" + runs.size() + " seeds all";
   }
 
@@ -489,8 +486,7 @@ public final class ReportBuilder {
                 label + " ≥ " + target),
             new boolean[] {true, true, true, true, true, true},
             rows));
-    boolean all =
-        runs.stream().allMatch(r -> Analysis.lastAtTarget(r, Analysis.TARGET) == Analysis.lastN(r));
+    boolean all = runs.stream().allMatch(Analysis::heldLast);
     doc.add(
         new Document.Paragraph(
             "Consistently ≥ "

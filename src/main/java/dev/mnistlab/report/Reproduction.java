@@ -67,11 +67,7 @@ public record Reproduction(
     Range test = Range.of(runs.stream().map(RunResult::bestTestAccuracy).toList());
     Range last =
         Range.of(runs.stream().map(r -> r.minTestAccuracyOfLast(Analysis.lastN(r))).toList());
-    int holding =
-        (int)
-            runs.stream()
-                .filter(r -> Analysis.lastAtTarget(r, Analysis.TARGET) == Analysis.lastN(r))
-                .count();
+    int holding = (int) runs.stream().filter(Analysis::heldLast).count();
     List<Integer> held = runs.stream().map(Reproduction::heldFrom).toList();
     // Held from epoch N: earlier is better, and never (0) is worse than any epoch.
     List<Double> heldOrder =

@@ -64,11 +64,10 @@ public record ConfigDiff(List<Change> changes) {
   private static void collapseWhereTheOtherIsAbsent(
       Map<String, String> fields, Map<String, String> other) {
     for (Map.Entry<String, String> leaf : other.entrySet()) {
-      String prefix = leaf.getKey() + ".";
-      if (fields.containsKey(leaf.getKey())
-          || fields.keySet().stream().noneMatch(k -> k.startsWith(prefix))) {
+      if (fields.containsKey(leaf.getKey())) {
         continue;
       }
+      String prefix = leaf.getKey() + ".";
       List<String> parts = new ArrayList<>();
       for (Iterator<Map.Entry<String, String>> it = fields.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, String> f = it.next();
@@ -77,7 +76,9 @@ public record ConfigDiff(List<Change> changes) {
           it.remove();
         }
       }
-      fields.put(leaf.getKey(), String.join(", ", parts));
+      if (!parts.isEmpty()) {
+        fields.put(leaf.getKey(), String.join(", ", parts));
+      }
     }
   }
 
