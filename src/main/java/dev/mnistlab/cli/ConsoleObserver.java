@@ -73,6 +73,17 @@ final class ConsoleObserver implements TrainingObserver {
   }
 
   @Override
+  public void recovered(String previousOwner, List<Path> leftovers) {
+    out.printf(
+        Locale.ROOT,
+        "taking over the run from %s, which ended without releasing it%s%n",
+        previousOwner == null ? "a process" : previousOwner,
+        leftovers.isEmpty()
+            ? ""
+            : "; removed " + Plain.count(leftovers.size(), "temporary file") + " it left");
+  }
+
+  @Override
   public void extending(int from, int to) {
     out.printf(
         Locale.ROOT,

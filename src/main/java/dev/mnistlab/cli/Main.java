@@ -1,6 +1,8 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataException;
+import dev.mnistlab.io.DamagedFileException;
+import dev.mnistlab.io.DirectoryLock;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.serve.DigitServer;
 import dev.mnistlab.text.Reasons;
@@ -73,6 +75,8 @@ public final class Main {
    */
   static String message(Throwable ex) {
     if (ex instanceof DataException
+        || ex instanceof DamagedFileException
+        || ex instanceof DirectoryLock.HeldException
         || ex instanceof SpecException
         || ex instanceof Engines.EngineUnavailableException
         || ex instanceof Engines.EngineBusyException

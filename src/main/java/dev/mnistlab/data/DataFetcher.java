@@ -1,6 +1,7 @@
 package dev.mnistlab.data;
 
 import dev.mnistlab.io.AtomicFiles;
+import dev.mnistlab.io.Sha256;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.io.InputStream;
@@ -232,7 +233,7 @@ public final class DataFetcher {
   /** Writes the uncompressed bytes under their final name only after the checksum matched. */
   private static void installVerified(
       Dataset.DataFile file, byte[] content, Path dir, String origin) throws IOException {
-    String actual = Checksums.sha256(content);
+    String actual = Sha256.hexOf(content);
     if (!actual.equals(file.sha256())) {
       throw new DataException(
           origin + ": SHA-256 " + actual + " does not match the expected " + file.sha256());

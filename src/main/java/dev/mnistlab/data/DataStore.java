@@ -1,5 +1,6 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.io.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class DataStore {
       throw new DataException(dir + ": " + file.name() + " is missing");
     }
     byte[] content = IdxReader.readAllBytes(path);
-    String actual = Checksums.sha256(content);
+    String actual = Sha256.hexOf(content);
     if (!actual.equals(file.sha256())) {
       throw new DatasetFormatException(
           path,

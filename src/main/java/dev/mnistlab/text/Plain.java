@@ -95,6 +95,21 @@ public final class Plain {
         + items.get(items.size() - 1);
   }
 
+  /**
+   * A value from a file, in quotes, cut to {@code max} characters (with an ellipsis) so that a
+   * message naming a bad value never prints a whole hostile file; control characters are shown as
+   * {@code \\uXXXX}.
+   */
+  public static String quote(String value, int max) {
+    StringBuilder out = new StringBuilder("'");
+    int end = Math.min(value.length(), max);
+    for (int i = 0; i < end; i++) {
+      char c = value.charAt(i);
+      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : c);
+    }
+    return out.append(value.length() > max ? "…'" : "'").toString();
+  }
+
   private static String item(Object item) {
     return item instanceof Double d ? number(d) : String.valueOf(item);
   }

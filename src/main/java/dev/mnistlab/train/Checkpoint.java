@@ -7,17 +7,18 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.mnistlab.io.AtomicFiles;
+import dev.mnistlab.io.DamagedFileException;
+import dev.mnistlab.io.Sha256;
 import dev.mnistlab.text.Reasons;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,10 @@ import java.util.Map;
  * replaying the saved epochs' test losses.
  *
  * <p>The file is written under a temporary name and renamed, so a crash mid-write leaves the
- * previous epoch's checkpoint intact.
+ * previous epoch's checkpoint intact. It starts with a magic line and the SHA-256 of everything
+ * after the digest, checked before anything in it is used: a truncated or altered checkpoint is
+ * refused ({@link DamagedFileException}), never resumed from. Checkpoints of the first format (no
+ * digest) are still read, with every length checked against the file.
  *
  * <p>The file's name and place belong to {@link RunDirectory#checkpointFile()}.
  *
@@ -43,7 +47,19 @@ import java.util.Map;
 public record Checkpoint(
     List<EpochMetrics> epochs, Map<String, Long> optimizerSteps, String started) {
 
-  private static final byte[] MAGIC = "MNISTLAB-CHECKPOINT-1\n".getBytes(StandardCharsets.US_ASCII);
+  /** The format written now: magic, SHA-256 of the rest, then the blocks. */
+  private static final byte[] MAGIC = "MNISTLAB-CHECKPOINT-2\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** The first format (mnistlab 0.1 before checksums): magic, then the blocks. */
+  private static final byte[] MAGIC_UNCHECKED =
+      "MNISTLAB-CHECKPOINT-1\n".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The largest checkpoint read. The zoo's largest network (6.4 M parameters) checkpoints in about
+   * 80 MB with its momentum and averaged weights; a file claiming more is not a checkpoint.
+   */
+  static final long MAX_BYTES = 1L << 30;
+
   private static final String PARAMETER = "parameter:";
 
   /** The last completed epoch. */
@@ -74,15 +90,19 @@ public record Checkpoint(
     arrays.addAll(state.buffers());
     arrays.addAll(average.state());
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.write(MAGIC);
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(body)) {
         writeBlock(
             out,
             RunDirectory.JSON.writeValueAsBytes(new Checkpoint(epochs, state.steps(), started)));
         writeBlock(out, arrays.encode());
       }
-      AtomicFiles.write(file, bytes.toByteArray());
+      byte[] bodyBytes = body.toByteArray();
+      ByteArrayOutputStream whole = new ByteArrayOutputStream(bodyBytes.length + 64);
+      whole.write(MAGIC);
+      whole.write(Sha256.of(bodyBytes, 0, bodyBytes.length));
+      whole.write(bodyBytes);
+      AtomicFiles.write(file, whole.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the checkpoint " + file, e);
     } finally {
@@ -95,23 +115,32 @@ public record Checkpoint(
    *
    * @param manager owns the restored optimizer buffers for the rest of the run
    * @return the saved metrics, from which the loop continues
-   * @throws IllegalArgumentException naming the file when it is not a checkpoint of this network
+   * @throws DamagedFileException naming the file when it is truncated, altered or unreadable
+   * @throws IllegalArgumentException naming the file when it is a checkpoint of another network
    */
   public static Checkpoint load(
       Path file, Block block, TorchOptimizer optimizer, WeightAverage average, NDManager manager) {
+    byte[] bytes = readBounded(file);
+    ByteBuffer body = verifiedBody(file, bytes);
     Checkpoint checkpoint;
-    NDList arrays;
-    try (InputStream in = Files.newInputStream(file);
-        DataInputStream data = new DataInputStream(in)) {
-      byte[] magic = data.readNBytes(MAGIC.length);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
-        throw new IllegalArgumentException(file + ": not an mnistlab checkpoint");
-      }
-      checkpoint = RunDirectory.JSON.readValue(readBlock(data), new TypeReference<Checkpoint>() {});
-      arrays = NDList.decode(manager, readBlock(data));
+    try {
+      checkpoint =
+          RunDirectory.JSON.readValue(nextBlock(file, body), new TypeReference<Checkpoint>() {});
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          file + ": cannot read checkpoint (" + Reasons.of(e, "unreadable") + ")", e);
+      throw new DamagedFileException(
+          file, "its metrics cannot be read (" + Reasons.of(e, "malformed") + ")", e);
+    }
+    NDList arrays;
+    try {
+      arrays = NDList.decode(manager, nextBlock(file, body));
+    } catch (RuntimeException e) {
+      throw new DamagedFileException(
+          file, "its tensors cannot be read (" + Reasons.of(e, "malformed") + ")", e);
+    }
+    if (body.hasRemaining()) {
+      arrays.close();
+      throw new DamagedFileException(
+          file, body.remaining() + " unexpected bytes follow the checkpoint's tensors");
     }
     Map<String, NDArray> byName = new HashMap<>();
     NDList buffers = new NDList();
@@ -154,16 +183,77 @@ public record Checkpoint(
     return checkpoint;
   }
 
-  private static void writeBlock(OutputStream out, byte[] block) throws IOException {
-    new DataOutputStream(out).writeInt(block.length);
+  private static void writeBlock(DataOutputStream out, byte[] block) throws IOException {
+    out.writeInt(block.length);
     out.write(block);
   }
 
-  private static byte[] readBlock(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      throw new IOException("negative block length " + length);
+  /** The whole file, when its size is one a checkpoint can have. */
+  private static byte[] readBounded(Path file) {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw new DamagedFileException(
+            file,
+            "not a checkpoint: "
+                + size
+                + " bytes, more than the "
+                + (MAX_BYTES >> 20)
+                + " MiB a checkpoint may have");
+      }
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new DamagedFileException(
+          file, "cannot be read (" + Reasons.of(e, "unreadable") + ")", e);
     }
-    return in.readNBytes(length);
+  }
+
+  /** The blocks after the magic line, once the digest matches them (the first format has none). */
+  private static ByteBuffer verifiedBody(Path file, byte[] bytes) {
+    if (startsWith(bytes, MAGIC_UNCHECKED)) {
+      return ByteBuffer.wrap(bytes, MAGIC_UNCHECKED.length, bytes.length - MAGIC_UNCHECKED.length);
+    }
+    if (!startsWith(bytes, MAGIC)) {
+      throw new DamagedFileException(file, "not an mnistlab checkpoint (its first line is wrong)");
+    }
+    int bodyStart = MAGIC.length + Sha256.BYTES;
+    if (bytes.length < bodyStart) {
+      throw new DamagedFileException(file, "truncated: it ends inside its SHA-256");
+    }
+    byte[] recorded = Arrays.copyOfRange(bytes, MAGIC.length, bodyStart);
+    byte[] actual = Sha256.of(bytes, bodyStart, bytes.length - bodyStart);
+    if (!Arrays.equals(recorded, actual)) {
+      throw new DamagedFileException(
+          file,
+          "damaged: its contents do not match the SHA-256 it was written with (truncated or"
+              + " altered since); it cannot be resumed from. Restore it from a copy, or delete"
+              + " the run directory to train again");
+    }
+    return ByteBuffer.wrap(bytes, bodyStart, bytes.length - bodyStart);
+  }
+
+  /** The next length-prefixed block, its length checked against what the file holds. */
+  private static byte[] nextBlock(Path file, ByteBuffer in) {
+    if (in.remaining() < Integer.BYTES) {
+      throw new DamagedFileException(file, "truncated: it ends before a block's length");
+    }
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new DamagedFileException(
+          file,
+          "truncated or damaged: a block claims "
+              + length
+              + " bytes where "
+              + in.remaining()
+              + " remain");
+    }
+    byte[] block = new byte[length];
+    in.get(block);
+    return block;
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 }

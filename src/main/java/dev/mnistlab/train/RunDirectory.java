@@ -7,9 +7,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.io.AtomicFiles;
+import dev.mnistlab.io.DamagedFileException;
+import dev.mnistlab.io.DirectoryLock;
+import dev.mnistlab.io.Sha256;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.ModelSpecWriter;
+import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +35,19 @@ import java.util.stream.Stream;
  *   <li>{@code model.yaml}: the spec that was built;
  *   <li>{@code checkpoint.bin}: the state after the last complete epoch ({@link Checkpoint});
  *   <li>{@code model-NNNN.params}: the trained weights (DJL's format), once complete;
+ *   <li>{@code SHA256SUMS}: the weights' SHA-256, as {@code sha256sum} writes it (so {@code
+ *       sha256sum -c SHA256SUMS} checks them too), verified before the weights are loaded;
  *   <li>{@code metrics.json}: what was measured and how the run was made, written last (it marks
  *       the run complete);
- *   <li>{@code model.onnx}: the ONNX export, when {@code mnistlab export} was asked for it.
+ *   <li>{@code model.onnx}: the ONNX export, when {@code mnistlab export} was asked for it;
+ *   <li>{@code run.lock}: held by the process training the run ({@link #lock}), empty otherwise.
  * </ul>
  *
  * <p>A multi-seed run ({@code train --seeds}, an experiment's step) is a directory of {@code
  * seed-N} run directories plus {@code consistency.md} and {@code consistency.json}; {@link #runsIn}
- * finds the runs of either kind. Each file is written to a temporary name and renamed, so a reader
- * never sees half a file.
+ * finds the runs of either kind. Each file is written to a temporary name, flushed and renamed
+ * ({@link AtomicFiles}), so a reader never sees half a file; temporary files an interrupted write
+ * left are removed when the run is next locked.
  */
 public final class RunDirectory {
   private static final String CONFIG = "config.yaml";
@@ -51,6 +60,14 @@ public final class RunDirectory {
   private static final Pattern SEED_DIR = Pattern.compile("seed-(\\d{1,18})");
   private static final String CONSISTENCY = "consistency";
   private static final String ONNX = "model.onnx";
+  private static final String LOCK = "run.lock";
+  private static final String SUMS = "SHA256SUMS";
+
+  /** A manifest line: 64 hex digits, two spaces (or space and star), a file name. */
+  private static final Pattern SUM_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
+
+  /** The largest manifest read; it lists one file. */
+  private static final int MAX_SUMS_BYTES = 64 * 1024;
 
   /** Writes the JSON files of runs (indented). */
   public static final ObjectMapper JSON =
@@ -92,7 +109,7 @@ public final class RunDirectory {
    * @throws IllegalArgumentException naming the file in the way
    */
   public static void checkCanHold(Path dir) {
-    Path file = dev.mnistlab.io.AtomicFiles.fileInTheWay(dir);
+    Path file = AtomicFiles.fileInTheWay(dir);
     if (file != null) {
       throw new IllegalArgumentException(
           "cannot use " + dir + " as a run directory: " + file + " is a file");
@@ -202,6 +219,27 @@ public final class RunDirectory {
     return Files.isRegularFile(dir.resolve(METRICS));
   }
 
+  /**
+   * Takes this run for the calling process: a second process training the same directory is
+   * refused, naming the owner. Release it (close) when the training ends.
+   *
+   * @throws DirectoryLock.HeldException when another process, or another training in this one,
+   *     holds the run
+   */
+  public DirectoryLock lock() {
+    return DirectoryLock.acquire(dir.resolve(LOCK), "run directory " + dir);
+  }
+
+  /**
+   * Removes the temporary files an interrupted write left here; call it while holding {@link
+   * #lock}.
+   *
+   * @return what was removed
+   */
+  public List<Path> removeLeftovers() {
+    return AtomicFiles.removeLeftovers(dir);
+  }
+
   /** The file holding the state after the last complete epoch. */
   public Path checkpointFile() {
     return dir.resolve(CHECKPOINT);
@@ -260,11 +298,88 @@ public final class RunDirectory {
    */
   public TrainedModel loadTrained() {
     RunResult metrics = requireComplete().readMetrics();
-    if (weightsFile().isEmpty()) {
-      throw new IllegalArgumentException(
-          dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)");
+    Path weights =
+        weightsFile()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)"));
+    verifyWeights(weights);
+    ModelSpec spec = readSpec();
+    try {
+      return TrainedModel.load(spec, metrics.normalization(), dir, WEIGHTS);
+    } catch (IllegalArgumentException e) {
+      throw new DamagedFileException(
+          weights,
+          "cannot be loaded as the weights of "
+              + spec.name()
+              + " ("
+              + Reasons.of(e.getCause() != null ? e.getCause() : e, "unreadable")
+              + ")",
+          e);
     }
-    return TrainedModel.load(readSpec(), metrics.normalization(), dir, WEIGHTS);
+  }
+
+  /**
+   * Checks the weights against the SHA-256 recorded when they were saved. Runs made before mnistlab
+   * recorded one have no {@code SHA256SUMS}; their weights are loaded as they are.
+   *
+   * @throws DamagedFileException naming the file when they do not match or are not listed
+   */
+  public void verifyWeights(Path weights) {
+    Path sums = dir.resolve(SUMS);
+    if (!Files.exists(sums)) {
+      return;
+    }
+    String name = weights.getFileName().toString();
+    String recorded = readSums(sums).get(name);
+    if (recorded == null) {
+      throw new DamagedFileException(sums, "does not list " + name + ", the run's weights");
+    }
+    String actual;
+    try {
+      actual = Sha256.hexOf(weights);
+    } catch (IOException e) {
+      throw new DamagedFileException(weights, "cannot be read (" + Reasons.of(e) + ")", e);
+    }
+    if (!actual.equals(recorded)) {
+      throw new DamagedFileException(
+          weights,
+          "damaged: its SHA-256 is "
+              + actual.substring(0, 12)
+              + "…, not the "
+              + recorded.substring(0, 12)
+              + "… recorded in "
+              + SUMS
+              + " when it was saved; train the run again or restore the file from a copy");
+    }
+  }
+
+  private static java.util.Map<String, String> readSums(Path sums) {
+    byte[] bytes;
+    try {
+      if (Files.size(sums) > MAX_SUMS_BYTES) {
+        throw new DamagedFileException(
+            sums, "more than " + MAX_SUMS_BYTES + " bytes; it lists one file");
+      }
+      bytes = Files.readAllBytes(sums);
+    } catch (IOException e) {
+      throw new DamagedFileException(sums, "cannot be read (" + Reasons.of(e) + ")", e);
+    }
+    java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+    String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isEmpty()) {
+        continue;
+      }
+      java.util.regex.Matcher m = SUM_LINE.matcher(lines[i]);
+      if (!m.matches()) {
+        throw new DamagedFileException(
+            sums, "line " + (i + 1) + " is not '<sha256>  <file>': " + Plain.quote(lines[i], 80));
+      }
+      byName.put(m.group(2), m.group(1));
+    }
+    return byName;
   }
 
   /** Saves the configuration and the model spec the run is about to use. */
@@ -290,19 +405,45 @@ public final class RunDirectory {
       if (weights.isPresent()) {
         Files.delete(weights.get());
       }
+      Files.deleteIfExists(dir.resolve(SUMS));
       write(CONFIG, YAML.writeValueAsString(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reopen the run in " + dir + " for more epochs", e);
     }
   }
 
-  /** Saves the trained weights as {@code model-NNNN.params}, NNNN the last epoch. */
+  /**
+   * Saves the trained weights as {@code model-NNNN.params}, NNNN the last epoch, and their SHA-256
+   * in {@code SHA256SUMS}. DJL writes the file itself, so it writes into a temporary folder whose
+   * file is then moved into place as {@link AtomicFiles} does.
+   */
   public void writeWeights(Model model, int epoch) {
+    Path saving = dir.resolve("weights" + AtomicFiles.TEMPORARY_SUFFIX);
     try {
+      AtomicFiles.deleteTree(saving);
+      Files.createDirectory(saving);
       model.setProperty("Epoch", Integer.toString(epoch));
-      model.save(dir, WEIGHTS);
+      model.save(saving, WEIGHTS);
+      Path saved;
+      try (Stream<Path> files = Files.list(saving)) {
+        saved =
+            files
+                .filter(f -> WEIGHTS_FILE.matcher(f.getFileName().toString()).matches())
+                .findFirst()
+                .orElseThrow(() -> new IOException("DJL saved no " + WEIGHTS + "-NNNN.params"));
+      }
+      Path target = dir.resolve(saved.getFileName());
+      String sha = Sha256.hexOf(saved);
+      AtomicFiles.moveIntoPlace(saved, target);
+      write(SUMS, sha + "  " + target.getFileName() + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model into " + dir, e);
+    } finally {
+      try {
+        AtomicFiles.deleteTree(saving);
+      } catch (IOException ignored) {
+        // Removed when the run is next locked.
+      }
     }
   }
 

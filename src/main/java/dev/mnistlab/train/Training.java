@@ -18,6 +18,7 @@ import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
+import dev.mnistlab.io.DirectoryLock;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
@@ -52,8 +53,10 @@ public final class Training {
     // Claimed before anything is written, so a refused run leaves no trace.
     try (Engines.Lease engine = Engines.claim(runDir.toString())) {
       RunDirectory run = RunDirectory.create(runDir);
-      run.writeConfig(config, spec);
-      return train(config, spec, data, run, observer, false, engine);
+      try (DirectoryLock lock = take(run, observer)) {
+        run.writeConfig(config, spec);
+        return train(config, spec, data, run, observer, false, engine);
+      }
     }
   }
 
@@ -75,9 +78,25 @@ public final class Training {
     TrainConfig config = dir.readConfig().validate();
     ModelSpec spec = dir.readSpec();
     checkInput(config, spec, data);
-    try (Engines.Lease engine = Engines.claim(runDir.toString())) {
+    try (Engines.Lease engine = Engines.claim(runDir.toString());
+        DirectoryLock lock = take(dir, observer)) {
       return train(config, spec, data, dir, observer, dir.hasCheckpoint(), engine);
     }
+  }
+
+  /**
+   * Locks the run for this process and clears what a dead predecessor left: its lock and its
+   * temporary files (a crash mid-write), which the observer hears of.
+   *
+   * @throws DirectoryLock.HeldException naming the process that trains the run now
+   */
+  private static DirectoryLock take(RunDirectory run, TrainingObserver observer) {
+    DirectoryLock lock = run.lock();
+    List<Path> leftovers = run.removeLeftovers();
+    if (lock.previousOwner() != null || !leftovers.isEmpty()) {
+      observer.recovered(lock.previousOwner(), leftovers);
+    }
+    return lock;
   }
 
   /**

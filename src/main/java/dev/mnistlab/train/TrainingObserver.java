@@ -23,6 +23,14 @@ public interface TrainingObserver {
    */
   default void extending(int from, int to) {}
 
+  /**
+   * The run was left by a process that died without releasing it, and is taken over.
+   *
+   * @param previousOwner who held it ("pid 4242 on h since 2026-11-24T13:00:00Z")
+   * @param leftovers temporary files its interrupted writes left, now removed
+   */
+  default void recovered(String previousOwner, List<java.nio.file.Path> leftovers) {}
+
   /** An epoch of {@code batches} batches begins. */
   default void epochStarted(int epoch, int batches) {}
 
