@@ -3,6 +3,7 @@ package dev.mnistlab.experiment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.Bundled;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Reasons;
@@ -74,11 +75,7 @@ public final class ExperimentParser {
     }
     Path file = Path.of(nameOrFile);
     if (Files.isRegularFile(file)) {
-      try {
-        return parse(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
-      } catch (IOException e) {
-        throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
-      }
+      return parseFile(file, file.toAbsolutePath().getParent());
     }
     Map<String, Experiment> shipped = bundled();
     Experiment e = shipped.get(nameOrFile);
@@ -92,6 +89,22 @@ public final class ExperimentParser {
   }
 
   /**
+   * Reads and parses an experiment file.
+   *
+   * @param baseDir resolves relative configuration file paths
+   * @throws IllegalArgumentException naming the file, and the line where there is one
+   */
+  public static Experiment parseFile(Path file, Path baseDir) {
+    try {
+      return parse(YamlInput.read(file), file.toString(), baseDir);
+    } catch (YamlInput.Problem e) {
+      throw new IllegalArgumentException(e.in(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read (" + Reasons.of(e) + ")");
+    }
+  }
+
+  /**
    * Parses an experiment's text.
    *
    * @param origin names the text in messages
@@ -100,11 +113,14 @@ public final class ExperimentParser {
   public static Experiment parse(String text, String origin, Path baseDir) {
     JsonNode root;
     try {
+      YamlInput.check(text);
       root = YAML.readTree(text);
+    } catch (YamlInput.Problem e) {
+      throw new IllegalArgumentException(e.in(origin));
     } catch (JsonProcessingException e) {
       int line = Reasons.yamlLine(e);
       throw new IllegalArgumentException(
-          origin + ":" + line + ": not valid YAML (" + e.getOriginalMessage() + ")");
+          origin + ":" + line + ": not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(origin + ": an experiment must be a map of fields");

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.Reasons;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
 import dev.mnistlab.train.TrainConfig;
@@ -551,9 +553,11 @@ public final class ExperimentRunner {
     }
     JsonNode saved;
     try {
-      saved = RunDirectory.YAML.readTree(file.toFile());
+      saved = RunDirectory.YAML.readTree(YamlInput.read(file));
+    } catch (YamlInput.Problem e) {
+      throw new IllegalArgumentException(e.in(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+      throw new IllegalArgumentException(file + ": cannot read (" + Reasons.of(e) + ")");
     }
     String name = saved == null || saved.get("name") == null ? "" : saved.get("name").asText();
     if (!name.equals(experiment.name())) {

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,16 +37,24 @@ public final class ModelSpecParser {
   private static final Set<String> TOP_LEVEL =
       Set.of("name", "description", "input", "blocks", "layers");
 
+  /**
+   * The most primitive layers a spec may expand to, {@code repeat}s and block references included;
+   * checked before a repetition is expanded, so that a {@code repeat} nested in a {@code repeat}
+   * cannot claim memory it would take minutes to fill. The zoo's deepest network has 41.
+   */
+  public static final int MAX_LAYERS = 1000;
+
   private ModelSpecParser() {}
 
   /** Parses and validates a spec file. */
   public static ModelSpec parseFile(Path file) {
     String text;
     try {
-      text = Files.readString(file);
+      text = YamlInput.read(file);
     } catch (IOException e) {
-      throw new SpecException(
-          file.toString(), 0, "cannot read model spec (" + e.getMessage() + ")");
+      throw new SpecException(file.toString(), 0, "cannot read model spec (" + Reasons.of(e) + ")");
+    } catch (YamlInput.Problem e) {
+      throw new SpecException(file.toString(), e.line(), e.getMessage());
     }
     return parse(text, file.toString());
   }
@@ -64,6 +72,11 @@ public final class ModelSpecParser {
     List<Integer> lines = new ArrayList<>();
     Map<String, List<Located>> blocks = new HashMap<>();
     int layersLine = 0;
+    try {
+      YamlInput.check(text);
+    } catch (YamlInput.Problem e) {
+      throw new SpecException(source, e.line(), e.getMessage());
+    }
     try (JsonParser p = YAML.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new SpecException(source, line(p), "a model spec must be a map with name and layers");
@@ -172,8 +185,23 @@ public final class ModelSpecParser {
             at,
             "a layer is a one-key map, but '" + key + "' is followed by '" + p.currentName() + "'");
       }
+      checkLayerCount(out.size(), source, at, what);
     }
     return out;
+  }
+
+  private static void checkLayerCount(long count, String source, int line, String what) {
+    if (count > MAX_LAYERS) {
+      throw new SpecException(
+          source,
+          line,
+          what
+              + " expand to "
+              + count
+              + " layers, more than the "
+              + MAX_LAYERS
+              + " a spec may have");
+    }
   }
 
   /** {@code repeat: {times: N, layers: [...]}}: the layers N times over. */
@@ -189,7 +217,7 @@ public final class ModelSpecParser {
       p.nextToken();
       if ("times".equals(field)) {
         JsonNode n = tree(p);
-        if (!n.isIntegralNumber() || n.asInt() < 1) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1) {
           throw new SpecException(
               source, line, "repeat times " + n + " must be an integer of at least 1");
         }
@@ -204,6 +232,7 @@ public final class ModelSpecParser {
     if (times < 1 || body == null || body.isEmpty()) {
       throw new SpecException(source, line, "repeat needs both 'times' and a non-empty 'layers'");
     }
+    checkLayerCount((long) times * body.size(), source, line, "repeat's " + times + " times");
     List<Located> out = new ArrayList<>();
     for (int i = 0; i < times; i++) {
       out.addAll(body);

@@ -105,11 +105,7 @@ public final class ReportBuilder {
     List<List<RunDirectory>> stepRuns = new ArrayList<>();
     if (Files.isRegularFile(file)) {
       kind = Kind.EXPERIMENT;
-      try {
-        experiment = ExperimentParser.parse(Files.readString(file), file.toString(), dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      experiment = ExperimentParser.parseFile(file, dir);
       for (int i = 0; i < experiment.steps().size(); i++) {
         Path stepDir = dir.resolve(ExperimentRunner.stepDirName(i, experiment.steps().get(i)));
         stepRuns.add(RunDirectory.completeRunsIn(stepDir));

@@ -50,6 +50,19 @@ public final class Engines {
    * @param threads intra-op threads, or 0 for the engine's default
    */
   public static Engine start(int threads) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (threads > cores) {
+      // Beyond the cores, threads only wait on each other: 1000 made a batch 250 times slower.
+      throw new IllegalArgumentException(
+          "threads "
+              + threads
+              + " is more than the "
+              + cores
+              + (cores == 1 ? " processor" : " processors")
+              + " this machine has; use at most "
+              + cores
+              + " (0 lets the engine choose)");
+    }
     // Never download anything at run time: the native library ships in the class path.
     System.setProperty("ai.djl.offline", "true");
     if (threads > 0) {
@@ -96,6 +109,11 @@ public final class Engines {
       throw new IllegalStateException("the engine is not claimed by " + lease.owner);
     }
     Engine.getInstance().setRandomSeed((int) seed);
+  }
+
+  /** The engine's intra-op threads, as it runs them (its choice when none were asked for). */
+  public static int threads() {
+    return ai.djl.pytorch.jni.JniUtils.getNumThreads();
   }
 
   /** Engine name and version, as runs record it. */

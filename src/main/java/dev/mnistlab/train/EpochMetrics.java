@@ -14,6 +14,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param wall seconds of the run so far at the end of this epoch: training, evaluation and the
  *     earlier epochs' checkpoints included (a resumed run adds its time to the saved epoch's,
  *     leaving the pause out); 0 in metrics and checkpoints written before it was recorded
+ * @param threads the engine's intra-op threads that trained the epoch: a run continued under
+ *     another thread count (its numbers then differ from an uninterrupted run's) says so epoch by
+ *     epoch; 0 in metrics and checkpoints written before it was recorded
  */
 public record EpochMetrics(
     int epoch,
@@ -24,7 +27,8 @@ public record EpochMetrics(
     @JsonProperty("test_acc") double testAcc,
     double seconds,
     @JsonProperty("images_per_second") double imagesPerSecond,
-    double wall) {
+    double wall,
+    int threads) {
 
   /** The canonical constructor is the one JSON files are read with (a missing field reads 0). */
   @JsonCreator
@@ -40,7 +44,21 @@ public record EpochMetrics(
       double testAcc,
       double seconds,
       double imagesPerSecond) {
-    this(epoch, lr, trainLoss, trainAcc, testLoss, testAcc, seconds, imagesPerSecond, 0);
+    this(epoch, lr, trainLoss, trainAcc, testLoss, testAcc, seconds, imagesPerSecond, 0, 0);
+  }
+
+  /** An epoch without its thread count, as runs before it was recorded saved it. */
+  public EpochMetrics(
+      int epoch,
+      double lr,
+      double trainLoss,
+      double trainAcc,
+      double testLoss,
+      double testAcc,
+      double seconds,
+      double imagesPerSecond,
+      double wall) {
+    this(epoch, lr, trainLoss, trainAcc, testLoss, testAcc, seconds, imagesPerSecond, wall, 0);
   }
 
   /** Whether {@link #wall} was recorded (runs saved before it was have 0). */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.Transform;
+import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,14 +39,12 @@ public final class TrainConfigs {
   public static TrainConfig load(Path file) {
     JsonNode overrides;
     try {
-      overrides = YAML.readTree(file.toFile());
-    } catch (JsonProcessingException e) {
-      int line = Reasons.yamlLine(e);
-      throw new IllegalArgumentException(
-          file + ":" + line + ": not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
+      overrides = YAML.readTree(YamlInput.read(file));
+    } catch (YamlInput.Problem e) {
+      throw new IllegalArgumentException(e.in(file));
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          file + ": cannot read configuration (" + e.getMessage() + ")");
+          file + ": cannot read configuration (" + Reasons.of(e) + ")");
     }
     if (overrides == null || overrides.isNull() || overrides.isMissingNode()) {
       return TrainConfig.defaults();

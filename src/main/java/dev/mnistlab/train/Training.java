@@ -286,7 +286,8 @@ public final class Training {
                   test.accuracy(),
                   trainSeconds,
                   seen / trainSeconds,
-                  wallBefore + seconds(clock));
+                  wallBefore + seconds(clock),
+                  Engines.threads());
           schedule.epochEnded(test.loss());
           epochs.add(metrics);
           Checkpoint.save(

@@ -41,4 +41,14 @@ class EnginesTest {
       assertThat(again).isNotNull();
     }
   }
+
+  @Test
+  void moreThreadsThanProcessorsAreRefused() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThatThrownBy(() -> Engines.start(cores + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("threads " + (cores + 1) + " is more than the " + cores + " ")
+        .hasMessageEndingWith("use at most " + cores + " (0 lets the engine choose)");
+    Engines.start(1);
+  }
 }

@@ -201,4 +201,24 @@ class RunIntegrityTest {
     assertThat(dir.resolve("checkpoint.bin1234.part")).doesNotExist();
     assertThat(RunDirectory.open(dir).isComplete()).isTrue();
   }
+
+  @Test
+  void aRunContinuedUnderAnotherThreadCountRecordsWhichEpochsRanOnWhich() throws Exception {
+    // The engine's threads are the process's: whatever this JVM started with, then another.
+    int before = Engines.threads();
+    int after = before == 1 ? 2 : 1;
+    Path dir = interrupted("threads");
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(after);
+    try {
+      RunResult continued = Training.resume(dir, DATA, silent());
+      assertThat(continued.epochs())
+          .extracting(EpochMetrics::threads)
+          .containsExactly(before, before, after);
+      assertThat(RunDirectory.open(dir).readMetrics().epochs())
+          .extracting(EpochMetrics::threads)
+          .containsExactly(before, before, after);
+    } finally {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+    }
+  }
 }
