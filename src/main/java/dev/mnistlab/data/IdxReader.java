@@ -2,7 +2,6 @@ package dev.mnistlab.data;
 
 import dev.mnistlab.text.Reasons;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,14 +20,41 @@ public final class IdxReader {
   /** Magic number of an unsigned-byte tensor with 1 dimension (labels). */
   static final int LABELS_MAGIC = 0x00000801;
 
+  /**
+   * The largest IDX file read when no pinned size says otherwise: 256 MiB, five times MNIST's
+   * training images.
+   */
+  public static final long MAX_BYTES = 256L << 20;
+
   private IdxReader() {}
 
   /** Images of one split: {@code count} images of {@code rows × cols} unsigned bytes, row-major. */
   public record Images(byte[] pixels, int count, int rows, int cols) {}
 
+  /**
+   * Reads {@code in} to its end, refusing it as soon as it passes {@code maxBytes}.
+   *
+   * @param verb what the stream does, for the message ("holds", "inflates to")
+   * @throws DatasetFormatException naming {@code file} when there is more
+   */
+  static byte[] readBounded(Path file, InputStream in, long maxBytes, String verb)
+      throws IOException {
+    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    if (bytes.length > maxBytes) {
+      throw new DatasetFormatException(
+          file,
+          verb
+              + " more than "
+              + maxBytes
+              + " bytes, the size of the file it should be; not a copy of it (delete it to fetch"
+              + " it again)");
+    }
+    return bytes;
+  }
+
   /** Reads an image file, checking magic number, dimensions and exact byte count. */
   public static Images readImages(Path file) {
-    return parseImages(file, readAllBytes(file));
+    return parseImages(file, readAllBytes(file, MAX_BYTES));
   }
 
   /** Parses the uncompressed content of an image file; {@code file} only names it in errors. */
@@ -51,7 +77,7 @@ public final class IdxReader {
 
   /** Reads a label file, checking magic number, exact byte count and that labels are 0..9. */
   public static byte[] readLabels(Path file) {
-    return parseLabels(file, readAllBytes(file));
+    return parseLabels(file, readAllBytes(file, MAX_BYTES));
   }
 
   /** Parses the uncompressed content of a label file; {@code file} only names it in errors. */
@@ -76,9 +102,11 @@ public final class IdxReader {
 
   /**
    * Reads a file's bytes, decompressing it when it starts with the gzip signature, so that callers
-   * and checksums see the same uncompressed content either way.
+   * and checksums see the same uncompressed content either way; never more than {@code maxBytes}: a
+   * file that is, or inflates to, more is refused as soon as it passes the bound, before it can
+   * exhaust memory (an 11 MB gzip bomb inflates to gigabytes).
    */
-  public static byte[] readAllBytes(Path file) {
+  public static byte[] readAllBytes(Path file, long maxBytes) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
       raw.mark(2);
       int b0 = raw.read();
@@ -86,14 +114,12 @@ public final class IdxReader {
       raw.reset();
       if (b0 == 0x1f && b1 == 0x8b) {
         try (InputStream gz = new GZIPInputStream(raw, 1 << 16)) {
-          ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-          gz.transferTo(out);
-          return out.toByteArray();
+          return readBounded(file, gz, maxBytes, "inflates to");
         } catch (IOException e) {
           throw new DatasetFormatException(file, "corrupt gzip data (" + e.getMessage() + ")");
         }
       }
-      return raw.readAllBytes();
+      return readBounded(file, raw, maxBytes, "holds");
     } catch (DatasetFormatException e) {
       throw e;
     } catch (IOException e) {

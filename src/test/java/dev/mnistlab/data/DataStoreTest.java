@@ -58,6 +58,27 @@ class DataStoreTest {
   }
 
   @Test
+  void aGzipBombStopsInflatingAtTheFilesPinnedSize() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("bomb"));
+    // 48 MB of zeros in about 50 KB: one byte more than the pinned training images.
+    Dataset.DataFile images = Dataset.MNIST.files().get(0);
+    Path bomb = dir.resolve(images.name() + ".gz");
+    try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bomb))) {
+      byte[] zeros = new byte[1 << 20];
+      for (long left = images.bytes() + 1; left > 0; left -= zeros.length) {
+        gz.write(zeros, 0, (int) Math.min(zeros.length, left));
+      }
+    }
+    assertThat(Files.size(bomb)).isLessThan(1 << 20);
+    assertThatThrownBy(() -> DataStore.verifiedBytes(dir, images))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessage(
+            bomb
+                + ": inflates to more than 47040016 bytes, the size of the file it should be; not"
+                + " a copy of it (delete it to fetch it again)");
+  }
+
+  @Test
   void missingNpmAndNoNetworkGiveOneMessageNamingEverySource() {
     DataStore store = new DataStore(offline(), Map.of(), tmp);
     Path dir = tmp.resolve("empty");
