@@ -22,7 +22,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * progress bar shows the running epoch, then a status line while the test split is scored; when
  * output is redirected there is neither, only lines.
  */
-final class ConsoleObserver implements TrainingObserver {
+final class ConsoleObserver implements TrainingObserver, InterruptNotice.Progress {
   /**
    * {@code train_s} is the training pass alone (what img/s is measured over); {@code wall} counts
    * from the start of the run, evaluation and checkpoints included.
@@ -36,6 +36,8 @@ final class ConsoleObserver implements TrainingObserver {
   private int batches;
   private boolean columnsShown;
   private String status;
+  private Path runDir;
+  private int epochsDone;
 
   ConsoleObserver(PrintStream out, boolean terminal) {
     this.out = out;
@@ -54,6 +56,8 @@ final class ConsoleObserver implements TrainingObserver {
         config.seed(),
         runDir);
     columnsShown = false;
+    this.runDir = runDir;
+    epochsDone = 0;
   }
 
   @Override
@@ -129,6 +133,7 @@ final class ConsoleObserver implements TrainingObserver {
 
   @Override
   public void epochDone(EpochMetrics m) {
+    epochsDone = m.epoch();
     closeBar();
     clearStatus();
     showColumns();
@@ -221,5 +226,15 @@ final class ConsoleObserver implements TrainingObserver {
       bar.close();
       bar = null;
     }
+  }
+
+  @Override
+  public Path runDir() {
+    return runDir;
+  }
+
+  @Override
+  public int epochsDone() {
+    return epochsDone;
   }
 }

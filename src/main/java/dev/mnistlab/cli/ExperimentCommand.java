@@ -69,6 +69,7 @@ public class ExperimentCommand {
   public static class Run implements Callable<Integer> {
     private final Environment environment;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
     @Mixin LoggingMixin logging;
 
@@ -148,51 +149,58 @@ public class ExperimentCommand {
       if (smoke) {
         print.println(smokeNotice());
       }
-      var results =
-          ExperimentRunner.run(
-              e,
-              dir,
-              seeds == null ? List.of() : seeds.values(),
-              stepList,
-              engineThreads,
-              loader,
-              new ExperimentRunner.Listener() {
-                @Override
-                public void changed(ExperimentRunner.Change change) {
-                  print.println(change.describe());
-                }
-
-                @Override
-                public TrainingObserver starting(
-                    int index,
-                    Experiment.Step step,
-                    long seed,
-                    Path runDir,
-                    ExperimentRunner.Start start) {
-                  print.printf(
-                      Locale.ROOT,
-                      "%n== step %d/%d %s · seed %d%s · %s%n",
-                      index,
-                      ran.steps().size(),
-                      step.name(),
-                      seed,
-                      smoke ? " · SMOKE RUN" : "",
-                      switch (start) {
-                        case FRESH -> "training into " + runDir;
-                        case RESUMED -> "resuming " + runDir;
-                        case SKIPPED -> "complete, skipped";
-                      });
-                  if (start == ExperimentRunner.Start.SKIPPED) {
-                    return TrainingObserver.SILENT;
+      List<ExperimentRunner.StepResult> results;
+      try (InterruptNotice notice =
+          new InterruptNotice(
+              environment.err(),
+              console,
+              InterruptNotice.sameCommand(spec, out == null ? dir : null))) {
+        results =
+            ExperimentRunner.run(
+                e,
+                dir,
+                seeds == null ? List.of() : seeds.values(),
+                stepList,
+                engineThreads,
+                loader,
+                new ExperimentRunner.Listener() {
+                  @Override
+                  public void changed(ExperimentRunner.Change change) {
+                    print.println(change.describe());
                   }
-                  console.header(
-                      ModelZoo.resolve(step.config().model()),
-                      step.config().withRun(seed, engineThreads),
-                      loader.apply(Dataset.parse(step.config().dataset())),
-                      runDir);
-                  return console;
-                }
-              });
+
+                  @Override
+                  public TrainingObserver starting(
+                      int index,
+                      Experiment.Step step,
+                      long seed,
+                      Path runDir,
+                      ExperimentRunner.Start start) {
+                    print.printf(
+                        Locale.ROOT,
+                        "%n== step %d/%d %s · seed %d%s · %s%n",
+                        index,
+                        ran.steps().size(),
+                        step.name(),
+                        seed,
+                        smoke ? " · SMOKE RUN" : "",
+                        switch (start) {
+                          case FRESH -> "training into " + runDir;
+                          case RESUMED -> "resuming " + runDir;
+                          case SKIPPED -> "complete, skipped";
+                        });
+                    if (start == ExperimentRunner.Start.SKIPPED) {
+                      return TrainingObserver.SILENT;
+                    }
+                    console.header(
+                        ModelZoo.resolve(step.config().model()),
+                        step.config().withRun(seed, engineThreads),
+                        loader.apply(Dataset.parse(step.config().dataset())),
+                        runDir);
+                    return console;
+                  }
+                });
+      }
       print.println();
       results.forEach(r -> r.runs().forEach(console::summary));
       ReportBuilder.Report report = ReportBuilder.build(dir, loader);

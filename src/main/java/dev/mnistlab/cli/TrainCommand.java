@@ -99,13 +99,18 @@ public class TrainCommand implements Callable<Integer> {
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
     List<RunResult> results = new ArrayList<>();
-    for (long s : seedList) {
-      TrainConfig seeded = config.withSeed(s);
-      Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
-      console.header(modelSpec, seeded, loaded, runDir);
-      RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
-      console.summary(result, seeds == null ? runDir : null);
-      results.add(result);
+    // One run resumes from its directory; several continue by running the command again.
+    String again =
+        seeds == null ? null : InterruptNotice.sameCommand(spec, out == null ? base : null);
+    try (InterruptNotice notice = new InterruptNotice(environment.err(), console, again)) {
+      for (long s : seedList) {
+        TrainConfig seeded = config.withSeed(s);
+        Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
+        console.header(modelSpec, seeded, loaded, runDir);
+        RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
+        console.summary(result, seeds == null ? runDir : null);
+        results.add(result);
+      }
     }
     if (seeds != null) {
       Consistency consistency = Consistency.of(results, target);
@@ -138,7 +143,9 @@ public class TrainCommand implements Callable<Integer> {
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
     console.header(modelSpec, config, loaded, resume);
-    console.summary(Training.resume(resume, loaded, console), resume);
+    try (InterruptNotice notice = new InterruptNotice(environment.err(), console, null)) {
+      console.summary(Training.resume(resume, loaded, console), resume);
+    }
     return Main.OK;
   }
 

@@ -55,8 +55,6 @@ public final class AtomicFiles {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        // On the disk before the rename makes it the file: a power cut leaves old or new.
-        channel.force(true);
       }
       moveIntoPlace(tmp, target);
     } finally {
@@ -80,9 +78,11 @@ public final class AtomicFiles {
    * atomically, and flushes the directory so that the rename survives a power cut.
    */
   public static void moveIntoPlace(Path written, Path target) throws IOException {
+    // On the disk before the rename makes it the file: a power cut leaves the old or the new.
     try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
+    Faults.beforeRename(target);
     makeReadable(written);
     Files.move(
         written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

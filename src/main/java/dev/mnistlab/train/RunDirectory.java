@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * One run directory, and the only class that knows its files' names:
  *
  * <ul>
- *   <li>{@code config.yaml}: the resolved configuration, written first (it marks a run);
- *   <li>{@code model.yaml}: the spec that was built;
+ *   <li>{@code model.yaml}: the spec that was built, written first;
+ *   <li>{@code config.yaml}: the resolved configuration, written next (it marks a run);
  *   <li>{@code checkpoint.bin}: the state after the last complete epoch ({@link Checkpoint});
  *   <li>{@code model-NNNN.params}: the trained weights (DJL's format), once complete;
  *   <li>{@code SHA256SUMS}: the weights' SHA-256, as {@code sha256sum} writes it (so {@code
@@ -385,8 +385,10 @@ public final class RunDirectory {
   /** Saves the configuration and the model spec the run is about to use. */
   public void writeConfig(TrainConfig config, ModelSpec spec) {
     try {
-      write(CONFIG, YAML.writeValueAsString(config));
+      // The spec first: config.yaml marks a run, and a run is opened with both (a crash between
+      // the two writes must not leave a config.yaml without its model.yaml).
       write(SPEC, ModelSpecWriter.toYaml(spec));
+      write(CONFIG, YAML.writeValueAsString(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the configuration into " + dir, e);
     }
