@@ -333,13 +333,15 @@ public final class ExperimentRunner {
     return stepDirName(index, step.name());
   }
 
-  private static String stepDirName(int index, String name) {
+  static String stepDirName(int index, String name) {
     String slug =
         name.toLowerCase(Locale.ROOT)
             .replaceAll("[^a-z0-9]+", "-")
             .replaceAll("^-|-$", "")
             // Names often start with their own number ("3 BatchNorm"); the prefix says it already.
             .replaceFirst("^\\d+-", "");
+    // A file name has at most 255 bytes; the name itself is kept whole in experiment.yaml.
+    slug = slug.substring(0, Math.min(slug.length(), 60)).replaceAll("-$", "");
     return String.format(Locale.ROOT, "%02d-%s", index + 1, slug.isEmpty() ? "step" : slug);
   }
 

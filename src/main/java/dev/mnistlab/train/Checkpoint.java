@@ -130,6 +130,7 @@ public record Checkpoint(
       throw new DamagedFileException(
           file, "its metrics cannot be read (" + Reasons.of(e, "malformed") + ")", e);
     }
+    checkRecord(file, checkpoint);
     NDList arrays;
     try {
       arrays = NDList.decode(manager, nextBlock(file, body));
@@ -154,7 +155,7 @@ public record Checkpoint(
         buffers.add(array);
       }
     }
-    Map<String, String> ids = new LinkedHashMap<>();
+    Map<String, Parameter> parameters = new LinkedHashMap<>();
     for (var pair : block.getParameters()) {
       Parameter parameter = pair.getValue();
       NDArray saved = byName.remove(pair.getKey());
@@ -168,19 +169,38 @@ public record Checkpoint(
       }
       WeightAverage.overwrite(parameter.getArray(), saved);
       saved.close();
-      ids.put(pair.getKey(), parameter.getId());
+      parameters.put(pair.getKey(), parameter);
     }
     if (!byName.isEmpty()) {
       throw new IllegalArgumentException(
           file + ": parameters " + byName.keySet() + " are not in the model");
     }
-    optimizer.restore(new TorchOptimizer.State(checkpoint.optimizerSteps(), buffers), ids);
     try {
+      optimizer.restore(new TorchOptimizer.State(checkpoint.optimizerSteps(), buffers), parameters);
       average.restore(averaged);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
     return checkpoint;
+  }
+
+  /** Refuses metrics a training run cannot have written: missing, or epochs not 1, 2, ... n. */
+  private static void checkRecord(Path file, Checkpoint checkpoint) {
+    if (checkpoint == null || checkpoint.epochs() == null || checkpoint.optimizerSteps() == null) {
+      throw new DamagedFileException(file, "its metrics lack the epochs or the optimizer steps");
+    }
+    for (int i = 0; i < checkpoint.epochs().size(); i++) {
+      EpochMetrics metrics = checkpoint.epochs().get(i);
+      if (metrics == null || metrics.epoch() != i + 1) {
+        throw new DamagedFileException(
+            file,
+            "its metrics list epoch "
+                + (metrics == null ? "null" : String.valueOf(metrics.epoch()))
+                + " where epoch "
+                + (i + 1)
+                + " belongs");
+      }
+    }
   }
 
   private static void writeBlock(DataOutputStream out, byte[] block) throws IOException {

@@ -3,6 +3,8 @@ package dev.mnistlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
@@ -151,9 +153,11 @@ public final class TorchOptimizer extends Optimizer {
   /**
    * Restores {@link #state}; the buffers become this optimizer's own.
    *
-   * @param ids DJL parameter ids of this build by stable parameter name
+   * @param parameters this build's parameters by stable parameter name
+   * @throws IllegalArgumentException when the state names a parameter this build lacks, lacks a
+   *     buffer, or holds one of another shape: it was saved from another model
    */
-  public void restore(State state, Map<String, String> ids) {
+  public void restore(State state, Map<String, Parameter> parameters) {
     Map<String, NDArray> byName = new HashMap<>();
     for (NDArray buffer : state.buffers()) {
       byName.put(buffer.getName(), buffer);
@@ -163,20 +167,38 @@ public final class TorchOptimizer extends Optimizer {
         .steps()
         .forEach(
             (name, steps) -> {
-              String id = ids.get(name);
-              if (id == null) {
-                throw new IllegalStateException("checkpoint has state for unknown " + name);
+              Parameter parameter = parameters.get(name);
+              if (parameter == null) {
+                throw new IllegalArgumentException(
+                    "optimizer state for " + name + ", which is not in the model");
               }
+              Shape shape = parameter.getArray().getShape();
               NDArray[] buffers = new NDArray[count];
               for (int i = 0; i < count; i++) {
                 buffers[i] = byName.get(name + "/" + i);
                 if (buffers[i] == null) {
-                  throw new IllegalStateException("checkpoint lacks buffer " + name + "/" + i);
+                  throw new IllegalArgumentException(
+                      "optimizer state lacks buffer " + name + "/" + i);
                 }
+                if (!buffers[i].getShape().equals(shape)) {
+                  throw new IllegalArgumentException(
+                      "optimizer buffer "
+                          + name
+                          + "/"
+                          + i
+                          + " has shape "
+                          + buffers[i].getShape()
+                          + ", its parameter "
+                          + shape);
+                }
+              }
+              if (steps == null || steps < 0) {
+                throw new IllegalArgumentException(
+                    "optimizer steps for " + name + " are " + steps + ", not a count");
               }
               Slot slot = new Slot(buffers);
               slot.steps = steps;
-              slots.put(id, slot);
+              slots.put(parameter.getId(), slot);
             });
   }
 

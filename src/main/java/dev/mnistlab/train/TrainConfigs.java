@@ -37,24 +37,50 @@ public final class TrainConfigs {
    *     field
    */
   public static TrainConfig load(Path file) {
-    JsonNode overrides;
+    String text;
     try {
-      overrides = YAML.readTree(YamlInput.read(file));
+      text = YamlInput.read(file);
     } catch (YamlInput.Problem e) {
       throw new IllegalArgumentException(e.in(file));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           file + ": cannot read configuration (" + Reasons.of(e) + ")");
     }
+    return parse(text, file.toString());
+  }
+
+  /**
+   * Defaults, then a configuration's text.
+   *
+   * @param origin names the text in messages (its file)
+   * @throws IllegalArgumentException naming the origin and the line, or the unknown, ill-typed or
+   *     out-of-range field
+   */
+  public static TrainConfig parse(String text, String origin) {
+    JsonNode overrides;
+    try {
+      YamlInput.check(text);
+      overrides = YAML.readTree(text);
+    } catch (YamlInput.Problem e) {
+      throw new IllegalArgumentException(e.in(origin));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          origin
+              + ":"
+              + Reasons.yamlLine(e)
+              + ": not valid YAML ("
+              + Reasons.yaml(e.getOriginalMessage())
+              + ")");
+    }
     if (overrides == null || overrides.isNull() || overrides.isMissingNode()) {
       return TrainConfig.defaults();
     }
-    TrainConfig config = override(TrainConfig.defaults(), overrides, file.toString());
+    TrainConfig config = override(TrainConfig.defaults(), overrides, origin);
     try {
       return config.validate();
     } catch (IllegalArgumentException e) {
       // A value out of range is the file's mistake: say which file.
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
     }
   }
 

@@ -42,6 +42,16 @@ class ExperimentTest {
   }
 
   @Test
+  void stepDirectoriesAreShortSafeNamesWhateverTheStepIsCalled() {
+    assertThat(ExperimentRunner.stepDirName(2, "3 BatchNorm")).isEqualTo("03-batchnorm");
+    assertThat(ExperimentRunner.stepDirName(0, "../../../evil")).isEqualTo("01-evil");
+    assertThat(ExperimentRunner.stepDirName(4, "???")).isEqualTo("05-step");
+    String longest = ExperimentRunner.stepDirName(9, "word ".repeat(200));
+    assertThat(longest).startsWith("10-word-word").doesNotEndWith("-");
+    assertThat(longest.length()).isLessThanOrEqualTo(3 + 60);
+  }
+
+  @Test
   void aStepInheritsThePreviousStepsConfigurationAndOverridesIt() throws Exception {
     Experiment e = ExperimentParser.parse(twoSteps(tinyModel()), "two.yaml", tmp);
     Experiment.Step first = e.steps().get(0);
