@@ -131,9 +131,15 @@ public record Checkpoint(
           file, "its metrics cannot be read (" + Reasons.of(e, "malformed") + ")", e);
     }
     checkRecord(file, checkpoint);
+    byte[] tensors = nextBlock(file, body);
+    try {
+      TensorBlock.check(tensors);
+    } catch (IllegalArgumentException e) {
+      throw new DamagedFileException(file, "its tensors are malformed (" + e.getMessage() + ")", e);
+    }
     NDList arrays;
     try {
-      arrays = NDList.decode(manager, nextBlock(file, body));
+      arrays = NDList.decode(manager, tensors);
     } catch (RuntimeException e) {
       throw new DamagedFileException(
           file, "its tensors cannot be read (" + Reasons.of(e, "malformed") + ")", e);
