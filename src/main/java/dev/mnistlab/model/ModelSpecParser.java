@@ -40,7 +40,7 @@ public final class ModelSpecParser {
   /**
    * The most primitive layers a spec may expand to, {@code repeat}s and block references included;
    * checked before a repetition is expanded, so that a {@code repeat} nested in a {@code repeat}
-   * cannot claim memory it would take minutes to fill. The zoo's deepest network has 41.
+   * cannot claim memory it would take minutes to fill. The zoo's deepest network has 34.
    */
   public static final int MAX_LAYERS = 1000;
 

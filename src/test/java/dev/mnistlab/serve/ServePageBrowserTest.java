@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.mnistlab.DigitClassifier;
 import dev.mnistlab.bench.ServeLoad;
+import dev.mnistlab.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ class ServePageBrowserTest {
 
   private static DigitServer server;
   private static ChromeDriver browser;
+  private static Path profile;
 
   @BeforeAll
   static void start() throws IOException {
@@ -74,6 +76,7 @@ class ServePageBrowserTest {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.get().toFile());
     Files.createDirectories(Path.of("target"));
+    profile = Files.createTempDirectory(Path.of("target"), "chromium-");
     options.addArguments(
         "--headless=new",
         "--no-sandbox",
@@ -85,8 +88,7 @@ class ServePageBrowserTest {
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,1060",
-        "--user-data-dir="
-            + Files.createTempDirectory(Path.of("target"), "chromium-").toAbsolutePath());
+        "--user-data-dir=" + profile.toAbsolutePath());
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
@@ -100,12 +102,16 @@ class ServePageBrowserTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     if (browser != null) {
       browser.quit();
     }
     if (server != null) {
       server.close();
+    }
+    if (profile != null) {
+      // The browser's profile is this test's litter: one per run would pile up in target/.
+      AtomicFiles.deleteTree(profile);
     }
   }
 
