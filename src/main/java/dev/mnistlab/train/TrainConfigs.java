@@ -213,8 +213,13 @@ public final class TrainConfigs {
                 + String.join(", ", known)
                 + ")");
       }
-      if (current.isObject() && field.getValue().isNull() && nullByDefault(prefix + name)) {
-        // test_normalization: null goes back to "the training normalization" (its default).
+      if (field.getValue().isNull()) {
+        // A field left empty ("type:") means null: only a field whose default is null takes it
+        // (test_normalization: null goes back to "the training normalization").
+        if (!nullByDefault(prefix + name)) {
+          throw new IllegalArgumentException(
+              file + ": field '" + prefix + name + "' needs a value, got nothing (null)");
+        }
         base.set(name, field.getValue());
       } else if (current.isObject()) {
         if (!field.getValue().isObject()) {

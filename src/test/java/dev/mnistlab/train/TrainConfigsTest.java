@@ -119,7 +119,13 @@ class TrainConfigsTest {
             () ->
                 TrainConfigs.override(
                     TrainConfig.defaults(), RunDirectory.YAML.readTree("optimizer: null"), "f"))
-        .hasMessage("f: field 'optimizer' must be a map, got null");
+        .hasMessage("f: field 'optimizer' needs a value, got nothing (null)");
+    // Nor an empty scalar (found by ParserFuzzTest#trainConfig: it reached validate() as null).
+    assertThatThrownBy(
+            () ->
+                TrainConfigs.override(
+                    TrainConfig.defaults(), RunDirectory.YAML.readTree("schedule: {type: }"), "f"))
+        .hasMessage("f: field 'schedule.type' needs a value, got nothing (null)");
   }
 
   @Test
