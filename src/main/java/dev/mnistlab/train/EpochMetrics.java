@@ -47,20 +47,6 @@ public record EpochMetrics(
     this(epoch, lr, trainLoss, trainAcc, testLoss, testAcc, seconds, imagesPerSecond, 0, 0);
   }
 
-  /** An epoch without its thread count, as runs before it was recorded saved it. */
-  public EpochMetrics(
-      int epoch,
-      double lr,
-      double trainLoss,
-      double trainAcc,
-      double testLoss,
-      double testAcc,
-      double seconds,
-      double imagesPerSecond,
-      double wall) {
-    this(epoch, lr, trainLoss, trainAcc, testLoss, testAcc, seconds, imagesPerSecond, wall, 0);
-  }
-
   /** Whether {@link #wall} was recorded (runs saved before it was have 0). */
   public boolean hasWall() {
     return wall > 0;

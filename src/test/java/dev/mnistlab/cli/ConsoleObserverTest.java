@@ -29,7 +29,7 @@ class ConsoleObserverTest {
     List<EpochMetrics> epochs = new ArrayList<>();
     for (int i = 0; i < testAcc.length; i++) {
       epochs.add(
-          new EpochMetrics(i + 1, 8e-7, 0.1, 99, 0.02, testAcc[i], 10, 6000, 12.5 * (i + 1)));
+          new EpochMetrics(i + 1, 8e-7, 0.1, 99, 0.02, testAcc[i], 10, 6000, 12.5 * (i + 1), 1));
     }
     return new RunResult(
         "mnistlab/compact",

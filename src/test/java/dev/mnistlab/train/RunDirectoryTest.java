@@ -91,7 +91,7 @@ class RunDirectoryTest {
             "m",
             null,
             dir,
-            List.of(new EpochMetrics(1, 0.1, 0.5, 90, 0.4, 91, 1, 10, 2)));
+            List.of(new EpochMetrics(1, 0.1, 0.5, 90, 0.4, 91, 1, 10, 2, 1)));
     RunDirectory.open(dir).writeMetrics(result);
     RunDirectory.writeConsistency(dir, Consistency.of(List.of(result), 99.4));
     for (String name :
