@@ -3,6 +3,7 @@ package dev.mnistlab.cli;
 import dev.mnistlab.data.DataException;
 import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.DirectoryLock;
+import dev.mnistlab.jobs.JobsFailedException;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.serve.DigitServer;
 import dev.mnistlab.text.Reasons;
@@ -82,6 +83,7 @@ public final class Main {
         || ex instanceof Engines.EngineBusyException
         || ex instanceof TrainingDivergedException
         || ex instanceof DigitServer.CannotServeException
+        || ex instanceof JobsFailedException
         || ex instanceof IllegalArgumentException) {
       if (ex.getMessage() != null) {
         return ex.getMessage();

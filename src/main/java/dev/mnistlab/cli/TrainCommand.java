@@ -2,6 +2,11 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.jobs.Job;
+import dev.mnistlab.jobs.JobExecutor;
+import dev.mnistlab.jobs.JobOutcome;
+import dev.mnistlab.jobs.JobsFailedException;
+import dev.mnistlab.jobs.LocalProcesses;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.train.Consistency;
@@ -49,6 +54,15 @@ public class TrainCommand implements Callable<Integer> {
   NumberList seeds;
 
   @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description =
+          "With --seeds: train N seeds at once, each in a JVM of its own (the engine's seed and"
+              + " threads are per process); its output goes to <out>/seed-S.log. Default 1: one"
+              + " after another in this process. N jobs of T threads want N×T cores.")
+  int jobs = 1;
+
+  @Option(
       names = "--target",
       paramLabel = "ACC",
       description = "Test accuracy in percent for the consistency table (default: 99.40).")
@@ -94,6 +108,17 @@ public class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage(), e);
     }
+    if (jobs < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--jobs must be at least 1, got " + jobs);
+    }
+    if (jobs > 1 && seeds == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--jobs runs several seeds at once: give --seeds too");
+    }
+    if (jobs > 1) {
+      return trainSeedsAsJobs(config, seedList, base);
+    }
     Engines.start(config.threads());
     DataStore.Loaded loaded =
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
@@ -113,12 +138,60 @@ public class TrainCommand implements Callable<Integer> {
       }
     }
     if (seeds != null) {
-      Consistency consistency = Consistency.of(results, target);
-      RunDirectory.writeConsistency(base, consistency);
-      environment.out().println();
-      environment.out().print(consistency.toMarkdown());
-      environment.out().println("its report: ./mnistlab report " + base);
+      writeConsistency(results, base);
     }
+    return Main.OK;
+  }
+
+  private void writeConsistency(List<RunResult> results, Path base) {
+    Consistency consistency = Consistency.of(results, target);
+    RunDirectory.writeConsistency(base, consistency);
+    environment.out().println();
+    environment.out().print(consistency.toMarkdown());
+    environment.out().println("its report: ./mnistlab report " + base);
+  }
+
+  /**
+   * Each seed as a job of its own, {@link #jobs} at a time: the data is fetched and verified here
+   * once, then every child reads it from the same directory.
+   */
+  private int trainSeedsAsJobs(TrainConfig config, List<Long> seedList, Path base) {
+    Dataset dataset = Dataset.parse(config.dataset());
+    environment.dataStore().fetch(dataset, data.dataDir);
+    Path dataDir = environment.dataStore().locate(dataset, data.dataDir).directory();
+    List<Job> list = new ArrayList<>();
+    for (long s : seedList) {
+      Path runDir = RunDirectory.seedDir(base, s);
+      Path configFile = RunDirectory.writeJobConfig(runDir, config.withSeed(s));
+      List<String> args =
+          List.of(
+              "train",
+              "--config",
+              configFile.toString(),
+              "--data-dir",
+              dataDir.toString(),
+              "--out",
+              runDir.toString());
+      list.add(Job.of("seed-" + s, args, runDir, RunDirectory.jobLog(runDir)));
+    }
+    // One retry: a job that failed for a passing reason (a killed child) continues its run.
+    JobExecutor executor =
+        new LocalProcesses(Main.class, jobs, 2, List.of("-Dai.djl.offline=true"));
+    environment.out().printf("%d seeds, %s%n", list.size(), executor.describe());
+    List<JobOutcome> outcomes = executor.runAll(list, new JobLines(environment.out()));
+    List<String> failed =
+        outcomes.stream()
+            .filter(o -> !o.succeeded())
+            .map(o -> o.job().name() + " (exit " + o.exitCode() + ", see " + o.job().log() + ")")
+            .toList();
+    if (!failed.isEmpty()) {
+      throw new JobsFailedException(failed);
+    }
+    List<RunResult> results = new ArrayList<>();
+    for (long s : seedList) {
+      results.add(RunDirectory.open(RunDirectory.seedDir(base, s)).readMetrics());
+    }
+    writeConsistency(results, base);
     return Main.OK;
   }
 

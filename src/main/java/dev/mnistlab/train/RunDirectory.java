@@ -167,6 +167,32 @@ public final class RunDirectory {
   }
 
   /**
+   * Where a run trained as a separate job ({@code --jobs}) finds its configuration: beside its
+   * directory, {@code seed-3.job.yaml} for {@code seed-3}, since the run directory is the job's own
+   * to create and lock.
+   */
+  public static Path jobConfig(Path runDir) {
+    return runDir.resolveSibling(runDir.getFileName() + ".job.yaml");
+  }
+
+  /** Where a run trained as a separate job writes its output: {@code seed-3.log}. */
+  public static Path jobLog(Path runDir) {
+    return runDir.resolveSibling(runDir.getFileName() + ".log");
+  }
+
+  /** Writes {@link #jobConfig} for a run of {@code config}: the whole configuration. */
+  public static Path writeJobConfig(Path runDir, TrainConfig config) {
+    Path file = jobConfig(runDir);
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      AtomicFiles.write(file, YAML.writeValueAsBytes(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
+  }
+
+  /**
    * The runs {@code dir} holds: itself when it is a run, else its {@code seed-N} runs in seed order
    * (empty when there are none).
    */

@@ -1,0 +1,19 @@
+package dev.mnistlab.jobs;
+
+import java.util.List;
+
+/** Some jobs ended without success after their attempts; the message names each and its log. */
+public final class JobsFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param failures one entry per failed job: its name, exit status and log
+   */
+  public JobsFailedException(List<String> failures) {
+    super(
+        failures.size()
+            + (failures.size() == 1 ? " job" : " jobs")
+            + " failed: "
+            + String.join("; ", failures));
+  }
+}

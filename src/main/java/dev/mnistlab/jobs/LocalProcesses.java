@@ -1,0 +1,152 @@
+package dev.mnistlab.jobs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs jobs as child JVMs on this machine, {@code parallel} at a time: the same Java, class path
+ * and main class as this process. Each child's output goes to its job's log. If this process is
+ * stopped (SIGINT, SIGTERM), its children are stopped too, and each keeps its last checkpoint.
+ */
+public final class LocalProcesses implements JobExecutor {
+  /** mnistlab's exit status for a wrong command line: retrying cannot help. */
+  private static final int USAGE = 2;
+
+  private final String mainClass;
+  private final int parallel;
+  private final int attempts;
+  private final List<String> jvmOptions;
+  private final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param mainClass the class whose {@code main} takes a mnistlab command line
+   * @param parallel how many children run at once (at least 1)
+   * @param attempts how many times a failing job is started (at least 1)
+   * @param jvmOptions options for each child JVM ({@code -Xmx2g})
+   */
+  public LocalProcesses(Class<?> mainClass, int parallel, int attempts, List<String> jvmOptions) {
+    if (parallel < 1) {
+      throw new IllegalArgumentException("jobs must be at least 1, got " + parallel);
+    }
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+    }
+    this.mainClass = mainClass.getName();
+    this.parallel = parallel;
+    this.attempts = attempts;
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  @Override
+  public String describe() {
+    return parallel + (parallel == 1 ? " process" : " processes") + " at a time on this machine";
+  }
+
+  @Override
+  public List<JobOutcome> runAll(List<Job> jobs, Listener listener) {
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    Thread stopChildren = new Thread(this::stopAll, "mnistlab-stop-jobs");
+    Runtime.getRuntime().addShutdownHook(stopChildren);
+    try {
+      List<Future<JobOutcome>> futures = new ArrayList<>();
+      for (Job job : jobs) {
+        futures.add(pool.submit(() -> runWithRetries(job, listener)));
+      }
+      List<JobOutcome> outcomes = new ArrayList<>();
+      for (Future<JobOutcome> future : futures) {
+        outcomes.add(future.get());
+      }
+      return outcomes;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the jobs", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+      stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopChildren);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or has run: the children are being stopped.
+      }
+    }
+  }
+
+  private JobOutcome runWithRetries(Job job, Listener listener) throws InterruptedException {
+    long start = System.nanoTime();
+    int exit = -1;
+    int attempt = 0;
+    while (attempt < attempts && exit != 0 && exit != USAGE) {
+      attempt++;
+      listener.started(job, attempt);
+      exit = runOnce(job, attempt);
+    }
+    JobOutcome outcome =
+        new JobOutcome(job, exit, attempt, (System.nanoTime() - start) / 1e9, hostName());
+    listener.ended(outcome);
+    return outcome;
+  }
+
+  private int runOnce(Job job, int attempt) throws InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(job.arguments());
+    Path log = Path.of(job.log());
+    Process process;
+    try {
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      // A retry's output follows the failed attempt's, so the log tells the whole story.
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.redirectOutput(
+          attempt == 1
+              ? ProcessBuilder.Redirect.to(log.toFile())
+              : ProcessBuilder.Redirect.appendTo(log.toFile()));
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start job " + job.name(), e);
+    }
+    running.add(process);
+    try {
+      return process.waitFor();
+    } finally {
+      running.remove(process);
+    }
+  }
+
+  /** SIGTERM to every running child: each saves what it has and exits. */
+  private void stopAll() {
+    for (Process process : running) {
+      process.destroy();
+    }
+    for (Process process : running) {
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}
