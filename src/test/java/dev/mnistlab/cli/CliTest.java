@@ -24,6 +24,12 @@ class CliTest {
     return run(Map.of(), args);
   }
 
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
   @Test
   void unknownModel() {
     assertOneLineError(
@@ -152,19 +158,9 @@ class CliTest {
     // Real MNIST, fetched into this test's own home; a few hundred images keep it quick.
     Path config =
         Files.writeString(tmp.resolve("quick.yaml"), "epochs: 1\nlimit: 300\nthreads: 1\n");
+    String[] seedsOneAndTwo = {"train", "--config", config.toString(), "--seeds", "1..2"};
     Path out = tmp.resolve("runs");
-    Cli.Outcome o =
-        run(
-            Map.of(),
-            "train",
-            "--config",
-            config.toString(),
-            "--seeds",
-            "1..2",
-            "--out",
-            out.toString(),
-            "--target",
-            "50");
+    Cli.Outcome o = run(with(seedsOneAndTwo, "--out", out.toString(), "--target", "50"));
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(out.resolve("seed-1/metrics.json")).exists();
     assertThat(out.resolve("seed-2/metrics.json")).exists();
@@ -178,19 +174,7 @@ class CliTest {
     // The same seeds as parallel jobs, each in a JVM of its own: exactly the same numbers.
     Path apart = tmp.resolve("apart");
     Cli.Outcome jobs =
-        run(
-            Map.of(),
-            "train",
-            "--config",
-            config.toString(),
-            "--seeds",
-            "1..2",
-            "--jobs",
-            "2",
-            "--out",
-            apart.toString(),
-            "--target",
-            "50");
+        run(with(seedsOneAndTwo, "--jobs", "2", "--out", apart.toString(), "--target", "50"));
     assertThat(jobs.exitCode()).as(jobs.err()).isZero();
     assertThat(jobs.out())
         .contains("2 seeds, 2 processes at a time on this machine", "seed-1: done", "seed-2: done");
