@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  * checkpoint fuzzer builds exactly those), so the block is walked first and every count is checked
  * against the bytes that remain: a tensor count, then per tensor the {@code NDAR} tag, the encoding
  * version (1 to 3), the name, the sparse format, the data type, the shape (rank at most {@link
- * #MAX_RANK}, no negative dimension), the byte order and the data, whose length must be the shape's
- * element count times the type's width.
+ * #MAX_RANK}, no negative dimension, at most 2^31 - 1 elements), the byte order and the data, whose
+ * length must be the shape's element count times the type's width.
  */
 final class TensorBlock {
   /** Deeper than any tensor mnistlab writes (4: out, in, height, width). */
@@ -81,7 +81,11 @@ final class TensorBlock {
       if (size < 0 || size > Integer.MAX_VALUE) {
         throw malformed(in, "a dimension of " + size);
       }
-      elements = Math.multiplyExact(elements, size);
+      // Both factors are at most 2^31, so the product fits a long; bounding it keeps it so.
+      elements *= size;
+      if (elements > Integer.MAX_VALUE) {
+        throw malformed(in, "a shape of more than " + Integer.MAX_VALUE + " elements");
+      }
     }
     int layoutLength = in.getInt();
     if (layoutLength < 0 || layoutLength > MAX_RANK) {
@@ -95,12 +99,7 @@ final class TensorBlock {
     if (length < 0 || length > in.remaining()) {
       throw malformed(in, length + " bytes of data where " + in.remaining() + " remain");
     }
-    long expected;
-    try {
-      expected = Math.multiplyExact(elements, type.getNumOfBytes());
-    } catch (ArithmeticException e) {
-      throw malformed(in, "a shape too large to hold");
-    }
+    long expected = elements * type.getNumOfBytes();
     if (length != expected) {
       throw malformed(in, length + " bytes of data for " + expected + " bytes of shape");
     }

@@ -50,6 +50,19 @@ class TensorBlockTest {
   }
 
   @Test
+  void aShapeWhoseElementCountOverflowsIsRefused() {
+    // Found by CheckpointFuzzTest in CI: dimensions each below 2^31 whose product overflows a long.
+    byte[] hostile = honest.clone();
+    ByteBuffer buffer = ByteBuffer.wrap(hostile);
+    for (int d = 0; d < 4; d++) {
+      buffer.putLong(rankOffset() + 4 + 8 * d, Integer.MAX_VALUE);
+    }
+    assertThatThrownBy(() -> TensorBlock.check(hostile))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a shape of more than " + Integer.MAX_VALUE + " elements");
+  }
+
+  @Test
   void truncatedOrPaddedBlocksAreRefused() {
     assertThatThrownBy(() -> TensorBlock.check(Arrays.copyOf(honest, honest.length - 3)))
         .isInstanceOf(IllegalArgumentException.class);
