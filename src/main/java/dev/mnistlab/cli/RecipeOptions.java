@@ -1,6 +1,7 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.model.SpecException;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainConfigs;
@@ -31,7 +32,9 @@ public class RecipeOptions {
   @Option(
       names = "--recipe",
       paramLabel = "NAME",
-      description = "A shipped recipe (default: the 15-epoch default); flags override it.")
+      description =
+          "A shipped recipe, instead of the model's own (default: the model's recipe if its spec"
+              + " has one, else the 15-epoch default); flags override it.")
   String recipe;
 
   @Option(
@@ -108,17 +111,34 @@ public class RecipeOptions {
   }
 
   /**
-   * Defaults, then the configuration file, then each flag the user gave; errors are usage errors.
+   * Without {@code --recipe}: the defaults, then the model's own recipe (a spec's {@code recipe:},
+   * for the model --model or the configuration file names), then the configuration file.
+   */
+  private TrainConfig startingPoint() {
+    String name =
+        model != null
+            ? model
+            : configFile != null ? TrainConfigs.load(configFile).model() : ModelZoo.DEFAULT_MODEL;
+    TrainConfig base;
+    try {
+      base = TrainConfigs.startingPoint(name, ModelZoo.resolve(name));
+    } catch (SpecException e) {
+      // An unknown model is reported where the model is built, with suggestions.
+      base = TrainConfig.defaults().withModel(name);
+    }
+    return configFile != null ? TrainConfigs.load(configFile, base) : base;
+  }
+
+  /**
+   * A shipped recipe, or the defaults, the model's own recipe and the configuration file; then each
+   * flag the user gave. Errors are usage errors.
    */
   TrainConfig resolve(DataOptions data, CommandLine commandLine) {
     try {
       if (recipe != null && configFile != null) {
         throw new IllegalArgumentException("give --recipe or --config, not both");
       }
-      TrainConfig d =
-          recipe != null
-              ? TrainConfigs.recipe(recipe)
-              : configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
+      TrainConfig d = recipe != null ? TrainConfigs.recipe(recipe) : startingPoint();
       TrainConfig.Schedule s = d.schedule();
       if (maxLr != null && !s.type().equals("onecycle")) {
         throw new IllegalArgumentException(

@@ -53,6 +53,12 @@ public class SummaryCommand implements Callable<Integer> {
       environment.out().print(summary.toMarkdown());
     } else {
       environment.out().print(summary.toText());
+      if (spec.hasRecipe()) {
+        // The fields that differ from the default recipe; `train --model` starts from them.
+        environment.out().println();
+        environment.out().println("Its recipe (`mnistlab train --model " + model + "` uses it):");
+        spec.recipe().lines().forEach(line -> environment.out().println("  " + line));
+      }
     }
     return Main.OK;
   }

@@ -12,6 +12,10 @@ import java.util.List;
  * @param layers the layers in order
  * @param lines the source line of each layer, for messages ({@code 0} when not from a file)
  * @param source the file or zoo resource the spec came from
+ * @param recipe the training recipe the model is meant to be trained with, as the YAML text of a
+ *     configuration's fields (any subset of a run's {@code config.yaml}); empty when the spec
+ *     recommends none. {@code train --model} starts from it; the record models carry the recipe
+ *     that holds their bar.
  */
 public record ModelSpec(
     String name,
@@ -19,7 +23,8 @@ public record ModelSpec(
     Shape3 inputShape,
     List<LayerSpec> layers,
     List<Integer> lines,
-    String source) {
+    String source,
+    String recipe) {
 
   /** Number of classes every model must produce. */
   public static final int CLASSES = 10;
@@ -27,9 +32,15 @@ public record ModelSpec(
   public ModelSpec {
     layers = List.copyOf(layers);
     lines = List.copyOf(lines);
+    recipe = recipe == null ? "" : recipe;
     if (layers.size() != lines.size()) {
       throw new IllegalArgumentException("one source line per layer is required");
     }
+  }
+
+  /** Whether the spec carries a recommended training recipe. */
+  public boolean hasRecipe() {
+    return !recipe.isBlank();
   }
 
   /** True when the last layer is a softmax, so outputs are probabilities rather than scores. */

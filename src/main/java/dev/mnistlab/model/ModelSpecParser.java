@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
@@ -34,8 +35,14 @@ import java.util.Set;
  */
 public final class ModelSpecParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML_WRITER =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .build());
   private static final Set<String> TOP_LEVEL =
-      Set.of("name", "description", "input", "blocks", "layers");
+      Set.of("name", "description", "input", "recipe", "blocks", "layers");
 
   /**
    * The most primitive layers a spec may expand to, {@code repeat}s and block references included;
@@ -45,6 +52,22 @@ public final class ModelSpecParser {
   public static final int MAX_LAYERS = 1000;
 
   private ModelSpecParser() {}
+
+  /**
+   * The recipe's fields as YAML text; the training layer checks them, since the model layer does
+   * not know a configuration's fields.
+   */
+  private static String recipeText(JsonNode tree, String source, int line) throws IOException {
+    if (!tree.isObject() || tree.isEmpty()) {
+      throw new SpecException(
+          source, line, "recipe must be a map of training configuration fields, got " + tree);
+    }
+    if (tree.has("model")) {
+      throw new SpecException(
+          source, line, "recipe must not name a model: it is this spec's own recipe");
+    }
+    return YAML_WRITER.writeValueAsString(tree);
+  }
 
   /** Parses and validates a spec file. */
   public static ModelSpec parseFile(Path file) {
@@ -72,6 +95,7 @@ public final class ModelSpecParser {
     List<Integer> lines = new ArrayList<>();
     Map<String, List<Located>> blocks = new HashMap<>();
     int layersLine = 0;
+    String recipe = "";
     try {
       YamlInput.check(text);
     } catch (YamlInput.Problem e) {
@@ -95,6 +119,7 @@ public final class ModelSpecParser {
           case "name" -> name = tree(p).asText();
           case "description" -> description = tree(p).asText();
           case "input" -> input = parseInput(tree(p), source, fieldLine);
+          case "recipe" -> recipe = recipeText(tree(p), source, fieldLine);
           case "blocks" -> {
             if (p.currentToken() != JsonToken.START_OBJECT) {
               throw new SpecException(source, fieldLine, "blocks must map names to layer lists");
@@ -128,7 +153,7 @@ public final class ModelSpecParser {
     if (layers.isEmpty()) {
       throw new SpecException(source, layersLine, "missing or empty field 'layers'");
     }
-    ModelSpec spec = new ModelSpec(name, description, input, layers, lines, source);
+    ModelSpec spec = new ModelSpec(name, description, input, layers, lines, source, recipe);
     Shapes.infer(spec);
     return spec;
   }

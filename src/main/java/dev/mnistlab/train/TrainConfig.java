@@ -207,6 +207,25 @@ public record TrainConfig(
     }
   }
 
+  /** This configuration for another model (a zoo name or spec file). */
+  public TrainConfig withModel(String newModel) {
+    return new TrainConfig(
+        newModel,
+        dataset,
+        epochs,
+        batchSize,
+        seed,
+        limit,
+        threads,
+        optimizer,
+        schedule,
+        augment,
+        labelSmoothing,
+        emaDecay,
+        stop,
+        testNormalization);
+  }
+
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
     return withRun(newSeed, threads);

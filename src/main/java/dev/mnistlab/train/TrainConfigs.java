@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.Transform;
 import dev.mnistlab.io.YamlInput;
+import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,6 +38,16 @@ public final class TrainConfigs {
    *     field
    */
   public static TrainConfig load(Path file) {
+    return load(file, TrainConfig.defaults());
+  }
+
+  /**
+   * {@code base}, then the file's fields.
+   *
+   * @throws IllegalArgumentException naming the file and the unknown, ill-typed or out-of-range
+   *     field
+   */
+  public static TrainConfig load(Path file, TrainConfig base) {
     String text;
     try {
       text = YamlInput.read(file);
@@ -46,7 +57,7 @@ public final class TrainConfigs {
       throw new IllegalArgumentException(
           file + ": cannot read configuration (" + Reasons.of(e) + ")");
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), base);
   }
 
   /**
@@ -57,6 +68,24 @@ public final class TrainConfigs {
    *     out-of-range field
    */
   public static TrainConfig parse(String text, String origin) {
+    return parse(text, origin, TrainConfig.defaults());
+  }
+
+  /**
+   * Where {@code train --model} starts: the defaults with the fields of the model's own recipe (a
+   * spec's {@code recipe:}) replaced, and the model set.
+   *
+   * @throws IllegalArgumentException naming the spec when its recipe is not a valid configuration
+   */
+  public static TrainConfig startingPoint(String model, ModelSpec spec) {
+    TrainConfig base =
+        spec.hasRecipe()
+            ? parse(spec.recipe(), spec.source() + " (its recipe)", TrainConfig.defaults())
+            : TrainConfig.defaults();
+    return base.withModel(model);
+  }
+
+  private static TrainConfig parse(String text, String origin, TrainConfig base) {
     JsonNode overrides;
     try {
       YamlInput.check(text);
@@ -73,9 +102,9 @@ public final class TrainConfigs {
               + ")");
     }
     if (overrides == null || overrides.isNull() || overrides.isMissingNode()) {
-      return TrainConfig.defaults();
+      return base;
     }
-    TrainConfig config = override(TrainConfig.defaults(), overrides, origin);
+    TrainConfig config = override(base, overrides, origin);
     try {
       return config.validate();
     } catch (IllegalArgumentException e) {

@@ -89,6 +89,31 @@ class ModelSpecParserTest {
   }
 
   @Test
+  void aRecipeIsKeptAsTextAndMustBeAMapWithoutAModel() {
+    ModelSpec spec =
+        ModelSpecParser.parse(
+            "name: t\nrecipe:\n  epochs: 9\n  optimizer: {lr: 0.05}\nlayers:\n"
+                + "  - conv: {out: 10, kernel: 28}\n",
+            "t.yaml");
+    assertThat(spec.hasRecipe()).isTrue();
+    assertThat(spec.recipe()).isEqualTo("epochs: 9\noptimizer:\n  lr: 0.05\n");
+    assertThat(
+            ModelSpecParser.parse(HEAD + "  - conv: {out: 10, kernel: 28}\n", "m.yaml").hasRecipe())
+        .isFalse();
+    assertThatThrownBy(
+            () ->
+                ModelSpecParser.parse(
+                    "name: t\nrecipe: fast\nlayers:\n  - conv: {out: 10, kernel: 28}\n", "r.yaml"))
+        .hasMessageStartingWith("r.yaml:2: recipe must be a map of training configuration fields");
+    assertThatThrownBy(
+            () ->
+                ModelSpecParser.parse(
+                    "name: t\nrecipe: {model: x}\nlayers:\n  - conv: {out: 10, kernel: 28}\n",
+                    "r.yaml"))
+        .hasMessageStartingWith("r.yaml:2: recipe must not name a model");
+  }
+
+  @Test
   void errorsNameFileLineAndBadValue() {
     assertError("  - relu\n  - swish\n", "t.yaml:5: unknown layer 'swish'");
     assertError("  - conv: {kernel: 3}\n", "t.yaml:4: conv is missing field 'out'");
