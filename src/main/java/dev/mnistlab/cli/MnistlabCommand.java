@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       ExportCommand.class,
       ServeCommand.class,
+      SearchCommand.class,
       BenchCommand.class
     })
 public class MnistlabCommand {}

@@ -4,9 +4,7 @@ import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
-import dev.mnistlab.jobs.JobOutcome;
-import dev.mnistlab.jobs.JobsFailedException;
-import dev.mnistlab.jobs.LocalProcesses;
+import dev.mnistlab.jobs.TrainingJobs;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.train.Consistency;
@@ -53,14 +51,7 @@ public class TrainCommand implements Callable<Integer> {
               + " consistency table (consistency.md, consistency.json).")
   NumberList seeds;
 
-  @Option(
-      names = "--jobs",
-      paramLabel = "N",
-      description =
-          "With --seeds: train N seeds at once, each in a JVM of its own (the engine's seed and"
-              + " threads are per process); its output goes to <out>/seed-S.log. Default 1: one"
-              + " after another in this process. N jobs of T threads want N×T cores.")
-  int jobs = 1;
+  @Mixin ExecutorOptions executors;
 
   @Option(
       names = "--target",
@@ -108,15 +99,11 @@ public class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage(), e);
     }
-    if (jobs < 1) {
+    if (executors.separateJobs(spec.commandLine()) && seeds == null) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--jobs must be at least 1, got " + jobs);
+          spec.commandLine(), "--jobs and --spark run several seeds at once: give --seeds too");
     }
-    if (jobs > 1 && seeds == null) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--jobs runs several seeds at once: give --seeds too");
-    }
-    if (jobs > 1) {
+    if (executors.separateJobs(spec.commandLine())) {
       return trainSeedsAsJobs(config, seedList, base);
     }
     Engines.start(config.threads());
@@ -152,8 +139,8 @@ public class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Each seed as a job of its own, {@link #jobs} at a time: the data is fetched and verified here
-   * once, then every child reads it from the same directory.
+   * Each seed as a job of its own, on the executor {@link #executors} asks for: the data is fetched
+   * and verified here once, then every child reads it from the same directory.
    */
   private int trainSeedsAsJobs(TrainConfig config, List<Long> seedList, Path base) {
     Dataset dataset = Dataset.parse(config.dataset());
@@ -161,32 +148,13 @@ public class TrainCommand implements Callable<Integer> {
     Path dataDir = environment.dataStore().locate(dataset, data.dataDir).directory();
     List<Job> list = new ArrayList<>();
     for (long s : seedList) {
-      Path runDir = RunDirectory.seedDir(base, s);
-      Path configFile = RunDirectory.writeJobConfig(runDir, config.withSeed(s));
-      List<String> args =
-          List.of(
-              "train",
-              "--config",
-              configFile.toString(),
-              "--data-dir",
-              dataDir.toString(),
-              "--out",
-              runDir.toString());
-      list.add(Job.of("seed-" + s, args, runDir, RunDirectory.jobLog(runDir)));
+      list.add(
+          TrainingJobs.of("seed-" + s, config.withSeed(s), RunDirectory.seedDir(base, s), dataDir));
     }
     // One retry: a job that failed for a passing reason (a killed child) continues its run.
-    JobExecutor executor =
-        new LocalProcesses(Main.class, jobs, 2, List.of("-Dai.djl.offline=true"));
+    JobExecutor executor = executors.create(spec.commandLine(), 2);
     environment.out().printf("%d seeds, %s%n", list.size(), executor.describe());
-    List<JobOutcome> outcomes = executor.runAll(list, new JobLines(environment.out()));
-    List<String> failed =
-        outcomes.stream()
-            .filter(o -> !o.succeeded())
-            .map(o -> o.job().name() + " (exit " + o.exitCode() + ", see " + o.job().log() + ")")
-            .toList();
-    if (!failed.isEmpty()) {
-      throw new JobsFailedException(failed);
-    }
+    TrainingJobs.runAllOrFail(executor, list, new JobLines(environment.out()));
     List<RunResult> results = new ArrayList<>();
     for (long s : seedList) {
       results.add(RunDirectory.open(RunDirectory.seedDir(base, s)).readMetrics());

@@ -180,10 +180,17 @@ public final class ModelSpecParser {
         }
         continue;
       }
-      p.nextToken();
+      if (p.nextToken() == JsonToken.END_OBJECT) {
+        // Found by fuzzing: an empty map reached the layer switch with no name
+        // (NullPointerException).
+        throw new SpecException(
+            source,
+            at,
+            "a layer is a keyword or a one-key map like '- conv: {out: 8, kernel: 3}', got {}");
+      }
       String key = p.currentName();
       p.nextToken();
-      switch (key == null ? "" : key) {
+      switch (key) {
         case "repeat" -> out.addAll(repeat(p, source, blocks, at));
         case "block" -> {
           String ref = tree(p).asText();

@@ -434,6 +434,63 @@ public final class Charts {
   }
 
   /**
+   * One candidate of {@link #searchFront}.
+   *
+   * @param accuracy the ranking run's final test accuracy (%)
+   * @param onFront on the Pareto front (no candidate smaller and at least as accurate)
+   * @param finalist trained fully with every seed
+   */
+  public record Candidate(long parameters, double accuracy, boolean onFront, boolean finalist) {}
+
+  /**
+   * A search's candidates: ranking-run accuracy against parameters, the Pareto front joined by a
+   * line, the candidates trained fully ringed.
+   */
+  public static byte[] searchFront(String title, List<Candidate> candidates) {
+    XYChart chart = chart(title, "trainable parameters", "test accuracy after the short run (%)");
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    chart.getStyler().setMarkerSize(8);
+    List<Candidate> others = candidates.stream().filter(c -> !c.onFront()).toList();
+    List<Candidate> front =
+        candidates.stream()
+            .filter(Candidate::onFront)
+            .sorted(java.util.Comparator.comparingLong(Candidate::parameters))
+            .toList();
+    List<Candidate> finalists = candidates.stream().filter(Candidate::finalist).toList();
+    if (!others.isEmpty()) {
+      XYSeries series =
+          chart.addSeries(
+              "other candidates",
+              others.stream().mapToDouble(Candidate::parameters).toArray(),
+              others.stream().mapToDouble(Candidate::accuracy).toArray());
+      series.setMarker(SeriesMarkers.CIRCLE);
+      series.setMarkerColor(new Color(150, 150, 150));
+    }
+    if (!front.isEmpty()) {
+      XYSeries series =
+          chart.addSeries(
+              "Pareto front",
+              front.stream().mapToDouble(Candidate::parameters).toArray(),
+              front.stream().mapToDouble(Candidate::accuracy).toArray());
+      series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      series.setMarker(SeriesMarkers.CIRCLE);
+      series.setMarkerColor(PALETTE[0]);
+      series.setLineColor(PALETTE[0]);
+    }
+    if (!finalists.isEmpty()) {
+      XYSeries series =
+          chart.addSeries(
+              "trained fully with every seed",
+              finalists.stream().mapToDouble(Candidate::parameters).toArray(),
+              finalists.stream().mapToDouble(Candidate::accuracy).toArray());
+      series.setMarker(SeriesMarkers.DIAMOND);
+      series.setMarkerColor(PALETTE[1]);
+    }
+    return png(chart);
+  }
+
+  /**
    * A confusion matrix as a heat map: rows are true labels, columns predictions, every non-zero
    * count written in its cell. Colour follows the square root of the count so that a few mistakes
    * still show beside a diagonal of a thousand.

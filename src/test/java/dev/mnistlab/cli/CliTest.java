@@ -188,7 +188,8 @@ class CliTest {
     }
     assertThat(Files.readString(apart.resolve("consistency.md")))
         .isEqualTo(Files.readString(out.resolve("consistency.md")));
-    assertOneLineError(run("train", "--jobs", "2"), 2, "--jobs runs several seeds at once");
+    assertOneLineError(
+        run("train", "--jobs", "2"), 2, "--jobs and --spark run several seeds at once");
     assertOneLineError(
         run("train", "--seeds", "1..2", "--jobs", "0"), 2, "--jobs must be at least 1, got 0");
   }

@@ -115,6 +115,7 @@ class ModelSpecParserTest {
 
   @Test
   void errorsNameFileLineAndBadValue() {
+    assertError("  - {}\n", "t.yaml:4: a layer is a keyword or a one-key map");
     assertError("  - relu\n  - swish\n", "t.yaml:5: unknown layer 'swish'");
     assertError("  - conv: {kernel: 3}\n", "t.yaml:4: conv is missing field 'out'");
     assertError("  - conv: {out: -8, kernel: 3}\n", "t.yaml:4: conv out -8 must be at least 1");

@@ -1,0 +1,57 @@
+package dev.mnistlab.jobs;
+
+import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Trainings as jobs: each a {@code train} command line whose whole configuration is written beside
+ * its run directory ({@link RunDirectory#writeJobConfig}), so the job needs nothing but files.
+ * Paths are made absolute, since a job may start in another working directory (a Spark executor).
+ */
+public final class TrainingJobs {
+  private TrainingJobs() {}
+
+  /**
+   * A job training {@code config} into {@code runDir} on the data in {@code dataDir}; its output
+   * goes to {@link RunDirectory#jobLog}.
+   */
+  public static Job of(String name, TrainConfig config, Path runDir, Path dataDir) {
+    Path dir = runDir.toAbsolutePath();
+    Path configFile = RunDirectory.writeJobConfig(dir, config);
+    List<String> args =
+        List.of(
+            "train",
+            "--config",
+            configFile.toString(),
+            "--data-dir",
+            dataDir.toAbsolutePath().toString(),
+            "--out",
+            dir.toString());
+    return Job.of(name, args, dir, RunDirectory.jobLog(dir));
+  }
+
+  /** One line per job that did not succeed: its name, exit status and log. */
+  public static List<String> failures(List<JobOutcome> outcomes) {
+    return outcomes.stream()
+        .filter(o -> !o.succeeded())
+        .map(o -> o.job().name() + " (exit " + o.exitCode() + ", see " + o.job().log() + ")")
+        .toList();
+  }
+
+  /**
+   * Runs the jobs and returns their outcomes in order.
+   *
+   * @throws JobsFailedException naming every job that failed after its attempts
+   */
+  public static List<JobOutcome> runAllOrFail(
+      JobExecutor executor, List<Job> jobs, JobExecutor.Listener listener) {
+    List<JobOutcome> outcomes = executor.runAll(jobs, listener);
+    List<String> failed = failures(outcomes);
+    if (!failed.isEmpty()) {
+      throw new JobsFailedException(failed);
+    }
+    return outcomes;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.mnistlab.search;
+
+import dev.mnistlab.model.SpecException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Draws distinct candidates from a {@link SearchSpace} under a parameter budget. The draw is
+ * seeded, so a search run again proposes the same candidates in the same order.
+ */
+final class CandidateSampler {
+  /** Draws per wanted candidate before giving up on a space too small or a budget too tight. */
+  static final int TRIES_PER_CANDIDATE = 200;
+
+  private CandidateSampler() {}
+
+  /**
+   * Up to {@code count} distinct candidates with at most {@code budget} trainable parameters and at
+   * least the space's {@code min_params_fraction} of it, in the order drawn; fewer when the space
+   * runs out. The engine must have been started (parameters are counted on the built network).
+   */
+  static List<Candidate> sample(SearchSpace space, long budget, int count, long seed) {
+    Random random = new Random(seed);
+    Map<String, Candidate> found = new LinkedHashMap<>();
+    long floor = (long) Math.ceil(space.minParamsFraction() * budget);
+    for (int tries = 0; found.size() < count && tries < TRIES_PER_CANDIDATE * count; tries++) {
+      Candidate candidate;
+      try {
+        candidate = draw(space, random);
+      } catch (SpecException collapsed) {
+        continue; // the feature map shrank below 1×1, or a gate wider than its input
+      }
+      if (candidate.trainableParams() <= budget && candidate.trainableParams() >= floor) {
+        found.putIfAbsent(candidate.name(), candidate);
+      }
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  private static Candidate draw(SearchSpace space, Random random) {
+    List<Integer> widths1 = widths(space.block1Widths(), pick(space.block1Convs(), random), random);
+    int firstKernel = pick(space.firstKernels(), random);
+    int dilation = pick(space.dilations(), random);
+    int transition = pick(space.transitionWidths(), random);
+    List<Integer> widths2 = widths(space.block2Widths(), pick(space.block2Convs(), random), random);
+    int padding = pick(space.lastPadding(), random);
+    int squeeze = pick(space.squeezeExcite(), random);
+    String head = pick(space.heads(), random);
+    double dropout = pick(space.dropout(), random);
+
+    StringBuilder layers = new StringBuilder();
+    for (int i = 0; i < widths1.size(); i++) {
+      int kernel = i == 0 ? firstKernel : 3;
+      int dilated = i == widths1.size() - 1 ? dilation : 1;
+      convBlock(layers, widths1.get(i), kernel, dilated, 0, dropout);
+    }
+    layers.append("  - maxpool: 2\n");
+    if (transition > 0) {
+      layers.append(conv(transition, 1, 1, 0)).append("  - batchnorm\n  - relu\n");
+    }
+    for (int i = 0; i < widths2.size(); i++) {
+      convBlock(layers, widths2.get(i), 3, 1, i == widths2.size() - 1 ? padding : 0, dropout);
+    }
+    if (squeeze > 0) {
+      layers.append("  - se: {reduction: ").append(squeeze).append(", bias: false}\n");
+    }
+    if (head.equals("gap-conv")) {
+      layers.append("  - gap\n").append(conv(10, 1, 1, 0));
+    } else {
+      layers.append(conv(10, 1, 1, 0)).append("  - gap\n");
+    }
+
+    String shape =
+        join(widths1)
+            + (firstKernel != 3 ? " k" + firstKernel : "")
+            + (dilation > 1 ? " d" + dilation : "")
+            + " → pool"
+            + (transition > 0 ? " → t" + transition : "")
+            + " → "
+            + join(widths2)
+            + (padding > 0 ? "p" + padding : "")
+            + (squeeze > 0 ? " → se" + squeeze : "")
+            + " → "
+            + head
+            + (dropout > 0 ? String.format(Locale.ROOT, ", dropout %s", dropout) : "");
+    return Candidate.of(layers.toString(), shape);
+  }
+
+  private static void convBlock(
+      StringBuilder layers, int out, int kernel, int dilation, int padding, double dropout) {
+    layers.append(conv(out, kernel, dilation, padding)).append("  - batchnorm\n  - relu\n");
+    if (dropout > 0) {
+      layers.append(String.format(Locale.ROOT, "  - dropout: %s%n", dropout));
+    }
+  }
+
+  private static String conv(int out, int kernel, int dilation, int padding) {
+    return "  - conv: {out: "
+        + out
+        + ", kernel: "
+        + kernel
+        + (dilation > 1 ? ", dilation: " + dilation : "")
+        + (padding > 0 ? ", padding: " + padding : "")
+        + ", bias: false}\n";
+  }
+
+  /** {@code n} widths drawn from {@code choices}, never shrinking within the block. */
+  private static List<Integer> widths(List<Integer> choices, int n, Random random) {
+    List<Integer> drawn = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      drawn.add(pick(choices, random));
+    }
+    drawn.sort(null);
+    return drawn;
+  }
+
+  private static <T> T pick(List<T> choices, Random random) {
+    return choices.get(random.nextInt(choices.size()));
+  }
+
+  private static String join(List<Integer> widths) {
+    return String.join("-", widths.stream().map(String::valueOf).toList());
+  }
+}

@@ -1,0 +1,278 @@
+package dev.mnistlab.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.io.DirectoryLock;
+import dev.mnistlab.jobs.Job;
+import dev.mnistlab.jobs.JobExecutor;
+import dev.mnistlab.jobs.JobOutcome;
+import dev.mnistlab.jobs.TrainingJobs;
+import dev.mnistlab.train.Consistency;
+import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.train.RunResult;
+import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.train.TrainConfigs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The architecture search, top to bottom: draw candidates under the budget, train each briefly,
+ * rank them, train the best fully with every seed, and name the smallest that holds the bar. Every
+ * training is a job on the executor given (child processes here, or Spark); a run already finished
+ * in the search directory is read, never trained again, so a stopped search continues where it
+ * stopped.
+ */
+public final class Search {
+  /** The configuration fields a winner's recipe leaves out: they say how, not what, to train. */
+  private static final Set<String> NOT_RECIPE = Set.of("model", "seed", "threads");
+
+  private Search() {}
+
+  /**
+   * What to search.
+   *
+   * @param space the architectures to draw from
+   * @param budget the most trainable parameters a candidate may have
+   * @param candidates how many distinct candidates to draw
+   * @param searchSeed seeds the draw
+   * @param shortEpochs epochs of the ranking runs (the recipe's schedule squeezed into them)
+   * @param top how many of the best-ranked candidates are trained fully
+   * @param seeds the seeds of the full runs; the first also seeds the ranking runs
+   * @param target test accuracy (%) every seed must hold in each of its last 3 epochs
+   * @param recipe the full runs' training configuration (its model and seed are replaced)
+   * @param dataDir where the jobs read the dataset (fetched and verified beforehand)
+   */
+  public record Plan(
+      SearchSpace space,
+      long budget,
+      int candidates,
+      long searchSeed,
+      int shortEpochs,
+      int top,
+      List<Long> seeds,
+      double target,
+      TrainConfig recipe,
+      Path dataDir) {
+    /** Copies the seeds and checks the counts. */
+    public Plan {
+      seeds = List.copyOf(seeds);
+      check(budget >= 100, "--budget must be at least 100 parameters, got " + budget);
+      check(candidates >= 1, "--candidates must be at least 1, got " + candidates);
+      check(shortEpochs >= 1, "--epochs-short must be at least 1, got " + shortEpochs);
+      check(top >= 0, "--top must be at least 0, got " + top);
+      check(!seeds.isEmpty(), "--seeds must name at least one seed");
+    }
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /**
+   * Runs the search in {@code dir} and writes its results there.
+   *
+   * @param say hears one line per phase
+   * @throws dev.mnistlab.io.DirectoryLock.HeldException when another search holds the directory
+   */
+  public static SearchResult run(
+      Plan plan,
+      SearchDirectory dir,
+      JobExecutor executor,
+      JobExecutor.Listener listener,
+      Consumer<String> say) {
+    try (DirectoryLock lock = dir.lock()) {
+      // 1. Candidates: drawn under the budget, each written as a spec file the jobs train.
+      dir.write(dir.space(), RunDirectory.YAML.valueToTree(plan.space()).toPrettyString());
+      List<Candidate> candidates =
+          CandidateSampler.sample(
+              plan.space(), plan.budget(), plan.candidates(), plan.searchSeed());
+      if (candidates.isEmpty()) {
+        throw new IllegalArgumentException(
+            "no candidate of the space lies between "
+                + Math.round(plan.space().minParamsFraction() * plan.budget())
+                + " and "
+                + plan.budget()
+                + " trainable parameters; raise --budget or widen the space");
+      }
+      for (Candidate c : candidates) {
+        dir.write(dir.candidateSpec(c.name()), c.specText());
+      }
+      say.accept(
+          candidates.size()
+              + " candidates of at most "
+              + plan.budget()
+              + " parameters (of "
+              + plan.candidates()
+              + " asked for)");
+
+      // 2. Ranking: every candidate trained for a few epochs with the first seed.
+      long firstSeed = plan.seeds().get(0);
+      List<Job> shortJobs = new ArrayList<>();
+      for (Candidate c : candidates) {
+        Path run = dir.shortRun(c.name(), plan.shortEpochs());
+        if (!finished(run)) {
+          shortJobs.add(job(plan, dir, c, plan.shortEpochs(), firstSeed, run));
+        }
+      }
+      say.accept(
+          "ranking: "
+              + shortJobs.size()
+              + " short runs of "
+              + plan.shortEpochs()
+              + " epochs to train, "
+              + (candidates.size() - shortJobs.size())
+              + " already done");
+      List<String> failures = new ArrayList<>(failures(executor, shortJobs, listener));
+      List<SearchResult.Ranked> ranked = rank(plan, dir, candidates);
+
+      // 3. Full runs: the best candidates, every seed, the whole recipe.
+      List<SearchResult.Ranked> best =
+          ranked.stream().filter(r -> !r.failed()).limit(plan.top()).toList();
+      List<Job> fullJobs = new ArrayList<>();
+      for (SearchResult.Ranked r : best) {
+        Candidate c = find(candidates, r.name());
+        for (long seed : plan.seeds()) {
+          Path run = RunDirectory.seedDir(dir.fullRuns(c.name()), seed);
+          if (!finished(run)) {
+            fullJobs.add(job(plan, dir, c, plan.recipe().epochs(), seed, run));
+          }
+        }
+      }
+      say.accept(
+          "full runs: "
+              + fullJobs.size()
+              + " to train for the best "
+              + best.size()
+              + " × "
+              + plan.seeds().size()
+              + " seeds");
+      failures.addAll(failures(executor, fullJobs, listener));
+      List<SearchResult.Finalist> finalists = new ArrayList<>();
+      for (SearchResult.Ranked r : best) {
+        finalists.add(finalist(plan, dir, r));
+      }
+
+      // 4. The winner: the smallest finalist that held the bar for every seed.
+      SearchResult.Finalist winner =
+          finalists.stream()
+              .filter(f -> f.consistency() != null && f.consistency().consistent())
+              .min(Comparator.comparingLong(SearchResult.Finalist::trainableParams))
+              .orElse(null);
+      if (winner != null) {
+        dir.write(dir.winner(), winnerSpec(find(candidates, winner.name()), plan.recipe()));
+      }
+      SearchResult result =
+          new SearchResult(
+              plan.budget(),
+              plan.shortEpochs(),
+              plan.recipe().epochs(),
+              plan.seeds(),
+              plan.target(),
+              ranked,
+              finalists,
+              winner == null ? null : winner.name(),
+              failures);
+      SearchReport.write(result, dir);
+      return result;
+    }
+  }
+
+  private static boolean finished(Path run) {
+    return RunDirectory.exists(run) && RunDirectory.open(run).isComplete();
+  }
+
+  private static Job job(
+      Plan plan, SearchDirectory dir, Candidate c, int epochs, long seed, Path run) {
+    ObjectNode fields = RunDirectory.YAML.createObjectNode();
+    fields.put("model", dir.candidateSpec(c.name()).toAbsolutePath().toString());
+    fields.put("epochs", epochs);
+    fields.put("seed", seed);
+    TrainConfig config = TrainConfigs.override(plan.recipe(), fields, "search").validate();
+    return TrainingJobs.of(
+        c.name() + " seed " + seed + " (" + epochs + " epochs)", config, run, plan.dataDir());
+  }
+
+  /** Runs the jobs; a candidate that fails is reported, not fatal to the search. */
+  private static List<String> failures(
+      JobExecutor executor, List<Job> jobs, JobExecutor.Listener listener) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<JobOutcome> outcomes = executor.runAll(jobs, listener);
+    return TrainingJobs.failures(outcomes);
+  }
+
+  /**
+   * Candidates by short-run test accuracy at the last epoch, then fewer parameters; failed last.
+   */
+  private static List<SearchResult.Ranked> rank(
+      Plan plan, SearchDirectory dir, List<Candidate> candidates) {
+    List<SearchResult.Ranked> ranked = new ArrayList<>();
+    for (Candidate c : candidates) {
+      Path run = dir.shortRun(c.name(), plan.shortEpochs());
+      boolean done = finished(run);
+      double accuracy = done ? RunDirectory.open(run).readMetrics().last().testAcc() : 0;
+      ranked.add(
+          new SearchResult.Ranked(
+              c.name(), c.shape(), c.trainableParams(), accuracy, !done, false));
+    }
+    ranked.sort(
+        Comparator.comparing(SearchResult.Ranked::failed)
+            .thenComparing(
+                Comparator.comparingDouble(SearchResult.Ranked::shortAccuracy).reversed())
+            .thenComparingLong(SearchResult.Ranked::trainableParams));
+    return SearchResult.markFront(ranked);
+  }
+
+  private static SearchResult.Finalist finalist(
+      Plan plan, SearchDirectory dir, SearchResult.Ranked r) {
+    List<RunResult> runs = new ArrayList<>();
+    for (long seed : plan.seeds()) {
+      Path run = RunDirectory.seedDir(dir.fullRuns(r.name()), seed);
+      if (!finished(run)) {
+        return new SearchResult.Finalist(r.name(), r.shape(), r.trainableParams(), null);
+      }
+      runs.add(RunDirectory.open(run).readMetrics());
+    }
+    return new SearchResult.Finalist(
+        r.name(), r.shape(), r.trainableParams(), Consistency.of(runs, plan.target()));
+  }
+
+  private static Candidate find(List<Candidate> candidates, String name) {
+    return candidates.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The winner's spec with its recipe: the fields of the search's recipe that differ from the
+   * defaults, and always the epochs, so that {@code train --model winner.yaml} repeats a full run.
+   */
+  static String winnerSpec(Candidate winner, TrainConfig recipe) {
+    JsonNode defaults = RunDirectory.YAML.valueToTree(TrainConfig.defaults());
+    ObjectNode fields = RunDirectory.YAML.createObjectNode();
+    RunDirectory.YAML
+        .valueToTree(recipe)
+        .fields()
+        .forEachRemaining(
+            f -> {
+              if (!NOT_RECIPE.contains(f.getKey())
+                  && (f.getKey().equals("epochs")
+                      || !f.getValue().equals(defaults.get(f.getKey())))) {
+                fields.set(f.getKey(), f.getValue());
+              }
+            });
+    ObjectNode recipeOnly = RunDirectory.YAML.createObjectNode();
+    recipeOnly.set("recipe", fields);
+    try {
+      String yaml = RunDirectory.YAML.writeValueAsString(recipeOnly).replaceFirst("^---\\n", "");
+      return winner.specText().replaceFirst("\ninput:", "\n" + yaml.stripTrailing() + "\ninput:");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a configuration always writes as YAML", e);
+    }
+  }
+}

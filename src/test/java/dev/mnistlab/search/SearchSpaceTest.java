@@ -1,0 +1,73 @@
+package dev.mnistlab.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.model.ParameterCount;
+import dev.mnistlab.train.Engines;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SearchSpaceTest {
+  @BeforeAll
+  static void engine() {
+    Engines.start(1);
+  }
+
+  @Test
+  void theShippedSpaceDrawsDistinctCandidatesInsideTheBudgetTheSameWayEveryTime() {
+    SearchSpace space = SearchSpace.shipped();
+    List<Candidate> drawn = CandidateSampler.sample(space, 5000, 24, 1);
+    assertThat(drawn).hasSize(24);
+    assertThat(new HashSet<>(drawn.stream().map(Candidate::name).toList())).hasSize(24);
+    for (Candidate c : drawn) {
+      assertThat(c.trainableParams()).isBetween(3000L, 5000L);
+      ModelSpec spec = c.spec();
+      // The name carries the count, and the count is the built network's.
+      assertThat(c.name()).startsWith("p" + c.trainableParams() + "-");
+      assertThat(ParameterCount.of(spec).trainable()).isEqualTo(c.trainableParams());
+      assertThat(spec.name()).isEqualTo(c.name());
+    }
+    assertThat(CandidateSampler.sample(space, 5000, 24, 1)).isEqualTo(drawn);
+    assertThat(CandidateSampler.sample(space, 5000, 24, 2)).isNotEqualTo(drawn);
+  }
+
+  @Test
+  void aSmallSpaceRunsOutInsteadOfLoopingForever() {
+    SearchSpace tiny =
+        SearchSpace.parse(
+            """
+            block1_convs: [2]
+            block1_widths: [8]
+            dilations: [1]
+            transition_widths: [0]
+            block2_convs: [2]
+            block2_widths: [12]
+            last_padding: [0]
+            squeeze_excite: [0]
+            dropout: [0]
+            min_params_fraction: 0
+            """,
+            "tiny.yaml");
+    List<Candidate> drawn = CandidateSampler.sample(tiny, 100_000, 10, 1);
+    assertThat(drawn).hasSize(1);
+    assertThat(drawn.get(0).shape()).isEqualTo("8-8 → pool → 12-12 → gap-conv");
+    // 8·9 + 8·8·9 + 8·12·9 + 12·12·9 + 12·10 weights, and 2·(8+8+12+12) BatchNorm parameters.
+    assertThat(drawn.get(0).trainableParams()).isEqualTo(72 + 576 + 864 + 1296 + 120 + 80);
+  }
+
+  @Test
+  void aSpaceFileIsCheckedFieldByField() {
+    assertThatThrownBy(() -> SearchSpace.parse("block_widths: [8]\n", "s.yaml"))
+        .hasMessageStartingWith("s.yaml: unknown field 'block_widths'");
+    assertThatThrownBy(() -> SearchSpace.parse("block1_widths: [0, 8]\n", "s.yaml"))
+        .hasMessage("s.yaml: block1_widths choices must lie in 1..256, got 0");
+    assertThatThrownBy(() -> SearchSpace.parse("heads: [dense]\n", "s.yaml"))
+        .hasMessageContaining("heads must list some of gap-conv, conv-gap, got [dense]");
+    assertThatThrownBy(() -> SearchSpace.parse("block1_convs: [2.5]\n", "s.yaml"))
+        .hasMessageStartingWith("s.yaml:");
+  }
+}
