@@ -6,6 +6,7 @@ import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.experiment.ExperimentSheet;
+import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.ReportBuilder;
@@ -71,6 +72,7 @@ public class ExperimentCommand {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin DataOptions data;
+    @Mixin ExecutorOptions executors;
     @Mixin LoggingMixin logging;
 
     @Parameters(paramLabel = "FILE|NAME", description = "Experiment file or shipped name.")
@@ -150,19 +152,20 @@ public class ExperimentCommand {
         print.println(smokeNotice());
       }
       List<ExperimentRunner.StepResult> results;
-      try (InterruptNotice notice =
-          new InterruptNotice(
-              environment.err(),
-              console,
-              InterruptNotice.sameCommand(spec, out == null ? dir : null))) {
+      if (executors.separateJobs(spec.commandLine())) {
+        JobExecutor executor = executors.create(spec.commandLine(), 2);
+        print.println("runs as jobs: " + executor.describe());
         results =
-            ExperimentRunner.run(
+            ExperimentRunner.runAsJobs(
                 e,
                 dir,
                 seeds == null ? List.of() : seeds.values(),
                 stepList,
                 engineThreads,
-                loader,
+                d -> {
+                  environment.dataStore().fetch(d, data.dataDir);
+                  return environment.dataStore().locate(d, data.dataDir).directory();
+                },
                 new ExperimentRunner.Listener() {
                   @Override
                   public void changed(ExperimentRunner.Change change) {
@@ -176,30 +179,64 @@ public class ExperimentCommand {
                       long seed,
                       Path runDir,
                       ExperimentRunner.Start start) {
-                    print.printf(
-                        Locale.ROOT,
-                        "%n== step %d/%d %s · seed %d%s · %s%n",
-                        index,
-                        ran.steps().size(),
-                        step.name(),
-                        seed,
-                        smoke ? " · SMOKE RUN" : "",
-                        switch (start) {
-                          case FRESH -> "training into " + runDir;
-                          case RESUMED -> "resuming " + runDir;
-                          case SKIPPED -> "complete, skipped";
-                        });
-                    if (start == ExperimentRunner.Start.SKIPPED) {
-                      return TrainingObserver.SILENT;
-                    }
-                    console.header(
-                        ModelZoo.resolve(step.config().model()),
-                        step.config().withRun(seed, engineThreads),
-                        loader.apply(Dataset.parse(step.config().dataset())),
-                        runDir);
-                    return console;
+                    print.printf(Locale.ROOT, "step %d seed %d: complete, skipped%n", index, seed);
+                    return TrainingObserver.SILENT;
                   }
-                });
+                },
+                executor,
+                new JobLines(print));
+      } else {
+        try (InterruptNotice notice =
+            new InterruptNotice(
+                environment.err(),
+                console,
+                InterruptNotice.sameCommand(spec, out == null ? dir : null))) {
+          results =
+              ExperimentRunner.run(
+                  e,
+                  dir,
+                  seeds == null ? List.of() : seeds.values(),
+                  stepList,
+                  engineThreads,
+                  loader,
+                  new ExperimentRunner.Listener() {
+                    @Override
+                    public void changed(ExperimentRunner.Change change) {
+                      print.println(change.describe());
+                    }
+
+                    @Override
+                    public TrainingObserver starting(
+                        int index,
+                        Experiment.Step step,
+                        long seed,
+                        Path runDir,
+                        ExperimentRunner.Start start) {
+                      print.printf(
+                          Locale.ROOT,
+                          "%n== step %d/%d %s · seed %d%s · %s%n",
+                          index,
+                          ran.steps().size(),
+                          step.name(),
+                          seed,
+                          smoke ? " · SMOKE RUN" : "",
+                          switch (start) {
+                            case FRESH -> "training into " + runDir;
+                            case RESUMED -> "resuming " + runDir;
+                            case SKIPPED -> "complete, skipped";
+                          });
+                      if (start == ExperimentRunner.Start.SKIPPED) {
+                        return TrainingObserver.SILENT;
+                      }
+                      console.header(
+                          ModelZoo.resolve(step.config().model()),
+                          step.config().withRun(seed, engineThreads),
+                          loader.apply(Dataset.parse(step.config().dataset())),
+                          runDir);
+                      return console;
+                    }
+                  });
+        }
       }
       print.println();
       results.forEach(r -> r.runs().forEach(console::summary));

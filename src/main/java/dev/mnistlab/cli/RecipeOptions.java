@@ -165,7 +165,7 @@ public class RecipeOptions {
               new TrainConfig.Stop(
                   stopAt != null ? stopAt : d.stop().at(),
                   patience != null ? patience : d.stop().patience()),
-              null);
+              d.testNormalization());
       return config.validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);

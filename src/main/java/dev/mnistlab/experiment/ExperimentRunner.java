@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.io.YamlInput;
+import dev.mnistlab.jobs.Job;
+import dev.mnistlab.jobs.JobExecutor;
+import dev.mnistlab.jobs.TrainingJobs;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.text.Reasons;
@@ -228,21 +231,107 @@ public final class ExperimentRunner {
       int threads,
       Function<Dataset, DataStore.Loaded> data,
       Listener listener) {
+    List<StepResult> results = new ArrayList<>();
+    for (List<PlannedRun> stepRuns : plan(experiment, out, seeds, steps, threads, listener)) {
+      List<RunResult> runs = new ArrayList<>();
+      for (PlannedRun r : stepRuns) {
+        DataStore.Loaded loaded = data.apply(Dataset.parse(r.config().dataset()));
+        TrainingObserver observer =
+            listener.starting(r.index(), r.step(), r.seed(), r.runDir(), r.start());
+        // reconcile() left only runs of this recipe here; the run keeps the configuration it
+        // saved (it may name the same network differently).
+        runs.add(
+            RunDirectory.exists(r.runDir())
+                ? Training.resume(r.runDir(), loaded, observer)
+                : Training.run(
+                    r.config(),
+                    ModelZoo.resolve(r.config().model()),
+                    loaded,
+                    r.runDir(),
+                    observer));
+      }
+      results.add(new StepResult(stepRuns.get(0).step(), stepRuns.get(0).stepDir(), runs));
+    }
+    return results;
+  }
+
+  /**
+   * Like {@link #run}, but each run that is not complete trains as a job on {@code executor} (in a
+   * JVM of its own, several at once); then every run is read from its directory.
+   *
+   * @param dataDirs where each dataset lies, fetched and verified beforehand
+   * @throws dev.mnistlab.jobs.JobsFailedException naming the runs that failed
+   */
+  public static List<StepResult> runAsJobs(
+      Experiment experiment,
+      Path out,
+      List<Long> seeds,
+      List<Long> steps,
+      int threads,
+      Function<Dataset, Path> dataDirs,
+      Listener listener,
+      JobExecutor executor,
+      JobExecutor.Listener jobListener) {
+    List<List<PlannedRun>> planned = plan(experiment, out, seeds, steps, threads, listener);
+    List<Job> jobs = new ArrayList<>();
+    for (List<PlannedRun> stepRuns : planned) {
+      for (PlannedRun r : stepRuns) {
+        Path dataDir = dataDirs.apply(Dataset.parse(r.config().dataset()));
+        String name = "step " + r.index() + " seed " + r.seed();
+        switch (r.start()) {
+          case SKIPPED -> listener.starting(r.index(), r.step(), r.seed(), r.runDir(), r.start());
+          case FRESH -> jobs.add(TrainingJobs.of(name, r.config(), r.runDir(), dataDir));
+          case RESUMED -> jobs.add(TrainingJobs.resuming(name, r.runDir(), dataDir));
+        }
+      }
+    }
+    TrainingJobs.runAllOrFail(executor, jobs, jobListener);
+    List<StepResult> results = new ArrayList<>();
+    for (List<PlannedRun> stepRuns : planned) {
+      List<RunResult> runs = new ArrayList<>();
+      for (PlannedRun r : stepRuns) {
+        runs.add(RunDirectory.open(r.runDir()).readMetrics());
+      }
+      results.add(new StepResult(stepRuns.get(0).step(), stepRuns.get(0).stepDir(), runs));
+    }
+    return results;
+  }
+
+  /** One run an experiment asks for, and how it starts. */
+  private record PlannedRun(
+      int index,
+      Experiment.Step step,
+      long seed,
+      Path stepDir,
+      Path runDir,
+      TrainConfig config,
+      Start start) {}
+
+  /**
+   * The runs to make, step by step: checks the steps, brings the directory in line with the
+   * experiment (reporting each change) and saves the experiment beside its runs.
+   */
+  private static List<List<PlannedRun>> plan(
+      Experiment experiment,
+      Path out,
+      List<Long> seeds,
+      List<Long> steps,
+      int threads,
+      Listener listener) {
     checkSteps(experiment, steps);
     reconcile(experiment, out, listener);
     saveExperiment(experiment, out);
-    List<StepResult> results = new ArrayList<>();
+    List<List<PlannedRun>> planned = new ArrayList<>();
     for (int i = 0; i < experiment.steps().size(); i++) {
       if (!steps.isEmpty() && !steps.contains((long) i + 1)) {
         continue;
       }
       Experiment.Step step = experiment.steps().get(i);
       Path stepDir = out.resolve(stepDirName(i, step));
-      List<RunResult> runs = new ArrayList<>();
+      List<PlannedRun> stepRuns = new ArrayList<>();
       for (long seed : seeds.isEmpty() ? List.of(step.config().seed()) : seeds) {
         TrainConfig config = step.config().withRun(seed, threads);
         Path runDir = RunDirectory.seedDir(stepDir, seed);
-        DataStore.Loaded loaded = data.apply(Dataset.parse(config.dataset()));
         Start start = Start.FRESH;
         if (RunDirectory.exists(runDir)) {
           RunDirectory existing = RunDirectory.open(runDir);
@@ -253,17 +342,11 @@ public final class ExperimentRunner {
             start = existing.hasCheckpoint() ? Start.RESUMED : Start.FRESH;
           }
         }
-        TrainingObserver observer = listener.starting(i + 1, step, seed, runDir, start);
-        // reconcile() left only runs of this recipe here; the run keeps the configuration it
-        // saved (it may name the same network differently).
-        runs.add(
-            RunDirectory.exists(runDir)
-                ? Training.resume(runDir, loaded, observer)
-                : Training.run(config, ModelZoo.resolve(config.model()), loaded, runDir, observer));
+        stepRuns.add(new PlannedRun(i + 1, step, seed, stepDir, runDir, config, start));
       }
-      results.add(new StepResult(step, stepDir, runs));
+      planned.add(stepRuns);
     }
-    return results;
+    return planned;
   }
 
   /**

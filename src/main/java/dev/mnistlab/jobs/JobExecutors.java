@@ -42,8 +42,9 @@ public final class JobExecutors {
     }
     Class<?> executor;
     try {
+      Class.forName("org.apache.spark.api.java.JavaSparkContext");
       executor = Class.forName(SPARK_EXECUTOR);
-    } catch (ClassNotFoundException e) {
+    } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalArgumentException(
           "--spark: the Spark libraries are not installed; build them with `mvn -Pspark package`"
               + " (README, \"Searching on a Spark cluster\")");

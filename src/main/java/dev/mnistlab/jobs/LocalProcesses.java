@@ -1,10 +1,5 @@
 package dev.mnistlab.jobs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,13 +15,9 @@ import java.util.concurrent.Future;
  * stopped (SIGINT, SIGTERM), its children are stopped too, and each keeps its last checkpoint.
  */
 public final class LocalProcesses implements JobExecutor {
-  /** mnistlab's exit status for a wrong command line: retrying cannot help. */
-  private static final int USAGE = 2;
-
-  private final String mainClass;
+  private final ChildJvm child;
   private final int parallel;
   private final int attempts;
-  private final List<String> jvmOptions;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   /**
@@ -42,10 +33,9 @@ public final class LocalProcesses implements JobExecutor {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
     }
-    this.mainClass = mainClass.getName();
+    this.child = ChildJvm.likeThisProcess(mainClass.getName(), jvmOptions);
     this.parallel = parallel;
     this.attempts = attempts;
-    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   @Override
@@ -61,7 +51,7 @@ public final class LocalProcesses implements JobExecutor {
     try {
       List<Future<JobOutcome>> futures = new ArrayList<>();
       for (Job job : jobs) {
-        futures.add(pool.submit(() -> runWithRetries(job, listener)));
+        futures.add(pool.submit(() -> child.run(job, attempts, listener, running)));
       }
       List<JobOutcome> outcomes = new ArrayList<>();
       for (Future<JobOutcome> future : futures) {
@@ -84,49 +74,6 @@ public final class LocalProcesses implements JobExecutor {
     }
   }
 
-  private JobOutcome runWithRetries(Job job, Listener listener) throws InterruptedException {
-    long start = System.nanoTime();
-    int exit = -1;
-    int attempt = 0;
-    while (attempt < attempts && exit != 0 && exit != USAGE) {
-      attempt++;
-      listener.started(job, attempt);
-      exit = runOnce(job, attempt);
-    }
-    JobOutcome outcome =
-        new JobOutcome(job, exit, attempt, (System.nanoTime() - start) / 1e9, hostName());
-    listener.ended(outcome);
-    return outcome;
-  }
-
-  private int runOnce(Job job, int attempt) throws InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(job.arguments());
-    Path log = Path.of(job.log());
-    Process process;
-    try {
-      Files.createDirectories(log.toAbsolutePath().getParent());
-      // A retry's output follows the failed attempt's, so the log tells the whole story.
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-      builder.redirectOutput(
-          attempt == 1
-              ? ProcessBuilder.Redirect.to(log.toFile())
-              : ProcessBuilder.Redirect.appendTo(log.toFile()));
-      process = builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start job " + job.name(), e);
-    }
-    running.add(process);
-    try {
-      return process.waitFor();
-    } finally {
-      running.remove(process);
-    }
-  }
-
   /** SIGTERM to every running child: each saves what it has and exits. */
   private void stopAll() {
     for (Process process : running) {
@@ -139,14 +86,6 @@ public final class LocalProcesses implements JobExecutor {
         Thread.currentThread().interrupt();
         return;
       }
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
     }
   }
 }

@@ -32,6 +32,18 @@ public final class TrainingJobs {
     return Job.of(name, args, dir, RunDirectory.jobLog(dir));
   }
 
+  /**
+   * A job continuing the interrupted run in {@code runDir} with the configuration it saved ({@code
+   * train --resume}).
+   */
+  public static Job resuming(String name, Path runDir, Path dataDir) {
+    Path dir = runDir.toAbsolutePath();
+    List<String> args =
+        List.of(
+            "train", "--resume", dir.toString(), "--data-dir", dataDir.toAbsolutePath().toString());
+    return Job.of(name, args, dir, RunDirectory.jobLog(dir));
+  }
+
   /** One line per job that did not succeed: its name, exit status and log. */
   public static List<String> failures(List<JobOutcome> outcomes) {
     return outcomes.stream()

@@ -7,6 +7,7 @@ import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.JobOutcome;
 import dev.mnistlab.jobs.TrainingJobs;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
@@ -124,8 +125,8 @@ public final class Search {
           "ranking: "
               + shortJobs.size()
               + " short runs of "
-              + plan.shortEpochs()
-              + " epochs to train, "
+              + Plain.count(plan.shortEpochs(), "epoch")
+              + " to train, "
               + (candidates.size() - shortJobs.size())
               + " already done");
       List<String> failures = new ArrayList<>(failures(executor, shortJobs, listener));

@@ -61,4 +61,46 @@ class ExperimentCommandTest {
         Main.USAGE,
         "no-such-experiment: no such experiment file or shipped experiment; shipped: mnistlab,");
   }
+
+  @Test
+  void runsAsParallelJobsGiveExactlyTheNumbersOfOneProcess() {
+    String[] smoke = {
+      "experiment",
+      "run",
+      "three-step",
+      "--steps",
+      "1",
+      "--seeds",
+      "1..2",
+      "--epochs",
+      "1",
+      "--limit",
+      "300",
+      "--threads",
+      "1"
+    };
+    Path together = tmp.resolve("together");
+    Path apart = tmp.resolve("apart");
+    Cli.Outcome inProcess = Cli.runWithRealData(with(smoke, "--out", together.toString()));
+    assertThat(inProcess.exitCode()).as(inProcess.err()).isZero();
+    Cli.Outcome asJobs = Cli.runWithRealData(with(smoke, "--out", apart.toString(), "--jobs", "2"));
+    assertThat(asJobs.exitCode()).as(asJobs.err()).isZero();
+    assertThat(asJobs.out())
+        .contains("runs as jobs: 2 processes at a time", "step 1 seed 1: done", "step 1 seed 2:");
+    for (String seed : java.util.List.of("seed-1", "seed-2")) {
+      Path run = Path.of("01-skeleton", seed);
+      assertThat(SearchCommandTest.numbers(apart.resolve(run)))
+          .as(seed)
+          .isEqualTo(SearchCommandTest.numbers(together.resolve(run)));
+    }
+    // Run again: nothing left to train.
+    Cli.Outcome again = Cli.runWithRealData(with(smoke, "--out", apart.toString(), "--jobs", "2"));
+    assertThat(again.out()).contains("step 1 seed 2: complete, skipped").doesNotContain("started");
+  }
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
 }

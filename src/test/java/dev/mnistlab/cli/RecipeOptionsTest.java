@@ -73,6 +73,16 @@ class RecipeOptionsTest {
   }
 
   @Test
+  void everyFieldOfAConfigurationFileIsKept() throws Exception {
+    // Found by the experiment-as-jobs test: test_normalization was dropped on the way.
+    Path file =
+        Files.writeString(
+            tmp.resolve("t.yaml"), "test_normalization: {mean: 0.1325, std: 0.3104}\n");
+    assertThat(resolve("--config", file.toString()).testNormalization())
+        .isEqualTo(new dev.mnistlab.data.Normalization(0.1325f, 0.3104f));
+  }
+
+  @Test
   void aShippedRecipeReplacesTheModelsOwn() throws Exception {
     Path spec = spec(SPEC);
     TrainConfig config = resolve("--model", spec.toString(), "--recipe", "fast");

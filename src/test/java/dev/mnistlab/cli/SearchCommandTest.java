@@ -71,7 +71,7 @@ class SearchCommandTest {
     assertThat(o.out())
         .contains(
             "3 candidates of at most 3000 parameters",
-            "ranking: 3 short runs of 1 epochs to train, 0 already done",
+            "ranking: 3 short runs of 1 epoch to train, 0 already done",
             "full runs: 2 to train for the best 1 × 2 seeds",
             "winner: p");
 
@@ -107,7 +107,7 @@ class SearchCommandTest {
     Cli.Outcome resumed = Cli.runWithRealData(tinySearch(space, out, "--jobs", "2"));
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     assertThat(resumed.out())
-        .contains("ranking: 0 short runs of 1 epochs to train, 3 already done")
+        .contains("ranking: 0 short runs of 1 epoch to train, 3 already done")
         .contains("full runs: 0 to train")
         .doesNotContain("started");
     assertThat(Files.readAllBytes(out.resolve("search.json"))).isEqualTo(first);
