@@ -151,6 +151,46 @@ public class ExperimentCommand {
       if (smoke) {
         print.println(smokeNotice());
       }
+      // Every change to the directory, and every run as it starts (in this process) or is
+      // found complete.
+      ExperimentRunner.Listener listener =
+          new ExperimentRunner.Listener() {
+            @Override
+            public void changed(ExperimentRunner.Change change) {
+              print.println(change.describe());
+            }
+
+            @Override
+            public TrainingObserver starting(
+                int index,
+                Experiment.Step step,
+                long seed,
+                Path runDir,
+                ExperimentRunner.Start start) {
+              print.printf(
+                  Locale.ROOT,
+                  "%n== step %d/%d %s · seed %d%s · %s%n",
+                  index,
+                  ran.steps().size(),
+                  step.name(),
+                  seed,
+                  smoke ? " · SMOKE RUN" : "",
+                  switch (start) {
+                    case FRESH -> "training into " + runDir;
+                    case RESUMED -> "resuming " + runDir;
+                    case SKIPPED -> "complete, skipped";
+                  });
+              if (start == ExperimentRunner.Start.SKIPPED) {
+                return TrainingObserver.SILENT;
+              }
+              console.header(
+                  ModelZoo.resolve(step.config().model()),
+                  step.config().withRun(seed, engineThreads),
+                  loader.apply(Dataset.parse(step.config().dataset())),
+                  runDir);
+              return console;
+            }
+          };
       List<ExperimentRunner.StepResult> results;
       if (executors.separateJobs(spec.commandLine())) {
         JobExecutor executor = executors.create(spec.commandLine(), 2);
@@ -166,23 +206,7 @@ public class ExperimentCommand {
                   environment.dataStore().fetch(d, data.dataDir);
                   return environment.dataStore().locate(d, data.dataDir).directory();
                 },
-                new ExperimentRunner.Listener() {
-                  @Override
-                  public void changed(ExperimentRunner.Change change) {
-                    print.println(change.describe());
-                  }
-
-                  @Override
-                  public TrainingObserver starting(
-                      int index,
-                      Experiment.Step step,
-                      long seed,
-                      Path runDir,
-                      ExperimentRunner.Start start) {
-                    print.printf(Locale.ROOT, "step %d seed %d: complete, skipped%n", index, seed);
-                    return TrainingObserver.SILENT;
-                  }
-                },
+                listener,
                 executor,
                 new JobLines(print));
       } else {
@@ -199,43 +223,7 @@ public class ExperimentCommand {
                   stepList,
                   engineThreads,
                   loader,
-                  new ExperimentRunner.Listener() {
-                    @Override
-                    public void changed(ExperimentRunner.Change change) {
-                      print.println(change.describe());
-                    }
-
-                    @Override
-                    public TrainingObserver starting(
-                        int index,
-                        Experiment.Step step,
-                        long seed,
-                        Path runDir,
-                        ExperimentRunner.Start start) {
-                      print.printf(
-                          Locale.ROOT,
-                          "%n== step %d/%d %s · seed %d%s · %s%n",
-                          index,
-                          ran.steps().size(),
-                          step.name(),
-                          seed,
-                          smoke ? " · SMOKE RUN" : "",
-                          switch (start) {
-                            case FRESH -> "training into " + runDir;
-                            case RESUMED -> "resuming " + runDir;
-                            case SKIPPED -> "complete, skipped";
-                          });
-                      if (start == ExperimentRunner.Start.SKIPPED) {
-                        return TrainingObserver.SILENT;
-                      }
-                      console.header(
-                          ModelZoo.resolve(step.config().model()),
-                          step.config().withRun(seed, engineThreads),
-                          loader.apply(Dataset.parse(step.config().dataset())),
-                          runDir);
-                      return console;
-                    }
-                  });
+                  listener);
         }
       }
       print.println();

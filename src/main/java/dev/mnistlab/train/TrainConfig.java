@@ -209,32 +209,22 @@ public record TrainConfig(
 
   /** This configuration for another model (a zoo name or spec file). */
   public TrainConfig withModel(String newModel) {
-    return new TrainConfig(
-        newModel,
-        dataset,
-        epochs,
-        batchSize,
-        seed,
-        limit,
-        threads,
-        optimizer,
-        schedule,
-        augment,
-        labelSmoothing,
-        emaDecay,
-        stop,
-        testNormalization);
+    return with(newModel, seed, threads);
   }
 
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
-    return withRun(newSeed, threads);
+    return with(model, newSeed, threads);
   }
 
   /** This configuration run with another seed and engine thread count (0: the engine's choice). */
   public TrainConfig withRun(long newSeed, int newThreads) {
+    return with(model, newSeed, newThreads);
+  }
+
+  private TrainConfig with(String newModel, long newSeed, int newThreads) {
     return new TrainConfig(
-        model,
+        newModel,
         dataset,
         epochs,
         batchSize,
