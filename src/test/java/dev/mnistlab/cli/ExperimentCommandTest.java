@@ -95,7 +95,9 @@ class ExperimentCommandTest {
     }
     // Run again: nothing left to train.
     Cli.Outcome again = Cli.runWithRealData(with(smoke, "--out", apart.toString(), "--jobs", "2"));
-    assertThat(again.out()).contains("seed 2 · SMOKE RUN · complete, skipped").doesNotContain("started");
+    assertThat(again.out())
+        .contains("seed 2 · SMOKE RUN · complete, skipped")
+        .doesNotContain("started");
   }
 
   private static String[] with(String[] args, String... more) {
