@@ -51,7 +51,8 @@ public final class TrainedRuns {
               0,
               0,
               TrainConfig.Stop.NEVER,
-              null);
+              null,
+              0);
       try {
         Files.createDirectories(Path.of("target"));
         Path dir = Files.createTempDirectory(Path.of("target"), "trained-run-").resolve("run");

@@ -399,7 +399,8 @@ public final class Bench {
         r.labelSmoothing(),
         r.emaDecay(),
         stop,
-        null);
+        null,
+        0);
   }
 
   /** The median of the epochs after the first (which pays for warm-up). */

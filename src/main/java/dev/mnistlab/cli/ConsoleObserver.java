@@ -55,6 +55,14 @@ final class ConsoleObserver implements TrainingObserver, InterruptNotice.Progres
         config.batchSize(),
         config.seed(),
         runDir);
+    if (config.validation() > 0) {
+      // The columns say "test"; here they hold the held-out training images' scores.
+      out.printf(
+          Locale.ROOT,
+          "validation: the last %s are held out and scored each epoch in the test columns; the"
+              + " test set stays unseen (score it with ./mnistlab evaluate)%n",
+          Plain.count(config.validation(), "training image"));
+    }
     columnsShown = false;
     this.runDir = runDir;
     epochsDone = 0;

@@ -165,7 +165,8 @@ public class RecipeOptions {
               new TrainConfig.Stop(
                   stopAt != null ? stopAt : d.stop().at(),
                   patience != null ? patience : d.stop().patience()),
-              d.testNormalization());
+              d.testNormalization(),
+              d.validation());
       return config.validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);

@@ -48,4 +48,18 @@ public record Split(byte[] pixels, byte[] labels, int count, int rows, int cols)
     System.arraycopy(labels, 0, l, 0, n);
     return new Split(p, l, n, rows, cols);
   }
+
+  /** The last {@code n} examples (0 < n < count): a validation split carved from this one. */
+  public Split last(int n) {
+    if (n <= 0 || n >= count) {
+      throw new IllegalArgumentException(
+          "a split of " + count + " images cannot give its last " + n);
+    }
+    int from = count - n;
+    byte[] p = new byte[n * imageSize()];
+    System.arraycopy(pixels, from * imageSize(), p, 0, p.length);
+    byte[] l = new byte[n];
+    System.arraycopy(labels, from, l, 0, n);
+    return new Split(p, l, n, rows, cols);
+  }
 }

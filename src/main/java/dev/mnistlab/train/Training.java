@@ -16,6 +16,7 @@ import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Normalization;
+import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.io.DirectoryLock;
@@ -201,7 +202,14 @@ public final class Training {
     // The run's own clock: a resumed run adds to the last saved epoch's, leaving the pause out.
     long clock = System.nanoTime();
     double wallBefore = 0;
-    var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
+    // With a validation split the last images of the training set are held out and scored
+    // instead of the test set, which then stays unseen until `evaluate`.
+    Split all = data.train();
+    int held = config.validation();
+    Split scored = held > 0 ? all.last(held) : data.test();
+    var train =
+        (held > 0 ? all.first(all.count() - held) : all)
+            .first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     Normalization normalization = data.dataset().normalization();
     try (Model model = Model.newInstance(spec.name(), Device.cpu());
         BatchLoader trainBatches =
@@ -209,8 +217,10 @@ public final class Training {
         // A seed notebook may have normalized its test set with other values (TrainConfig).
         BatchLoader testBatches =
             new BatchLoader(
-                data.test(),
-                config.testNormalization() != null ? config.testNormalization() : normalization,
+                scored,
+                held == 0 && config.testNormalization() != null
+                    ? config.testNormalization()
+                    : normalization,
                 1000,
                 Augmentation.NONE)) {
       // Seeds weight initialization inside the engine.
@@ -271,7 +281,7 @@ public final class Training {
           }
           double trainSeconds = seconds(start);
           // With ema_decay the averaged weights are what is tested (and saved at the end).
-          observer.evaluating(epoch, data.test().count());
+          observer.evaluating(epoch, scored.count());
           Evaluator.Score test;
           try (WeightAverage.Swap averaged = average.swapIn()) {
             test = Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
@@ -380,13 +390,22 @@ public final class Training {
    * dataset's images; checked before anything is written.
    */
   static void checkInput(TrainConfig config, ModelSpec spec, DataStore.Loaded data) {
-    if (config.limit() > data.train().count()) {
+    if (config.validation() >= data.train().count()) {
+      throw new IllegalArgumentException(
+          "validation "
+              + config.validation()
+              + " would hold out all "
+              + Plain.count(data.train().count(), "training image")
+              + " of "
+              + data.dataset());
+    }
+    if (config.limit() > data.train().count() - config.validation()) {
       // More images than there are would silently train on all of them.
       throw new IllegalArgumentException(
           "limit "
               + config.limit()
               + " is more than the "
-              + Plain.count(data.train().count(), "training image")
+              + Plain.count(data.train().count() - config.validation(), "training image")
               + " of "
               + data.dataset()
               + " (0 uses them all)");

@@ -93,7 +93,8 @@ class BenchTest {
             0,
             0,
             d.stop(),
-            null);
+            null,
+            0);
     assertThatThrownBy(() -> PytorchReference.checkReplicable(cutout))
         .hasMessageStartingWith("the PyTorch replica reproduces bilinear rotation only");
     // Nearest-pixel rotation is torchvision's own default, but not what the replica runs.

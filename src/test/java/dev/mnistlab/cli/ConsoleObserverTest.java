@@ -91,7 +91,8 @@ class ConsoleObserverTest {
             0,
             0,
             one.stop(),
-            null),
+            null,
+            0),
         SyntheticData.bands(8),
         Path.of("runs/x"));
     console.alreadyComplete(run(0, 99.2, 99.4, 99.5));

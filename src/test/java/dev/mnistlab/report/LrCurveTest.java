@@ -30,7 +30,8 @@ class LrCurveTest {
         0,
         0,
         TrainConfig.Stop.NEVER,
-        null);
+        null,
+        0);
   }
 
   /** A run of 1,000 images (10 batches per epoch) whose recorded rates are {@code lrs}. */

@@ -46,7 +46,8 @@ class RunReportsTest {
         0,
         0,
         TrainConfig.Stop.NEVER,
-        null);
+        null,
+        0);
   }
 
   @BeforeAll

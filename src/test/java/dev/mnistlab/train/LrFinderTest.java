@@ -35,7 +35,8 @@ class LrFinderTest {
             0,
             0,
             TrainConfig.Stop.NEVER,
-            null);
+            null,
+            0);
     LrFinder.Result r = LrFinder.run(config, spec, SyntheticData.bands(160), 1e-3, 1e8, 60);
     assertThat(r.lrs().get(0)).isEqualTo(1e-3);
     // A rate of 1e8 destroys any network, so the test must end before its last step.

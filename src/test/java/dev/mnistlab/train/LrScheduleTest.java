@@ -70,7 +70,8 @@ class LrScheduleTest {
             0,
             0,
             TrainConfig.Stop.NEVER,
-            null);
+            null,
+            0);
     LrSchedule schedule = LrSchedule.of(config, batchesPerEpoch);
     for (int epoch = 0; epoch < PYTORCH_STEP.length; epoch++) {
       for (int b = 0; b < batchesPerEpoch; b++) {
@@ -98,7 +99,8 @@ class LrScheduleTest {
                 0,
                 0,
                 TrainConfig.Stop.NEVER,
-                null)
+                null,
+                0)
             .validate();
     int batches = 5;
     LrSchedule lr = LrSchedule.of(config, batches);

@@ -156,7 +156,8 @@ public final class TrainingProfile {
               d.labelSmoothing(),
               d.emaDecay(),
               d.stop(),
-              null);
+              null,
+              0);
       new dev.mnistlab.bench.PytorchReference(
               java.nio.file.Path.of("/usr/bin/python3"),
               java.nio.file.Path.of("bench/pytorch_reference.py"))

@@ -47,7 +47,8 @@ class TrainingTest {
         0,
         0,
         TrainConfig.Stop.NEVER,
-        null);
+        null,
+        0);
   }
 
   @Test
@@ -93,7 +94,8 @@ class TrainingTest {
               c.labelSmoothing(),
               c.emaDecay(),
               c.stop(),
-              null);
+              null,
+              0);
       Training.run(
           fourEpochs,
           spec,
@@ -133,6 +135,47 @@ class TrainingTest {
             () -> Training.run(nine, spec, synthetic(8), tmp.resolve("y"), TrainingObserver.SILENT))
         .hasMessage("limit 9 is more than the 8 training images of mnist (0 uses them all)");
     assertThat(tmp.resolve("y")).doesNotExist();
+  }
+
+  @Test
+  void aValidationSplitIsHeldOutOfTrainingAndScoredInsteadOfTheTestSet() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    TrainConfig held =
+        TrainConfigs.override(
+            config(1), RunDirectory.YAML.createObjectNode().put("validation", 64), "test");
+    List<Integer> scored = new ArrayList<>();
+    RunResult r =
+        Training.run(
+            held,
+            spec,
+            synthetic(256),
+            tmp.resolve("v"),
+            new TrainingObserver() {
+              @Override
+              public void evaluating(int epoch, int images) {
+                scored.add(images);
+              }
+            });
+    assertThat(r.trainImages()).isEqualTo(192);
+    assertThat(scored).containsOnly(64);
+    assertThat(RunDirectory.open(tmp.resolve("v")).readConfig().validation()).isEqualTo(64);
+
+    TrainConfig all =
+        TrainConfigs.override(
+            config(1), RunDirectory.YAML.createObjectNode().put("validation", 8), "test");
+    assertThatThrownBy(
+            () -> Training.run(all, spec, synthetic(8), tmp.resolve("w"), TrainingObserver.SILENT))
+        .hasMessage("validation 8 would hold out all 8 training images of mnist");
+    TrainConfig tooMany =
+        TrainConfigs.override(
+            config(1),
+            RunDirectory.YAML.createObjectNode().put("validation", 4).put("limit", 5),
+            "test");
+    assertThatThrownBy(
+            () ->
+                Training.run(
+                    tooMany, spec, synthetic(8), tmp.resolve("w"), TrainingObserver.SILENT))
+        .hasMessage("limit 5 is more than the 4 training images of mnist (0 uses them all)");
   }
 
   @Test
@@ -178,7 +221,8 @@ class TrainingTest {
             0.1,
             0,
             new TrainConfig.Stop(5.0, 1),
-            null);
+            null,
+            0);
     RunResult r =
         Training.run(stopping, spec, synthetic(128), tmp.resolve("stop"), TrainingObserver.SILENT);
     // Epoch 1 scores 11.7% on this data, so a 5% target held for 1 epoch ends the run there.
@@ -220,7 +264,8 @@ class TrainingTest {
               0,
               0,
               TrainConfig.Stop.NEVER,
-              null);
+              null,
+              0);
       RunResult r =
           Training.run(
               withOptimizer, spec, synthetic(256), tmp.resolve(type), TrainingObserver.SILENT);
@@ -253,7 +298,8 @@ class TrainingTest {
         0.05,
         ema,
         TrainConfig.Stop.NEVER,
-        null);
+        null,
+        0);
   }
 
   /** Stops the run after {@code epoch} as a crash would: the checkpoint is already on disk. */
@@ -492,7 +538,8 @@ class TrainingTest {
             0,
             0,
             TrainConfig.Stop.NEVER,
-            null);
+            null,
+            0);
     assertThatThrownBy(adamNesterov::validate)
         .hasMessage("nesterov needs the sgd optimizer and a positive momentum");
   }
