@@ -451,6 +451,15 @@ public final class Charts {
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setMarkerSize(8);
+    // Padding keeps the outermost candidates clear of the frame.
+    double[] xs = candidates.stream().mapToDouble(Candidate::parameters).toArray();
+    double[] ys = candidates.stream().mapToDouble(Candidate::accuracy).toArray();
+    double padX = Math.max(0.05 * (max(xs) - min(xs)), 50);
+    double padY = Math.max(0.08 * (max(ys) - min(ys)), 0.05);
+    chart.getStyler().setXAxisMin(min(xs) - padX);
+    chart.getStyler().setXAxisMax(max(xs) + padX);
+    chart.getStyler().setYAxisMin(min(ys) - padY);
+    chart.getStyler().setYAxisMax(max(ys) + padY);
     List<Candidate> others = candidates.stream().filter(c -> !c.onFront()).toList();
     List<Candidate> front =
         candidates.stream()

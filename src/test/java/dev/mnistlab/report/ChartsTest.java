@@ -95,6 +95,17 @@ class ChartsTest {
   }
 
   @Test
+  void aSearchFrontRendersWithOneCandidateOrMany() throws Exception {
+    List<Charts.Candidate> many =
+        List.of(
+            new Charts.Candidate(4100, 98.9, true, true),
+            new Charts.Candidate(4600, 99.1, true, true),
+            new Charts.Candidate(4800, 98.7, false, false));
+    assertThat(hasSeveralColours(decode(Charts.searchFront("front", many)))).isTrue();
+    assertThat(decode(Charts.searchFront("one", many.subList(0, 1))).getWidth()).isEqualTo(800);
+  }
+
+  @Test
   void heatMapCellsAreDarkerTheMoreTheyCount() throws Exception {
     long[][] matrix = new long[10][10];
     for (int i = 0; i < 10; i++) {
