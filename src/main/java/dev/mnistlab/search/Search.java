@@ -132,9 +132,18 @@ public final class Search {
       List<String> failures = new ArrayList<>(failures(executor, shortJobs, listener));
       List<SearchResult.Ranked> ranked = rank(plan, dir, candidates);
 
-      // 3. Full runs: the best candidates, every seed, the whole recipe.
+      // 3. Full runs: the best candidates, every seed, the whole recipe. The ranking is written
+      // first, so a long search shows it while the full runs train.
       List<SearchResult.Ranked> best =
           ranked.stream().filter(r -> !r.failed()).limit(plan.top()).toList();
+      SearchReport.write(
+          result(
+              plan,
+              ranked,
+              best.stream().map(r -> finalist(plan, dir, r)).toList(),
+              null,
+              failures),
+          dir);
       List<Job> fullJobs = new ArrayList<>();
       for (SearchResult.Ranked r : best) {
         Candidate c = find(candidates, r.name());
@@ -169,19 +178,28 @@ public final class Search {
         dir.write(dir.winner(), winnerSpec(find(candidates, winner.name()), plan.recipe()));
       }
       SearchResult result =
-          new SearchResult(
-              plan.budget(),
-              plan.shortEpochs(),
-              plan.recipe().epochs(),
-              plan.seeds(),
-              plan.target(),
-              ranked,
-              finalists,
-              winner == null ? null : winner.name(),
-              failures);
+          result(plan, ranked, finalists, winner == null ? null : winner.name(), failures);
       SearchReport.write(result, dir);
       return result;
     }
+  }
+
+  private static SearchResult result(
+      Plan plan,
+      List<SearchResult.Ranked> ranked,
+      List<SearchResult.Finalist> finalists,
+      String winner,
+      List<String> failures) {
+    return new SearchResult(
+        plan.budget(),
+        plan.shortEpochs(),
+        plan.recipe().epochs(),
+        plan.seeds(),
+        plan.target(),
+        ranked,
+        finalists,
+        winner,
+        List.copyOf(failures));
   }
 
   private static boolean finished(Path run) {

@@ -82,6 +82,8 @@ final class SearchReport {
               w.shape(),
               w.consistency().minLast3().min(),
               dir.winner()));
+    } else if (result.finalists().stream().anyMatch(f -> f.consistency() == null)) {
+      md.append("**The full runs are not finished:** run the same command again to continue.\n\n");
     } else {
       md.append("**No candidate trained fully held the bar.**\n\n");
     }
