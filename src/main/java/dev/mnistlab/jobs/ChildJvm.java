@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How a job's JVM starts: a class path, a main class and JVM options. It travels with a Spark task
@@ -43,22 +44,43 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
   }
 
   /**
+   * The children running in one executor, so that it can stop them all; once stopping, no child
+   * starts and no failed one is started again (its failure is the stop itself).
+   */
+  public static final class Children {
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    /** SIGTERM to every running child, waiting for each: each saves what it has and exits. */
+    public void stopAll() {
+      stopping = true;
+      running.forEach(Process::destroy);
+      running.forEach(ChildJvm::waitFor);
+    }
+
+    boolean stopping() {
+      return stopping;
+    }
+  }
+
+  /**
    * Runs {@code job} here, starting it again after a failure up to {@code attempts} times in all,
-   * unless it exited with mnistlab's usage status, which no retry can change.
+   * unless it exited with mnistlab's usage status, which no retry can change, or the children are
+   * being stopped.
    *
-   * @param running holds each child while it runs, so that the caller can stop it
+   * @param children holds each child while it runs, so that the caller can stop it
    * @throws InterruptedException when interrupted while the child runs; the child is then stopped
    *     with SIGTERM first, so it keeps its last checkpoint
    */
-  public JobOutcome run(Job job, int attempts, JobExecutor.Listener listener, Set<Process> running)
+  public JobOutcome run(Job job, int attempts, JobExecutor.Listener listener, Children children)
       throws InterruptedException {
     long start = System.nanoTime();
     int exit = -1;
     int attempt = 0;
-    while (attempt < attempts && exit != 0 && exit != USAGE) {
+    while (attempt < attempts && exit != 0 && exit != USAGE && !children.stopping()) {
       attempt++;
       listener.started(job, attempt);
-      exit = runOnce(job, attempt, running);
+      exit = runOnce(job, attempt, children);
     }
     JobOutcome outcome =
         new JobOutcome(job, exit, attempt, (System.nanoTime() - start) / 1e9, hostName());
@@ -66,7 +88,8 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
     return outcome;
   }
 
-  private int runOnce(Job job, int attempt, Set<Process> running) throws InterruptedException {
+  private int runOnce(Job job, int attempt, Children children) throws InterruptedException {
+    Set<Process> running = children.running;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -87,6 +110,10 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
       throw new UncheckedIOException("cannot start job " + job.name(), e);
     }
     running.add(process);
+    if (children.stopping()) {
+      // stopAll() ran between the check and the start: this child is stopped like the others.
+      stop(process);
+    }
     try {
       return process.waitFor();
     } catch (InterruptedException e) {
@@ -100,6 +127,10 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
   /** SIGTERM: the child saves what it has and exits; this waits for it. */
   static void stop(Process process) {
     process.destroy();
+    waitFor(process);
+  }
+
+  private static void waitFor(Process process) {
     try {
       process.waitFor();
     } catch (InterruptedException e) {

@@ -2,8 +2,6 @@ package dev.mnistlab.jobs;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +16,6 @@ public final class LocalProcesses implements JobExecutor {
   private final ChildJvm child;
   private final int parallel;
   private final int attempts;
-  private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   /**
    * @param mainClass the class whose {@code main} takes a mnistlab command line
@@ -46,12 +43,14 @@ public final class LocalProcesses implements JobExecutor {
   @Override
   public List<JobOutcome> runAll(List<Job> jobs, Listener listener) {
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
-    Thread stopChildren = new Thread(this::stopAll, "mnistlab-stop-jobs");
+    // The children of this call: stopped when this process is, or when a job's thread fails.
+    ChildJvm.Children children = new ChildJvm.Children();
+    Thread stopChildren = new Thread(children::stopAll, "mnistlab-stop-jobs");
     Runtime.getRuntime().addShutdownHook(stopChildren);
     try {
       List<Future<JobOutcome>> futures = new ArrayList<>();
       for (Job job : jobs) {
-        futures.add(pool.submit(() -> child.run(job, attempts, listener, running)));
+        futures.add(pool.submit(() -> child.run(job, attempts, listener, children)));
       }
       List<JobOutcome> outcomes = new ArrayList<>();
       for (Future<JobOutcome> future : futures) {
@@ -65,26 +64,11 @@ public final class LocalProcesses implements JobExecutor {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     } finally {
       pool.shutdownNow();
-      stopAll();
+      children.stopAll();
       try {
         Runtime.getRuntime().removeShutdownHook(stopChildren);
       } catch (IllegalStateException shuttingDown) {
         // The hook is running or has run: the children are being stopped.
-      }
-    }
-  }
-
-  /** SIGTERM to every running child: each saves what it has and exits. */
-  private void stopAll() {
-    for (Process process : running) {
-      process.destroy();
-    }
-    for (Process process : running) {
-      try {
-        process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
   }

@@ -6,7 +6,6 @@ import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.JobOutcome;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,7 +118,7 @@ public final class SparkJobs implements JobExecutor {
 
     @Override
     public JobOutcome call(Job job) throws InterruptedException {
-      return child.run(job, attempts, new Listener() {}, ConcurrentHashMap.newKeySet());
+      return child.run(job, attempts, new Listener() {}, new ChildJvm.Children());
     }
   }
 }
