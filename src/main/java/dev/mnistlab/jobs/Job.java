@@ -1,5 +1,6 @@
 package dev.mnistlab.jobs;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
  * @param runDir where the job's run directory will be
  * @param log where the job's output goes
  */
-public record Job(String name, List<String> arguments, String runDir, String log)
+public record Job(
+    String name, List<String> arguments, @JsonProperty("run_dir") String runDir, String log)
     implements Serializable {
 
   /** A job; paths are kept as strings so that the job travels to other machines unchanged. */

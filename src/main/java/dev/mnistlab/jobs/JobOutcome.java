@@ -1,5 +1,6 @@
 package dev.mnistlab.jobs;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 
 /**
@@ -11,7 +12,8 @@ import java.io.Serializable;
  * @param seconds wall-clock time of all attempts
  * @param host the machine that ran the last attempt
  */
-public record JobOutcome(Job job, int exitCode, int attempts, double seconds, String host)
+public record JobOutcome(
+    Job job, @JsonProperty("exit_code") int exitCode, int attempts, double seconds, String host)
     implements Serializable {
 
   /** Whether the job's last attempt exited 0. */

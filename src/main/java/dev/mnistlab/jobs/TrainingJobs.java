@@ -1,7 +1,10 @@
 package dev.mnistlab.jobs;
 
+import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.TrainConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -44,6 +47,25 @@ public final class TrainingJobs {
     return Job.of(name, args, dir, RunDirectory.jobLog(dir));
   }
 
+  /**
+   * Runs the jobs and returns their outcomes in order; each outcome is also written beside its run
+   * directory ({@link RunDirectory#jobOutcome}), so a job's result is its run directory and that
+   * small JSON.
+   */
+  public static List<JobOutcome> runAll(
+      JobExecutor executor, List<Job> jobs, JobExecutor.Listener listener) {
+    List<JobOutcome> outcomes = executor.runAll(jobs, listener);
+    for (JobOutcome outcome : outcomes) {
+      Path file = RunDirectory.jobOutcome(Path.of(outcome.job().runDir()));
+      try {
+        AtomicFiles.write(file, RunDirectory.JSON.writeValueAsBytes(outcome));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+    }
+    return outcomes;
+  }
+
   /** One line per job that did not succeed: its name, exit status and log. */
   public static List<String> failures(List<JobOutcome> outcomes) {
     return outcomes.stream()
@@ -59,7 +81,7 @@ public final class TrainingJobs {
    */
   public static List<JobOutcome> runAllOrFail(
       JobExecutor executor, List<Job> jobs, JobExecutor.Listener listener) {
-    List<JobOutcome> outcomes = executor.runAll(jobs, listener);
+    List<JobOutcome> outcomes = runAll(executor, jobs, listener);
     List<String> failed = failures(outcomes);
     if (!failed.isEmpty()) {
       throw new JobsFailedException(failed);

@@ -223,7 +223,7 @@ public final class Search {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    List<JobOutcome> outcomes = executor.runAll(jobs, listener);
+    List<JobOutcome> outcomes = TrainingJobs.runAll(executor, jobs, listener);
     return TrainingJobs.failures(outcomes);
   }
 

@@ -180,6 +180,14 @@ public final class RunDirectory {
     return runDir.resolveSibling(runDir.getFileName() + ".log");
   }
 
+  /**
+   * Where a run trained as a separate job records how the job went ({@code seed-3.job.json}: exit
+   * status, attempts, seconds, host).
+   */
+  public static Path jobOutcome(Path runDir) {
+    return runDir.resolveSibling(runDir.getFileName() + ".job.json");
+  }
+
   /** Writes {@link #jobConfig} for a run of {@code config}: the whole configuration. */
   public static Path writeJobConfig(Path runDir, TrainConfig config) {
     Path file = jobConfig(runDir);

@@ -83,6 +83,11 @@ class SearchCommandTest {
     assertThat(result.get("candidates").get(0).get("name").asText()).isEqualTo(winner);
     assertThat(result.get("candidates").get(0).get("on_front").asBoolean()).isTrue();
     assertThat(out.resolve("full").resolve(winner).resolve("seed-2/metrics.json")).exists();
+    JsonNode job =
+        RunDirectory.JSON.readTree(
+            out.resolve("full").resolve(winner).resolve("seed-2.job.json").toFile());
+    assertThat(job.get("exit_code").asInt()).isZero();
+    assertThat(job.get("attempts").asInt()).isEqualTo(1);
     assertThat(out.resolve("search-images/front.png")).isNotEmptyFile();
     assertThat(Files.readString(out.resolve("search.md")))
         .contains("**Winner: " + winner, "| 2 of 2 | holds |", "## Candidates, ranked");
