@@ -33,6 +33,19 @@ class BundledExperimentsTest {
     assertThat(own.steps().get(own.steps().size() - 1).config()).isEqualTo(TrainConfig.defaults());
   }
 
+  @Test
+  void aZooRecipeIsExactlyTheExperimentStepThatShowedItHolds() {
+    String model = "se-net/v5-augmentation";
+    TrainConfig zoo = TrainConfigs.startingPoint(model, ModelZoo.resolve(model));
+    List<Experiment.Step> steps = ExperimentParser.bundled().get("se-net").steps();
+    Experiment.Step fix = steps.get(steps.size() - 1);
+    assertThat(fix.name()).isEqualTo("6 mnistlab's fix");
+    // Compared as recipes: StepLR's settings, inherited from the author's step, are not read by
+    // OneCycle and do not count.
+    assertThat(Recipe.of(fix.config()).differences(Recipe.of(zoo))).isEmpty();
+    assertThat(zoo.optimizer().lr()).isEqualTo(0.1);
+  }
+
   /**
    * A seed progression's author's last step claims ≥ 99.4%, and mnistlab's fix after it trains the
    * same network with either the schedule alone changed or the default recipe (`./mnistlab train
