@@ -56,7 +56,9 @@ public class SummaryCommand implements Callable<Integer> {
       if (spec.hasRecipe()) {
         // The fields that differ from the default recipe; `train --model` starts from them.
         environment.out().println();
-        environment.out().println("Its recipe (`./mnistlab train --model " + model + "` trains with it):");
+        environment
+            .out()
+            .println("Its recipe (`./mnistlab train --model " + model + "` trains with it):");
         spec.recipe().lines().forEach(line -> environment.out().println("  " + line));
       }
     }
