@@ -161,8 +161,18 @@ public class SearchCommand implements Callable<Integer> {
                     + dir.winner()
                 : "no candidate trained fully held the bar");
     environment.out().println("results: " + dir.resultsMarkdown());
-    boolean anyRanked = result.candidates().stream().anyMatch(r -> !r.failed());
-    return anyRanked ? Main.OK : Main.FAILED;
+    // A search whose runs failed has not answered its question, whatever it printed.
+    if (!result.failures().isEmpty()) {
+      environment
+          .err()
+          .println(
+              "mnistlab: "
+                  + result.failures().size()
+                  + " jobs failed: "
+                  + String.join("; ", result.failures()));
+      return Main.FAILED;
+    }
+    return Main.OK;
   }
 
   /** The plan the flags describe; a bad value is a usage error. */

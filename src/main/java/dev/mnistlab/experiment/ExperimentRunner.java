@@ -278,10 +278,15 @@ public final class ExperimentRunner {
       for (PlannedRun r : stepRuns) {
         Path dataDir = dataDirs.apply(Dataset.parse(r.config().dataset()));
         String name = "step " + r.index() + " seed " + r.seed();
+        // As in run(): a run already there keeps the configuration it saved (reconcile() left
+        // only runs of this recipe, which may name the same network differently).
         switch (r.start()) {
           case SKIPPED -> listener.starting(r.index(), r.step(), r.seed(), r.runDir(), r.start());
-          case FRESH -> jobs.add(TrainingJobs.of(name, r.config(), r.runDir(), dataDir));
-          case RESUMED -> jobs.add(TrainingJobs.resuming(name, r.runDir(), dataDir));
+          case FRESH, RESUMED ->
+              jobs.add(
+                  RunDirectory.exists(r.runDir())
+                      ? TrainingJobs.resuming(name, r.runDir(), dataDir)
+                      : TrainingJobs.of(name, r.config(), r.runDir(), dataDir));
         }
       }
     }

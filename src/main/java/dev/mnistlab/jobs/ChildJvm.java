@@ -28,6 +28,18 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
   /** mnistlab's exit status for a wrong command line: retrying cannot help. */
   private static final int USAGE = 2;
 
+  /** A child stopped by SIGINT or SIGTERM (128 + the signal): asked to stop, not failed. */
+  private static final java.util.Set<Integer> STOPPED = java.util.Set.of(130, 143);
+
+  /**
+   * Whether an attempt that exited so is the last: success, a usage error, or a stop someone asked
+   * for (a Ctrl-C reaches every child of the terminal). A child killed otherwise (SIGKILL, an
+   * out-of-memory kill) or failing is started again and continues from its checkpoint.
+   */
+  private static boolean done(int exit) {
+    return exit == 0 || exit == USAGE || STOPPED.contains(exit);
+  }
+
   /** Copies the options. */
   public ChildJvm {
     jvmOptions = List.copyOf(jvmOptions);
@@ -65,8 +77,8 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
 
   /**
    * Runs {@code job} here, starting it again after a failure up to {@code attempts} times in all,
-   * unless it exited with mnistlab's usage status, which no retry can change, or the children are
-   * being stopped.
+   * unless it exited with mnistlab's usage status, which no retry can change, or was stopped, or
+   * the children are being stopped.
    *
    * @param children holds each child while it runs, so that the caller can stop it
    * @throws InterruptedException when interrupted while the child runs; the child is then stopped
@@ -77,7 +89,7 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
     long start = System.nanoTime();
     int exit = -1;
     int attempt = 0;
-    while (attempt < attempts && exit != 0 && exit != USAGE && !children.stopping()) {
+    while (attempt < attempts && !done(exit) && !children.stopping()) {
       attempt++;
       listener.started(job, attempt);
       exit = runOnce(job, attempt, children);

@@ -27,7 +27,8 @@ final class CandidateSampler {
     Random random = new Random(seed);
     Map<String, Candidate> found = new LinkedHashMap<>();
     long floor = (long) Math.ceil(space.minParamsFraction() * budget);
-    for (int tries = 0; found.size() < count && tries < TRIES_PER_CANDIDATE * count; tries++) {
+    long maxTries = (long) TRIES_PER_CANDIDATE * count;
+    for (long tries = 0; found.size() < count && tries < maxTries; tries++) {
       Candidate candidate;
       try {
         candidate = draw(space, random);

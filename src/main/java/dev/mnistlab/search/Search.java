@@ -8,6 +8,7 @@ import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.JobOutcome;
 import dev.mnistlab.jobs.TrainingJobs;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.train.ConfigDiff;
 import dev.mnistlab.train.Consistency;
 import dev.mnistlab.train.RunDirectory;
 import dev.mnistlab.train.RunResult;
@@ -30,6 +31,9 @@ import java.util.function.Consumer;
 public final class Search {
   /** The configuration fields a winner's recipe leaves out: they say how, not what, to train. */
   private static final Set<String> NOT_RECIPE = Set.of("model", "seed", "threads");
+
+  /** The most candidates one search draws: each is a short run, and the draw builds networks. */
+  public static final int MAX_CANDIDATES = 10_000;
 
   private Search() {}
 
@@ -64,7 +68,12 @@ public final class Search {
       check(budget >= 100, "--budget must be at least 100 parameters, got " + budget);
       check(candidates >= 1, "--candidates must be at least 1, got " + candidates);
       check(shortEpochs >= 1, "--epochs-short must be at least 1, got " + shortEpochs);
-      check(top >= 0, "--top must be at least 0, got " + top);
+      check(
+          candidates <= MAX_CANDIDATES,
+          "--candidates must be at most " + MAX_CANDIDATES + ", got " + candidates);
+      check(top >= 1, "--top must be at least 1, got " + top);
+      check(
+          target > 0 && target <= 100, "--target must be a percentage in (0, 100], got " + target);
       check(!seeds.isEmpty(), "--seeds must name at least one seed");
     }
   }
@@ -117,8 +126,9 @@ public final class Search {
       List<Job> shortJobs = new ArrayList<>();
       for (Candidate c : candidates) {
         Path run = dir.shortRun(c.name(), plan.shortEpochs());
-        if (!finished(run)) {
-          shortJobs.add(job(plan, dir, c, plan.shortEpochs(), firstSeed, run));
+        TrainConfig config = config(plan, dir, c, plan.shortEpochs(), firstSeed);
+        if (!finished(run, config)) {
+          shortJobs.add(job(c, firstSeed, config, run, plan.dataDir()));
         }
       }
       say.accept(
@@ -149,8 +159,9 @@ public final class Search {
         Candidate c = find(candidates, r.name());
         for (long seed : plan.seeds()) {
           Path run = RunDirectory.seedDir(dir.fullRuns(c.name()), seed);
-          if (!finished(run)) {
-            fullJobs.add(job(plan, dir, c, plan.recipe().epochs(), seed, run));
+          TrainConfig config = config(plan, dir, c, plan.recipe().epochs(), seed);
+          if (!finished(run, config)) {
+            fullJobs.add(job(c, seed, config, run, plan.dataDir()));
           }
         }
       }
@@ -176,6 +187,8 @@ public final class Search {
               .orElse(null);
       if (winner != null) {
         dir.write(dir.winner(), winnerSpec(find(candidates, winner.name()), plan.recipe()));
+      } else {
+        dir.deleteWinner(); // one from an earlier search here, under another bar
       }
       SearchResult result =
           result(plan, ranked, finalists, winner == null ? null : winner.name(), failures);
@@ -206,15 +219,47 @@ public final class Search {
     return RunDirectory.exists(run) && RunDirectory.open(run).isComplete();
   }
 
-  private static Job job(
-      Plan plan, SearchDirectory dir, Candidate c, int epochs, long seed, Path run) {
+  /**
+   * Whether {@code run} is finished. A run found there must be of {@code config}: a search run
+   * again with another recipe, length, limit or seed would otherwise take runs that are not its
+   * own.
+   *
+   * @throws IllegalArgumentException naming the run and the fields that differ
+   */
+  private static boolean finished(Path run, TrainConfig config) {
+    if (!RunDirectory.exists(run)) {
+      return false;
+    }
+    RunDirectory existing = RunDirectory.open(run);
+    TrainConfig saved = existing.readConfig();
+    ConfigDiff diff =
+        ConfigDiff.between(saved.withRun(saved.seed(), 0), config.withRun(config.seed(), 0));
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException(
+          run
+              + " holds a run of another search setting ("
+              + diff
+              + "); give this search another --out");
+    }
+    return existing.isComplete();
+  }
+
+  /** The configuration of one candidate's run: the recipe with its model, length and seed. */
+  private static TrainConfig config(
+      Plan plan, SearchDirectory dir, Candidate c, int epochs, long seed) {
     ObjectNode fields = RunDirectory.YAML.createObjectNode();
-    fields.put("model", dir.candidateSpec(c.name()).toAbsolutePath().toString());
+    fields.put("model", dir.candidateSpec(c.name()).toAbsolutePath().normalize().toString());
     fields.put("epochs", epochs);
     fields.put("seed", seed);
-    TrainConfig config = TrainConfigs.override(plan.recipe(), fields, "search").validate();
-    return TrainingJobs.of(
-        c.name() + " seed " + seed + " (" + epochs + " epochs)", config, run, plan.dataDir());
+    return TrainConfigs.override(plan.recipe(), fields, "search").validate();
+  }
+
+  /** A new run, or an interrupted one continued with the configuration it saved. */
+  private static Job job(Candidate c, long seed, TrainConfig config, Path run, Path dataDir) {
+    String name = c.name() + " seed " + seed + " (" + config.epochs() + " epochs)";
+    return RunDirectory.exists(run)
+        ? TrainingJobs.resuming(name, run, dataDir)
+        : TrainingJobs.of(name, config, run, dataDir);
   }
 
   /** Runs the jobs; a candidate that fails is reported, not fatal to the search. */

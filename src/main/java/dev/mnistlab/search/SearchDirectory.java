@@ -88,6 +88,15 @@ public final class SearchDirectory {
     return dir.resolve("winner.yaml");
   }
 
+  /** Deletes the winning spec, when a search here names none. */
+  public void deleteWinner() {
+    try {
+      Files.deleteIfExists(winner());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + winner(), e);
+    }
+  }
+
   /** The space as searched. */
   public Path space() {
     return dir.resolve("space.yaml");

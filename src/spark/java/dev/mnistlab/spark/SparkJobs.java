@@ -60,6 +60,10 @@ public final class SparkJobs implements JobExecutor {
             .setMaster(withRetries(master, attempts))
             .set("spark.ui.enabled", "false")
             .set("spark.task.maxFailures", Integer.toString(attempts));
+    if (!LOCAL.matcher(master).matches()) {
+      // Executors elsewhere load this class and the jobs' classes from mnistlab's jar, shipped.
+      conf.setJars(JavaSparkContext.jarOfClass(SparkJobs.class));
+    }
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
       spark.setLogLevel("WARN");
       // Cancelling (this process stopped) interrupts the tasks, which stop their children.
@@ -112,13 +116,27 @@ public final class SparkJobs implements JobExecutor {
     return "local[" + threads + "," + attempts + "]";
   }
 
+  /**
+   * The children started in this JVM (an executor, or the driver in local mode), stopped with it: a
+   * task killed with its JVM leaves no child training on.
+   */
+  private static final class Children {
+    static final ChildJvm.Children ALL = new ChildJvm.Children();
+
+    static {
+      Runtime.getRuntime().addShutdownHook(new Thread(ALL::stopAll, "mnistlab-stop-spark-jobs"));
+    }
+
+    private Children() {}
+  }
+
   /** The task: runs one job's attempts where Spark placed it. */
   private record RunJob(ChildJvm child, int attempts) implements Function<Job, JobOutcome> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public JobOutcome call(Job job) throws InterruptedException {
-      return child.run(job, attempts, new Listener() {}, new ChildJvm.Children());
+      return child.run(job, attempts, new Listener() {}, Children.ALL);
     }
   }
 }

@@ -116,6 +116,14 @@ class SearchCommandTest {
         .contains("full runs: 0 to train")
         .doesNotContain("started");
     assertThat(Files.readAllBytes(out.resolve("search.json"))).isEqualTo(first);
+
+    // Another setting into the same directory would take runs that are not its own: refused.
+    String[] longer = tinySearch(space, out, "--jobs", "2");
+    longer[java.util.Arrays.asList(longer).indexOf("--epochs") + 1] = "3";
+    assertOneLineError(
+        Cli.runWithRealData(longer),
+        Main.USAGE,
+        "holds a run of another search setting (epochs: 2 → 3); give this search another --out");
   }
 
   /** Each epoch's losses and accuracies, without its timings. */
@@ -134,6 +142,14 @@ class SearchCommandTest {
         Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--space", space.toString()),
         Main.USAGE,
         "heads must list some of gap-conv, conv-gap");
+    assertOneLineError(
+        Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--top", "0"),
+        Main.USAGE,
+        "--top must be at least 1, got 0");
+    assertOneLineError(
+        Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--target", "9940"),
+        Main.USAGE,
+        "--target must be a percentage in (0, 100], got 9940");
     assertOneLineError(
         Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--spark", "local[two]"),
         Main.USAGE,

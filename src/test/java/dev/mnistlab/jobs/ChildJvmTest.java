@@ -38,7 +38,11 @@ class ChildJvmTest {
     assertThat(run("1", listener, new ChildJvm.Children()).attempts()).isEqualTo(3);
     assertThat(run("2", listener, new ChildJvm.Children()).attempts()).isEqualTo(1);
     assertThat(run("0", listener, new ChildJvm.Children()).succeeded()).isTrue();
-    assertThat(attempts).containsExactly(1, 2, 3, 1, 1);
+    // Stopped by SIGTERM (a Ctrl-C gives 130): asked to stop, so not started again.
+    assertThat(run("143", listener, new ChildJvm.Children()).attempts()).isEqualTo(1);
+    // Killed otherwise (SIGKILL): started again, to continue from its checkpoint.
+    assertThat(run("137", listener, new ChildJvm.Children()).attempts()).isEqualTo(3);
+    assertThat(attempts).containsExactly(1, 2, 3, 1, 1, 1, 1, 2, 3);
   }
 
   @Test
