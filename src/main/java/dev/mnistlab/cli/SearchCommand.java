@@ -88,7 +88,7 @@ public class SearchCommand implements Callable<Integer> {
       names = "--target",
       paramLabel = "ACC",
       description =
-          "The bar: test accuracy (%) in each of the last 3 epochs for every seed (default:"
+          "The bar: test accuracy (%%) in each of the last 3 epochs for every seed (default:"
               + " 99.40).")
   double target = 99.40;
 
