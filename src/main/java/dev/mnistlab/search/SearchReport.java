@@ -60,7 +60,7 @@ final class SearchReport {
             "%s ranked by the test accuracy of a %s run (seed %d); the best %d trained for %s with"
                 + " every seed. The bar: %s.%n%n",
             Plain.count(result.candidates().size(), "candidate"),
-            Plain.count(result.shortEpochs(), "epoch"),
+            result.shortEpochs() + "-epoch",
             result.seeds().get(0),
             result.finalists().size(),
             Plain.count(result.fullEpochs(), "epoch"),
