@@ -39,6 +39,23 @@ public class DataOptions {
     return d -> cache.computeIfAbsent(d, x -> environment.dataStore().load(x, dataDir));
   }
 
+  /**
+   * Fetches and verifies {@code dataset} where {@code --data-dir} (or the default lookup) says, and
+   * returns that directory: for runs trained in other processes, which read the data from there.
+   */
+  Path fetchedDirectory(Environment environment, Dataset dataset) {
+    return environment.dataStore().fetch(dataset, dataDir).directory();
+  }
+
+  /**
+   * {@link #fetchedDirectory}, each dataset fetched and verified at most once; for commands whose
+   * runs may name different datasets.
+   */
+  Function<Dataset, Path> fetchedDirectories(Environment environment) {
+    Map<Dataset, Path> cache = new HashMap<>();
+    return d -> cache.computeIfAbsent(d, x -> fetchedDirectory(environment, x));
+  }
+
   /** Parses dataset names, naming the accepted ones on error. */
   static class DatasetConverter implements picocli.CommandLine.ITypeConverter<Dataset> {
     @Override

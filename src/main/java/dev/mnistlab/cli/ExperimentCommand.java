@@ -202,10 +202,7 @@ public class ExperimentCommand {
                 seeds == null ? List.of() : seeds.values(),
                 stepList,
                 engineThreads,
-                d -> {
-                  environment.dataStore().fetch(d, data.dataDir);
-                  return environment.dataStore().locate(d, data.dataDir).directory();
-                },
+                data.fetchedDirectories(environment),
                 listener,
                 executor,
                 new JobLines(print));

@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.jobs.JobExecutor;
+import dev.mnistlab.jobs.JobsFailedException;
 import dev.mnistlab.search.Search;
 import dev.mnistlab.search.SearchDirectory;
 import dev.mnistlab.search.SearchResult;
@@ -161,16 +162,9 @@ public class SearchCommand implements Callable<Integer> {
                     + dir.winner()
                 : "no candidate trained fully held the bar");
     environment.out().println("results: " + dir.resultsMarkdown());
-    // A search whose runs failed has not answered its question, whatever it printed.
+    // A search whose runs failed has not answered its question, whatever it wrote: exit 1.
     if (!result.failures().isEmpty()) {
-      environment
-          .err()
-          .println(
-              "mnistlab: "
-                  + result.failures().size()
-                  + " jobs failed: "
-                  + String.join("; ", result.failures()));
-      return Main.FAILED;
+      throw new JobsFailedException(result.failures());
     }
     return Main.OK;
   }
@@ -192,8 +186,7 @@ public class SearchCommand implements Callable<Integer> {
       }
       recipe = TrainConfigs.override(recipe, fields, "the command line").validate();
       SearchSpace space = spaceFile != null ? SearchSpace.load(spaceFile) : SearchSpace.shipped();
-      environment.dataStore().fetch(dataset, data.dataDir);
-      Path dataDir = environment.dataStore().locate(dataset, data.dataDir).directory();
+      Path dataDir = data.fetchedDirectory(environment, dataset);
       List<Long> seedList = seeds != null ? seeds.values() : List.of(1L, 2L, 3L, 4L, 5L);
       return new Search.Plan(
           space,

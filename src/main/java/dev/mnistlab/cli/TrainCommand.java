@@ -99,11 +99,12 @@ public class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage(), e);
     }
-    if (executors.separateJobs(spec.commandLine()) && seeds == null) {
+    boolean asJobs = executors.separateJobs(spec.commandLine());
+    if (asJobs && seeds == null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--jobs and --spark run several seeds at once: give --seeds too");
     }
-    if (executors.separateJobs(spec.commandLine())) {
+    if (asJobs) {
       return trainSeedsAsJobs(config, seedList, base);
     }
     Engines.start(config.threads());
@@ -143,9 +144,7 @@ public class TrainCommand implements Callable<Integer> {
    * and verified here once, then every child reads it from the same directory.
    */
   private int trainSeedsAsJobs(TrainConfig config, List<Long> seedList, Path base) {
-    Dataset dataset = Dataset.parse(config.dataset());
-    environment.dataStore().fetch(dataset, data.dataDir);
-    Path dataDir = environment.dataStore().locate(dataset, data.dataDir).directory();
+    Path dataDir = data.fetchedDirectory(environment, Dataset.parse(config.dataset()));
     List<Job> list = new ArrayList<>();
     for (long s : seedList) {
       list.add(

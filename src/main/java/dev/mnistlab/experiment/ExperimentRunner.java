@@ -283,10 +283,7 @@ public final class ExperimentRunner {
         switch (r.start()) {
           case SKIPPED -> listener.starting(r.index(), r.step(), r.seed(), r.runDir(), r.start());
           case FRESH, RESUMED ->
-              jobs.add(
-                  RunDirectory.exists(r.runDir())
-                      ? TrainingJobs.resuming(name, r.runDir(), dataDir)
-                      : TrainingJobs.of(name, r.config(), r.runDir(), dataDir));
+              jobs.add(TrainingJobs.startOrContinue(name, r.config(), r.runDir(), dataDir));
         }
       }
     }

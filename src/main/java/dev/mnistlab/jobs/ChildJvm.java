@@ -29,7 +29,7 @@ public record ChildJvm(String classPath, String mainClass, List<String> jvmOptio
   private static final int USAGE = 2;
 
   /** A child stopped by SIGINT or SIGTERM (128 + the signal): asked to stop, not failed. */
-  private static final java.util.Set<Integer> STOPPED = java.util.Set.of(130, 143);
+  private static final Set<Integer> STOPPED = Set.of(130, 143);
 
   /**
    * Whether an attempt that exited so is the last: success, a usage error, or a stop someone asked

@@ -48,6 +48,17 @@ public final class TrainingJobs {
   }
 
   /**
+   * A new run of {@code config} ({@link #of}), or, where {@code runDir} already holds a run, that
+   * run continued with the configuration it saved ({@link #resuming}); the caller checked that it
+   * is a run of the same recipe.
+   */
+  public static Job startOrContinue(String name, TrainConfig config, Path runDir, Path dataDir) {
+    return RunDirectory.exists(runDir)
+        ? resuming(name, runDir, dataDir)
+        : of(name, config, runDir, dataDir);
+  }
+
+  /**
    * Runs the jobs and returns their outcomes in order; each outcome is also written beside its run
    * directory ({@link RunDirectory#jobOutcome}), so a job's result is its run directory and that
    * small JSON.

@@ -232,8 +232,7 @@ public final class Search {
     }
     RunDirectory existing = RunDirectory.open(run);
     TrainConfig saved = existing.readConfig();
-    ConfigDiff diff =
-        ConfigDiff.between(saved.withRun(saved.seed(), 0), config.withRun(config.seed(), 0));
+    ConfigDiff diff = ConfigDiff.ofRun(saved, config);
     if (!diff.isEmpty()) {
       throw new IllegalArgumentException(
           run
@@ -254,12 +253,9 @@ public final class Search {
     return TrainConfigs.override(plan.recipe(), fields, "search").validate();
   }
 
-  /** A new run, or an interrupted one continued with the configuration it saved. */
   private static Job job(Candidate c, long seed, TrainConfig config, Path run, Path dataDir) {
     String name = c.name() + " seed " + seed + " (" + config.epochs() + " epochs)";
-    return RunDirectory.exists(run)
-        ? TrainingJobs.resuming(name, run, dataDir)
-        : TrainingJobs.of(name, config, run, dataDir);
+    return TrainingJobs.startOrContinue(name, config, run, dataDir);
   }
 
   /** Runs the jobs; a candidate that fails is reported, not fatal to the search. */

@@ -33,6 +33,15 @@ public record ConfigDiff(List<Change> changes) {
     }
   }
 
+  /**
+   * How the configuration a run directory saved differs from one asked to train there, leaving out
+   * the engine thread count: it says how a run is executed, not what it trains, and a run may
+   * continue under another.
+   */
+  public static ConfigDiff ofRun(TrainConfig saved, TrainConfig asked) {
+    return between(saved.withRun(saved.seed(), 0), asked.withRun(asked.seed(), 0));
+  }
+
   /** The fields of {@code after} whose values differ from those of {@code before}. */
   public static ConfigDiff between(TrainConfig before, TrainConfig after) {
     Map<String, String> a = flatten(before);

@@ -126,8 +126,7 @@ public final class Training {
     }
     RunDirectory dir = RunDirectory.open(runDir);
     TrainConfig saved = dir.readConfig();
-    ConfigDiff diff =
-        ConfigDiff.between(saved.withRun(saved.seed(), 0), config.withRun(config.seed(), 0));
+    ConfigDiff diff = ConfigDiff.ofRun(saved, config);
     if (diff.isEmpty()) {
       return resume(runDir, data, observer);
     }
