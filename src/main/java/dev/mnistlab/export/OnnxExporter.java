@@ -122,7 +122,8 @@ public final class OnnxExporter {
   /** Adds the nodes of one spec layer after {@code x}; returns the layer's output name. */
   private String layer(LayerSpec layer, Block block, String x, ModelSpec spec, int index) {
     if (layer instanceof LayerSpec.Conv c) {
-      return conv(block, x, c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias());
+      return conv(
+          block, x, c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(), c.groups());
     }
     if (layer instanceof LayerSpec.BatchNorm) {
       return node(
@@ -173,9 +174,9 @@ public final class OnnxExporter {
       Block gate = ((ParallelBlock) block).getChildren().values().get(1);
       List<Block> parts = gate.getChildren().values();
       String pooled = node("GlobalAveragePool", List.of(x), List.of());
-      String squeezed = conv(parts.get(1), pooled, 1, 1, 0, 1, se.bias());
+      String squeezed = conv(parts.get(1), pooled, 1, 1, 0, 1, se.bias(), 1);
       String excited =
-          conv(parts.get(3), node("Relu", List.of(squeezed), List.of()), 1, 1, 0, 1, se.bias());
+          conv(parts.get(3), node("Relu", List.of(squeezed), List.of()), 1, 1, 0, 1, se.bias(), 1);
       return node("Mul", List.of(x, node("Sigmoid", List.of(excited), List.of())), List.of());
     }
     throw new UnsupportedOperationException(
@@ -183,7 +184,14 @@ public final class OnnxExporter {
   }
 
   private String conv(
-      Block block, String x, int kernel, int stride, int padding, int dilation, boolean bias) {
+      Block block,
+      String x,
+      int kernel,
+      int stride,
+      int padding,
+      int dilation,
+      boolean bias,
+      int groups) {
     List<String> inputs = new ArrayList<>(List.of(x, parameter(block, "weight")));
     if (bias) {
       inputs.add(parameter(block, "bias"));
@@ -196,7 +204,7 @@ public final class OnnxExporter {
             intsAttribute("strides", stride, stride),
             intsAttribute("pads", padding, padding, padding, padding),
             intsAttribute("dilations", dilation, dilation),
-            intAttribute("group", 1)));
+            intAttribute("group", groups)));
   }
 
   private static List<OnnxMl.AttributeProto> pool(int kernel, int stride) {

@@ -105,9 +105,10 @@ public final class BlockFactory {
               .optPadding(new Shape(c.padding(), c.padding()))
               .optDilation(new Shape(c.dilation(), c.dilation()))
               .optBias(c.bias())
+              .optGroups(c.groups())
               .build(),
           c.bias(),
-          (long) channels * c.kernel() * c.kernel());
+          (long) channels / c.groups() * c.kernel() * c.kernel());
     }
     if (layer instanceof LayerSpec.BatchNorm) {
       // DJL's momentum 0.9 is PyTorch's momentum 0.1: both keep 90% of the old running value.

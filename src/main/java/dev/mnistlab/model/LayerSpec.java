@@ -13,9 +13,21 @@ public sealed interface LayerSpec {
     return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** 2-D convolution; square kernel, stride, padding and dilation. */
-  record Conv(int out, int kernel, int stride, int padding, int dilation, boolean bias)
-      implements LayerSpec {}
+  /**
+   * 2-D convolution; square kernel, stride, padding and dilation. With {@code groups} > 1 the input
+   * and output channels are split into that many groups, each convolved on its own, as PyTorch's
+   * {@code Conv2d(groups=...)}: {@code groups} equal to the input channels and to {@code out} is a
+   * depthwise convolution (one 3×3 filter per channel), which with a 1×1 conv after it makes a
+   * depthwise-separable pair at a fraction of a full conv's parameters.
+   */
+  record Conv(int out, int kernel, int stride, int padding, int dilation, boolean bias, int groups)
+      implements LayerSpec {
+
+    /** An ordinary convolution (one group). */
+    public Conv(int out, int kernel, int stride, int padding, int dilation, boolean bias) {
+      this(out, kernel, stride, padding, dilation, bias, 1);
+    }
+  }
 
   /** Batch normalization over channels (learnable scale and shift, running statistics). */
   record BatchNorm() implements LayerSpec {}

@@ -323,7 +323,8 @@ public final class ModelSpecParser {
               a.positive("stride", 1),
               a.nonNegative("padding", 0),
               a.positive("dilation", 1),
-              false);
+              false,
+              a.positive("groups", 1));
       double dropout = a.fraction("dropout", 0);
       a.rejectUnused();
       List<LayerSpec> expanded =
@@ -343,7 +344,8 @@ public final class ModelSpecParser {
                 a.positive("stride", 1),
                 a.nonNegative("padding", 0),
                 a.positive("dilation", 1),
-                a.bool("bias", true));
+                a.bool("bias", true),
+                a.positive("groups", 1));
           }
           case "batchnorm", "bn" -> new LayerSpec.BatchNorm();
           case "relu" -> new LayerSpec.Relu();

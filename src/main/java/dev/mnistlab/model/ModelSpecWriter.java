@@ -37,6 +37,10 @@ public final class ModelSpecWriter {
       args.add("padding: " + c.padding());
       args.add("dilation: " + c.dilation());
       args.add("bias: " + c.bias());
+      if (c.groups() != 1) {
+        // Written only where it matters, so specs without groups read as they always did.
+        args.add("groups: " + c.groups());
+      }
     } else if (layer instanceof LayerSpec.Dropout d) {
       args.add("p: " + String.format(Locale.ROOT, "%s", d.p()));
     } else if (layer instanceof LayerSpec.MaxPool p) {

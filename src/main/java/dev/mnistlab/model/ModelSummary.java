@@ -130,7 +130,7 @@ public record ModelSummary(
 
   private static long macs(LayerSpec layer, ModelSpec.Shape3 in, ModelSpec.Shape3 out) {
     if (layer instanceof LayerSpec.Conv c) {
-      return out.size() * in.channels() * c.kernel() * c.kernel();
+      return out.size() * (in.channels() / c.groups()) * c.kernel() * c.kernel();
     }
     if (layer instanceof LayerSpec.Linear l) {
       return in.size() * l.units();
@@ -156,6 +156,11 @@ public record ModelSummary(
       }
       if (c.dilation() != 1) {
         b.append(" dil ").append(c.dilation());
+      }
+      if (c.groups() == in.channels() && c.groups() == c.out() && c.groups() > 1) {
+        b.append(" depthwise");
+      } else if (c.groups() != 1) {
+        b.append(" groups ").append(c.groups());
       }
       if (!c.bias()) {
         b.append(" no bias");

@@ -46,6 +46,18 @@ public final class Shapes {
           layer.keyword() + " needs a C×H×W input but gets the flat vector " + in);
     }
     if (layer instanceof LayerSpec.Conv c) {
+      if (in.channels() % c.groups() != 0 || c.out() % c.groups() != 0) {
+        throw new SpecException(
+            spec.source(),
+            line,
+            "conv with groups "
+                + c.groups()
+                + " needs input and output channels divisible by it, got "
+                + in.channels()
+                + " in and "
+                + c.out()
+                + " out");
+      }
       return spatial(
           spec, line, layer, c.out(), in, c.kernel(), c.stride(), c.padding(), c.dilation());
     }

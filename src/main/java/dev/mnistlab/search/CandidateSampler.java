@@ -52,31 +52,42 @@ final class CandidateSampler {
     int squeeze = pick(space.squeezeExcite(), random);
     String head = pick(space.heads(), random);
     double dropout = pick(space.dropout(), random);
+    // Drawn only where there is a choice, so a space without one draws the same candidates as
+    // before the field existed (docs/reports/search-5000 was searched so).
+    boolean separable =
+        space.separable().size() > 1 ? pick(space.separable(), random) : space.separable().get(0);
 
     StringBuilder layers = new StringBuilder();
+    int channels = 1;
     for (int i = 0; i < widths1.size(); i++) {
       int kernel = i == 0 ? firstKernel : 3;
       int dilated = i == widths1.size() - 1 ? dilation : 1;
-      convBlock(layers, widths1.get(i), kernel, dilated, 0, dropout);
+      int depthwise = separable && i > 0 ? channels : 0;
+      convBlock(layers, widths1.get(i), kernel, dilated, 0, dropout, depthwise);
+      channels = widths1.get(i);
     }
     layers.append("  - maxpool: 2\n");
     if (transition > 0) {
-      layers.append(conv(transition, 1, 1, 0)).append("  - batchnorm\n  - relu\n");
+      layers.append(conv(transition, 1, 1, 0, 1)).append("  - batchnorm\n  - relu\n");
+      channels = transition;
     }
     for (int i = 0; i < widths2.size(); i++) {
-      convBlock(layers, widths2.get(i), 3, 1, i == widths2.size() - 1 ? padding : 0, dropout);
+      int padded = i == widths2.size() - 1 ? padding : 0;
+      convBlock(layers, widths2.get(i), 3, 1, padded, dropout, separable ? channels : 0);
+      channels = widths2.get(i);
     }
     if (squeeze > 0) {
       layers.append("  - se: {reduction: ").append(squeeze).append(", bias: false}\n");
     }
     if (head.equals("gap-conv")) {
-      layers.append("  - gap\n").append(conv(10, 1, 1, 0));
+      layers.append("  - gap\n").append(conv(10, 1, 1, 0, 1));
     } else {
-      layers.append(conv(10, 1, 1, 0)).append("  - gap\n");
+      layers.append(conv(10, 1, 1, 0, 1)).append("  - gap\n");
     }
 
     String shape =
-        join(widths1)
+        (separable ? "sep " : "")
+            + join(widths1)
             + (firstKernel != 3 ? " k" + firstKernel : "")
             + (dilation > 1 ? " d" + dilation : "")
             + " → pool"
@@ -91,21 +102,39 @@ final class CandidateSampler {
     return Candidate.of(layers.toString(), shape);
   }
 
+  /**
+   * A conv to {@code out} channels with BatchNorm, ReLU and dropout; with {@code depthwise} input
+   * channels (0: a full conv) it is a depthwise conv of the kernel, BatchNorm and ReLU, then a 1×1
+   * conv to {@code out}.
+   */
   private static void convBlock(
-      StringBuilder layers, int out, int kernel, int dilation, int padding, double dropout) {
-    layers.append(conv(out, kernel, dilation, padding)).append("  - batchnorm\n  - relu\n");
+      StringBuilder layers,
+      int out,
+      int kernel,
+      int dilation,
+      int padding,
+      double dropout,
+      int depthwise) {
+    String bnRelu = "  - batchnorm\n  - relu\n";
+    if (depthwise > 0) {
+      layers.append(conv(depthwise, kernel, dilation, padding, depthwise)).append(bnRelu);
+      layers.append(conv(out, 1, 1, 0, 1)).append(bnRelu);
+    } else {
+      layers.append(conv(out, kernel, dilation, padding, 1)).append(bnRelu);
+    }
     if (dropout > 0) {
       layers.append(String.format(Locale.ROOT, "  - dropout: %s%n", dropout));
     }
   }
 
-  private static String conv(int out, int kernel, int dilation, int padding) {
+  private static String conv(int out, int kernel, int dilation, int padding, int groups) {
     return "  - conv: {out: "
         + out
         + ", kernel: "
         + kernel
         + (dilation > 1 ? ", dilation: " + dilation : "")
         + (padding > 0 ? ", padding: " + padding : "")
+        + (groups > 1 ? ", groups: " + groups : "")
         + ", bias: false}\n";
   }
 

@@ -34,6 +34,8 @@ import java.util.Map;
  * @param squeezeExcite reductions of a squeeze-excite gate after block 2 (0: none)
  * @param heads {@code gap-conv} or {@code conv-gap}
  * @param dropout dropout after each conv of the blocks (0: none)
+ * @param separable whether the 3×3 convs after the first are depthwise-separable pairs (a depthwise
+ *     3×3 conv, then a 1×1 conv to the width), which cost a fraction of a full conv's parameters
  * @param minParamsFraction the smallest share of the budget a candidate may use
  */
 public record SearchSpace(
@@ -48,6 +50,7 @@ public record SearchSpace(
     @JsonProperty("squeeze_excite") List<Integer> squeezeExcite,
     List<String> heads,
     List<Double> dropout,
+    List<Boolean> separable,
     @JsonProperty("min_params_fraction") double minParamsFraction) {
 
   /** The heads a candidate may end with. */
@@ -93,6 +96,10 @@ public record SearchSpace(
       }
     }
     dropout = List.copyOf(dropout);
+    if (separable == null || separable.isEmpty()) {
+      throw new IllegalArgumentException("separable must list false, true or both");
+    }
+    separable = List.copyOf(separable);
     if (!(minParamsFraction >= 0 && minParamsFraction < 1)) {
       throw new IllegalArgumentException(
           "min_params_fraction must lie in [0, 1), got " + minParamsFraction);

@@ -26,6 +26,7 @@ class SearchCommandTest {
       last_padding: [0]
       squeeze_excite: [0]
       dropout: [0]
+      separable: [false]
       min_params_fraction: 0
       """;
 

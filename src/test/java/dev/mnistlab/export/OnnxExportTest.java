@@ -115,6 +115,23 @@ class OnnxExportTest {
     assertThat(maxDiff).isLessThan(1e-4);
   }
 
+  /**
+   * Layers the zoo may not use, so export is tried on them too: a depthwise-separable pair and a
+   * conv of two groups.
+   */
+  private static final ModelSpec GROUPED =
+      dev.mnistlab.model.ModelSpecParser.parse(
+          "name: test/grouped\n"
+              + "input: [1, 28, 28]\n"
+              + "layers:\n"
+              + "  - cbr: {out: 8}\n"
+              + "  - cbr: {out: 8, groups: 8, dilation: 2, padding: 1}\n"
+              + "  - cbr: {out: 12, kernel: 1}\n"
+              + "  - maxpool: 2\n"
+              + "  - conv: {out: 10, kernel: 3, groups: 2}\n"
+              + "  - gap\n",
+          "OnnxExportTest");
+
   @Test
   void everyZooEntryExportsAndAgreesUntrained() throws Exception {
     Engines.start(1);
@@ -126,7 +143,9 @@ class OnnxExportTest {
     }
     Normalization norm = Dataset.MNIST.normalization();
     List<Path> files = new ArrayList<>();
-    for (ModelSpec spec : ModelZoo.entries()) {
+    List<ModelSpec> specs = new ArrayList<>(ModelZoo.entries());
+    specs.add(GROUPED);
+    for (ModelSpec spec : specs) {
       try (Model model = Model.newInstance(spec.name(), Device.cpu())) {
         model.setBlock(BlockFactory.build(spec));
         NDManager manager = model.getNDManager();
@@ -152,7 +171,7 @@ class OnnxExportTest {
         }
       }
     }
-    assertThat(files).hasSize(ModelZoo.entries().size());
+    assertThat(files).hasSize(specs.size());
     checkWithTheOnnxChecker(files);
   }
 

@@ -171,4 +171,35 @@ class ModelSpecParserTest {
       thrown.hasMessageStartingWith(expectedStart);
     }
   }
+
+  @Test
+  void groupsAreReadWrittenOnlyWhenNotOneAndMustDivideTheChannels() {
+    ModelSpec spec =
+        ModelSpecParser.parse(
+            HEAD
+                + "  - conv: {out: 8, kernel: 3}\n"
+                + "  - cbr: {out: 8, groups: 8}\n"
+                + "  - conv: {out: 10, kernel: 1, groups: 2}\n"
+                + "  - gap\n",
+            "t.yaml");
+    assertThat(spec.layers().get(0)).isEqualTo(new LayerSpec.Conv(8, 3, 1, 0, 1, true, 1));
+    assertThat(spec.layers().get(1)).isEqualTo(new LayerSpec.Conv(8, 3, 1, 0, 1, false, 8));
+    assertThat(spec.layers().get(4)).isEqualTo(new LayerSpec.Conv(10, 1, 1, 0, 1, true, 2));
+    String written = ModelSpecWriter.toYaml(spec);
+    assertThat(written).contains("groups: 8").contains("groups: 2");
+    assertThat(written.lines().filter(l -> l.contains("groups")).count()).isEqualTo(2);
+    assertThat(ModelSpecParser.parse(written, "written").layers()).isEqualTo(spec.layers());
+
+    assertThatThrownBy(
+            () ->
+                Shapes.infer(
+                    ModelSpecParser.parse(
+                        HEAD
+                            + "  - conv: {out: 6, kernel: 3}\n  - conv: {out: 6, kernel: 3, groups: 4}\n",
+                        "g.yaml")))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("g.yaml:5")
+        .hasMessageContaining(
+            "groups 4 needs input and output channels divisible by it, got 6 in and 6 out");
+  }
 }

@@ -81,4 +81,22 @@ class ModelSummaryTest {
         .isEqualTo(s.trainableParams());
     assertThat(s.toMarkdown()).contains("| 5 | se 8→2→8 | 8×26×26 | 42 | 0 |");
   }
+
+  @Test
+  void depthwiseConvsCountOneFilterPerChannel() {
+    // cbr 1→8: 72 + 16; depthwise 8: 8·9 + 16; pointwise 8→16: 128 + 32; conv 16→10 in 2 groups:
+    // 10·8·9 = 720.
+    ModelSummary s =
+        ModelSummary.of(
+            spec(
+                "  - cbr: {out: 8}\n  - cbr: {out: 8, groups: 8}\n  - cbr: {out: 16, kernel: 1}\n"
+                    + "  - conv: {out: 10, kernel: 3, groups: 2, bias: false}\n  - gap\n"));
+    assertThat(s.rows())
+        .extracting(ModelSummary.Row::layer)
+        .contains("conv 3×3 8→8 depthwise no bias", "conv 3×3 16→10 groups 2 no bias");
+    assertThat(s.trainableParams()).isEqualTo(72 + 16 + 72 + 16 + 128 + 32 + 720);
+    // MACs: each output value sums over its group's inputs only.
+    assertThat(s.rows().get(4).macs()).isEqualTo(8L * 24 * 24 * 9);
+    assertThat(s.rows().get(10).macs()).isEqualTo(10L * 22 * 22 * 8 * 9);
+  }
 }

@@ -49,6 +49,7 @@ class SearchSpaceTest {
             last_padding: [0]
             squeeze_excite: [0]
             dropout: [0]
+            separable: [false]
             min_params_fraction: 0
             """,
             "tiny.yaml");
@@ -69,5 +70,65 @@ class SearchSpaceTest {
         .hasMessageContaining("heads must list some of gap-conv, conv-gap, got [dense]");
     assertThatThrownBy(() -> SearchSpace.parse("block1_convs: [2.5]\n", "s.yaml"))
         .hasMessageStartingWith("s.yaml:");
+  }
+
+  @Test
+  void aSeparableCandidateTurnsEvery3x3ConvButTheFirstIntoADepthwiseAndA1x1Conv() {
+    SearchSpace tiny =
+        SearchSpace.parse(
+            """
+            block1_convs: [2]
+            block1_widths: [8]
+            dilations: [1]
+            transition_widths: [0]
+            block2_convs: [2]
+            block2_widths: [12]
+            last_padding: [0]
+            squeeze_excite: [0]
+            dropout: [0]
+            separable: [true]
+            min_params_fraction: 0
+            """,
+            "tiny.yaml");
+    List<Candidate> drawn = CandidateSampler.sample(tiny, 100_000, 10, 1);
+    assertThat(drawn).hasSize(1);
+    assertThat(drawn.get(0).shape()).isEqualTo("sep 8-8 → pool → 12-12 → gap-conv");
+    assertThat(drawn.get(0).specText())
+        .contains("conv: {out: 8, kernel: 3, groups: 8, bias: false}")
+        .contains("conv: {out: 12, kernel: 3, groups: 12, bias: false}");
+    // conv 1→8: 72 + 16; depthwise 8: 72 + 16, 1×1 8→8: 64 + 16; depthwise 8: 72 + 16, 1×1 8→12:
+    // 96 + 24; depthwise 12: 108 + 24, 1×1 12→12: 144 + 24; head 12→10: 120.
+    assertThat(drawn.get(0).trainableParams()).isEqualTo(88 + 88 + 80 + 88 + 120 + 132 + 168 + 120);
+  }
+
+  /**
+   * The space docs/reports/search-5000 was searched with, kept as it was: it must keep drawing the
+   * same 16 candidates, so that search can be repeated after the space grew.
+   */
+  @Test
+  void theFirstSearchsSpaceStillDrawsItsCandidates() throws Exception {
+    SearchSpace first =
+        SearchSpace.load(
+            java.nio.file.Path.of(
+                SearchSpaceTest.class.getResource("/search/space-search-5000.yaml").toURI()));
+    assertThat(CandidateSampler.sample(first, 5000, 16, 1))
+        .extracting(Candidate::name)
+        .containsExactlyInAnyOrder(
+            "p4954-3ee118d7",
+            "p3748-6f7d541b",
+            "p3506-fcce768a",
+            "p3748-8e5ac0a0",
+            "p4248-c26aa353",
+            "p4148-832026b0",
+            "p3496-0da85646",
+            "p4094-1cbd1901",
+            "p4256-46ae1d30",
+            "p4326-4c95d9da",
+            "p4688-4313fdc2",
+            "p3408-1b2466dd",
+            "p3384-95fbf7d0",
+            "p3150-9a856352",
+            "p3452-e0f8013c",
+            "p4320-024dfe9b");
   }
 }
