@@ -64,7 +64,7 @@ def build(layers, input_shape):
         c = shape[0]
         if kind == "conv":
             m = nn.Conv2d(c, layer["out"], layer["kernel"], layer["stride"], layer["padding"],
-                          layer["dilation"], bias=layer["bias"])
+                          layer["dilation"], groups=layer.get("groups", 1), bias=layer["bias"])
         elif kind == "batchnorm":
             m = nn.BatchNorm2d(c)
         elif kind == "relu":

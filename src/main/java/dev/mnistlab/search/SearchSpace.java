@@ -87,7 +87,7 @@ public record SearchSpace(
           "heads must list some of " + String.join(", ", HEADS) + ", got " + heads);
     }
     heads = List.copyOf(heads);
-    if (dropout == null || dropout.isEmpty()) {
+    if (dropout == null || dropout.isEmpty() || dropout.contains(null)) {
       throw new IllegalArgumentException("dropout must list at least one rate");
     }
     for (double rate : dropout) {
@@ -96,7 +96,7 @@ public record SearchSpace(
       }
     }
     dropout = List.copyOf(dropout);
-    if (separable == null || separable.isEmpty()) {
+    if (separable == null || separable.isEmpty() || separable.contains(null)) {
       throw new IllegalArgumentException("separable must list false, true or both");
     }
     separable = List.copyOf(separable);
@@ -107,8 +107,9 @@ public record SearchSpace(
   }
 
   private static List<Integer> choices(String field, List<Integer> values, int min, int max) {
-    if (values == null || values.isEmpty()) {
-      throw new IllegalArgumentException(field + " must list at least one choice");
+    if (values == null || values.isEmpty() || values.contains(null)) {
+      throw new IllegalArgumentException(
+          field + " must list at least one choice, and no empty one");
     }
     for (int v : values) {
       if (v < min || v > max) {

@@ -68,6 +68,10 @@ class SearchSpaceTest {
         .hasMessage("s.yaml: block1_widths choices must lie in 1..256, got 0");
     assertThatThrownBy(() -> SearchSpace.parse("heads: [dense]\n", "s.yaml"))
         .hasMessageContaining("heads must list some of gap-conv, conv-gap, got [dense]");
+    assertThatThrownBy(() -> SearchSpace.parse("separable: [~]\n", "s.yaml"))
+        .hasMessage("s.yaml: separable must list false, true or both");
+    assertThatThrownBy(() -> SearchSpace.parse("block2_widths: [8, ~]\n", "s.yaml"))
+        .hasMessage("s.yaml: block2_widths must list at least one choice, and no empty one");
     assertThatThrownBy(() -> SearchSpace.parse("block1_convs: [2.5]\n", "s.yaml"))
         .hasMessageStartingWith("s.yaml:");
   }
