@@ -189,7 +189,9 @@ public record ModelSummary(
   public String toText() {
     StringBuilder b = new StringBuilder();
     b.append(model).append('\n');
-    String format = "%3s  %-30s %-10s %10s %10s %5s %5s %12s%n";
+    // The layer column fits the longest description (a depthwise conv's runs past 30).
+    int layerWidth = Math.max(30, rows.stream().mapToInt(r -> r.layer().length()).max().orElse(0));
+    String format = "%3s  %-" + layerWidth + "s %-10s %10s %10s %5s %5s %12s%n";
     b.append(
         String.format(
             Locale.ROOT,

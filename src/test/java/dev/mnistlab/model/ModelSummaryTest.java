@@ -98,5 +98,11 @@ class ModelSummaryTest {
     // MACs: each output value sums over its group's inputs only.
     assertThat(s.rows().get(4).macs()).isEqualTo(8L * 24 * 24 * 9);
     assertThat(s.rows().get(10).macs()).isEqualTo(10L * 22 * 22 * 8 * 9);
+    // The long depthwise description widens the layer column instead of shifting its row.
+    List<String> lines = s.toText().lines().toList();
+    int outputColumn = lines.get(1).indexOf("output");
+    assertThat(lines.get(2 + 4)).contains("depthwise");
+    assertThat(lines.get(2 + 4).indexOf("8×24×24")).isEqualTo(outputColumn);
+    assertThat(lines.get(2).indexOf("1×28×28")).isEqualTo(outputColumn);
   }
 }
