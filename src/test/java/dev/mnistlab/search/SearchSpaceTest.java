@@ -135,4 +135,29 @@ class SearchSpaceTest {
             "p3452-e0f8013c",
             "p4320-024dfe9b");
   }
+
+  /**
+   * The record under 5,000 parameters is what a search drew, with its dropout removed: the search
+   * of docs/RESULTS.md (its space kept as a fixture, 6 candidates, seed 1) still draws the
+   * candidate, and the zoo entry is its network without the dropout layers.
+   */
+  @Test
+  void theRecordIsTheSearchsCandidateWithoutDropout() throws Exception {
+    SearchSpace space =
+        SearchSpace.load(
+            java.nio.file.Path.of(
+                SearchSpaceTest.class.getResource("/search/space-separable-5000.yaml").toURI()));
+    Candidate found =
+        CandidateSampler.sample(space, 5000, 6, 1).stream()
+            .filter(c -> c.name().equals("p4714-33c1e231"))
+            .findFirst()
+            .orElseThrow();
+    List<dev.mnistlab.model.LayerSpec> withoutDropout =
+        found.spec().layers().stream()
+            .filter(l -> !(l instanceof dev.mnistlab.model.LayerSpec.Dropout))
+            .toList();
+    assertThat(withoutDropout).hasSizeLessThan(found.spec().layers().size());
+    assertThat(dev.mnistlab.model.ModelZoo.resolve("mnistlab/record-5k").layers())
+        .isEqualTo(withoutDropout);
+  }
 }
