@@ -35,25 +35,30 @@ class SearchSpaceTest {
     assertThat(CandidateSampler.sample(space, 5000, 24, 2)).isNotEqualTo(drawn);
   }
 
+  /** A space with one candidate of each kind: 8-8 → pool → 12-12, separable or not. */
+  private static SearchSpace tinySpace(boolean separable) {
+    return SearchSpace.parse(
+        """
+        block1_convs: [2]
+        block1_widths: [8]
+        dilations: [1]
+        transition_widths: [0]
+        block2_convs: [2]
+        block2_widths: [12]
+        last_padding: [0]
+        squeeze_excite: [0]
+        dropout: [0]
+        min_params_fraction: 0
+        """
+            + "separable: ["
+            + separable
+            + "]\n",
+        "tiny.yaml");
+  }
+
   @Test
   void aSmallSpaceRunsOutInsteadOfLoopingForever() {
-    SearchSpace tiny =
-        SearchSpace.parse(
-            """
-            block1_convs: [2]
-            block1_widths: [8]
-            dilations: [1]
-            transition_widths: [0]
-            block2_convs: [2]
-            block2_widths: [12]
-            last_padding: [0]
-            squeeze_excite: [0]
-            dropout: [0]
-            separable: [false]
-            min_params_fraction: 0
-            """,
-            "tiny.yaml");
-    List<Candidate> drawn = CandidateSampler.sample(tiny, 100_000, 10, 1);
+    List<Candidate> drawn = CandidateSampler.sample(tinySpace(false), 100_000, 10, 1);
     assertThat(drawn).hasSize(1);
     assertThat(drawn.get(0).shape()).isEqualTo("8-8 → pool → 12-12 → gap-conv");
     // 8·9 + 8·8·9 + 8·12·9 + 12·12·9 + 12·10 weights, and 2·(8+8+12+12) BatchNorm parameters.
@@ -78,23 +83,7 @@ class SearchSpaceTest {
 
   @Test
   void aSeparableCandidateTurnsEvery3x3ConvButTheFirstIntoADepthwiseAndA1x1Conv() {
-    SearchSpace tiny =
-        SearchSpace.parse(
-            """
-            block1_convs: [2]
-            block1_widths: [8]
-            dilations: [1]
-            transition_widths: [0]
-            block2_convs: [2]
-            block2_widths: [12]
-            last_padding: [0]
-            squeeze_excite: [0]
-            dropout: [0]
-            separable: [true]
-            min_params_fraction: 0
-            """,
-            "tiny.yaml");
-    List<Candidate> drawn = CandidateSampler.sample(tiny, 100_000, 10, 1);
+    List<Candidate> drawn = CandidateSampler.sample(tinySpace(true), 100_000, 10, 1);
     assertThat(drawn).hasSize(1);
     assertThat(drawn.get(0).shape()).isEqualTo("sep 8-8 → pool → 12-12 → gap-conv");
     assertThat(drawn.get(0).specText())
@@ -105,17 +94,20 @@ class SearchSpaceTest {
     assertThat(drawn.get(0).trainableParams()).isEqualTo(88 + 88 + 80 + 88 + 120 + 132 + 168 + 120);
   }
 
+  /** What a kept search space (a test resource under search/) draws with search seed 1. */
+  private static List<Candidate> drawnBy(String space, long budget, int count) throws Exception {
+    java.nio.file.Path file =
+        java.nio.file.Path.of(SearchSpaceTest.class.getResource("/search/" + space).toURI());
+    return CandidateSampler.sample(SearchSpace.load(file), budget, count, 1);
+  }
+
   /**
    * The space docs/reports/search-5000 was searched with, kept as it was: it must keep drawing the
    * same 16 candidates, so that search can be repeated after the space grew.
    */
   @Test
   void theFirstSearchsSpaceStillDrawsItsCandidates() throws Exception {
-    SearchSpace first =
-        SearchSpace.load(
-            java.nio.file.Path.of(
-                SearchSpaceTest.class.getResource("/search/space-search-5000.yaml").toURI()));
-    assertThat(CandidateSampler.sample(first, 5000, 16, 1))
+    assertThat(drawnBy("space-search-5000.yaml", 5000, 16))
         .extracting(Candidate::name)
         .containsExactlyInAnyOrder(
             "p4954-3ee118d7",
@@ -143,12 +135,8 @@ class SearchSpaceTest {
    */
   @Test
   void theRecordIsTheSearchsCandidateWithoutDropout() throws Exception {
-    SearchSpace space =
-        SearchSpace.load(
-            java.nio.file.Path.of(
-                SearchSpaceTest.class.getResource("/search/space-separable-5000.yaml").toURI()));
     Candidate found =
-        CandidateSampler.sample(space, 5000, 6, 1).stream()
+        drawnBy("space-separable-5000.yaml", 5000, 6).stream()
             .filter(c -> c.name().equals("p4714-33c1e231"))
             .findFirst()
             .orElseThrow();
