@@ -87,7 +87,7 @@ public record SearchSpace(
           "heads must list some of " + String.join(", ", HEADS) + ", got " + heads);
     }
     heads = List.copyOf(heads);
-    if (dropout == null || dropout.isEmpty() || dropout.contains(null)) {
+    if (noChoice(dropout)) {
       throw new IllegalArgumentException("dropout must list at least one rate");
     }
     for (double rate : dropout) {
@@ -96,7 +96,7 @@ public record SearchSpace(
       }
     }
     dropout = List.copyOf(dropout);
-    if (separable == null || separable.isEmpty() || separable.contains(null)) {
+    if (noChoice(separable)) {
       throw new IllegalArgumentException("separable must list false, true or both");
     }
     separable = List.copyOf(separable);
@@ -106,8 +106,16 @@ public record SearchSpace(
     }
   }
 
+  /**
+   * Whether a list of choices is missing, empty or holds an empty entry ({@code ~}). Streamed, as
+   * an immutable list's {@code contains(null)} throws instead of answering.
+   */
+  private static boolean noChoice(List<?> values) {
+    return values == null || values.isEmpty() || values.stream().anyMatch(v -> v == null);
+  }
+
   private static List<Integer> choices(String field, List<Integer> values, int min, int max) {
-    if (values == null || values.isEmpty() || values.contains(null)) {
+    if (noChoice(values)) {
       throw new IllegalArgumentException(
           field + " must list at least one choice, and no empty one");
     }
