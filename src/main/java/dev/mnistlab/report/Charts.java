@@ -449,7 +449,9 @@ public final class Charts {
   public static byte[] searchFront(String title, List<Candidate> candidates) {
     XYChart chart = chart(title, "trainable parameters", "test accuracy after the short run (%)");
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    // Below the plot, not inside it: candidates can sit in any corner.
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setMarkerSize(8);
     // Padding keeps the outermost candidates clear of the frame.
     double[] xs = candidates.stream().mapToDouble(Candidate::parameters).toArray();
