@@ -35,11 +35,15 @@ public class ExecutorOptions {
    * @throws CommandLine.ParameterException when {@code --jobs} is below 1
    */
   boolean separateJobs(CommandLine commandLine) {
+    checkJobs(commandLine);
+    return jobs > 1 || spark != null;
+  }
+
+  private void checkJobs(CommandLine commandLine) {
     if (jobs < 1) {
       throw new CommandLine.ParameterException(
           commandLine, "--jobs must be at least 1, got " + jobs);
     }
-    return jobs > 1 || spark != null;
   }
 
   /**
@@ -49,6 +53,7 @@ public class ExecutorOptions {
    * @throws CommandLine.ParameterException for a bad count or master
    */
   JobExecutor create(CommandLine commandLine, int attempts) {
+    checkJobs(commandLine);
     try {
       if (spark != null) {
         if (commandLine.getParseResult().hasMatchedOption("--jobs")) {

@@ -94,6 +94,15 @@ public class SearchCommand implements Callable<Integer> {
   double target = 99.40;
 
   @Option(
+      names = "--every-seed",
+      description =
+          "Train every seed of every finalist. By default the full runs go seed by seed, and a"
+              + " finalist that misses the bar on one seed trains no more: that seed settles its"
+              + " verdict. Every seed gives the statistics of all seeds, and is faster where cores"
+              + " outnumber finalists.")
+  boolean everySeed;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
@@ -197,6 +206,7 @@ public class SearchCommand implements Callable<Integer> {
           top,
           seedList,
           target,
+          everySeed,
           recipe,
           dataDir);
     } catch (IllegalArgumentException e) {

@@ -20,12 +20,10 @@ public final class JobExecutors {
   /**
    * {@code parallel} child JVMs at a time on this machine.
    *
-   * @throws IllegalArgumentException when {@code parallel} is below 1
+   * @throws IllegalArgumentException when {@code parallel} is below 1 ({@link LocalProcesses}
+   *     checks it)
    */
   public static JobExecutor local(int parallel, Class<?> mainClass, int attempts) {
-    if (parallel < 1) {
-      throw new IllegalArgumentException("--jobs must be at least 1, got " + parallel);
-    }
     return new LocalProcesses(mainClass, parallel, attempts, CHILD_JVM_OPTIONS);
   }
 

@@ -48,6 +48,8 @@ public final class Search {
    * @param top how many of the best-ranked candidates are trained fully
    * @param seeds the seeds of the full runs; the first also seeds the ranking runs
    * @param target test accuracy (%) every seed must hold in each of its last 3 epochs
+   * @param everySeed train every seed of every finalist; otherwise the full runs go seed by seed
+   *     and a finalist that misses the bar on one seed trains no more (it cannot hold it)
    * @param recipe the full runs' training configuration (its model and seed are replaced)
    * @param dataDir where the jobs read the dataset (fetched and verified beforehand)
    */
@@ -60,6 +62,7 @@ public final class Search {
       int top,
       List<Long> seeds,
       double target,
+      boolean everySeed,
       TrainConfig recipe,
       Path dataDir) {
     /** Copies the seeds and checks the counts. */
@@ -142,8 +145,11 @@ public final class Search {
       List<String> failures = new ArrayList<>(failures(executor, shortJobs, listener));
       List<SearchResult.Ranked> ranked = rank(plan, dir, candidates);
 
-      // 3. Full runs: the best candidates, every seed, the whole recipe. The ranking is written
-      // first, so a long search shows it while the full runs train.
+      // 3. Full runs: the best candidates, the whole recipe. The ranking is written first, so a
+      // long search shows it while the full runs train. They go seed by seed: one seed that misses
+      // the bar settles a finalist's verdict, so its later seeds would be training for nothing
+      // (--every-seed trains them all at once, for the statistics or for more cores than
+      // finalists).
       List<SearchResult.Ranked> best =
           ranked.stream().filter(r -> !r.failed()).limit(plan.top()).toList();
       SearchReport.write(
@@ -154,26 +160,43 @@ public final class Search {
               null,
               failures),
           dir);
-      List<Job> fullJobs = new ArrayList<>();
-      for (SearchResult.Ranked r : best) {
-        Candidate c = find(candidates, r.name());
-        for (long seed : plan.seeds()) {
-          Path run = RunDirectory.seedDir(dir.fullRuns(c.name()), seed);
-          TrainConfig config = config(plan, dir, c, plan.recipe().epochs(), seed);
-          if (!finished(run, config)) {
-            fullJobs.add(job(c, seed, config, run, plan.dataDir()));
+      List<List<Long>> rounds =
+          plan.everySeed() ? List.of(plan.seeds()) : plan.seeds().stream().map(List::of).toList();
+      for (List<Long> round : rounds) {
+        List<Job> fullJobs = new ArrayList<>();
+        int running = 0;
+        for (SearchResult.Ranked r : best) {
+          if (!plan.everySeed() && missed(plan, dir, r.name())) {
+            continue;
+          }
+          running++;
+          Candidate c = find(candidates, r.name());
+          for (long seed : round) {
+            Path run = RunDirectory.seedDir(dir.fullRuns(c.name()), seed);
+            TrainConfig config = config(plan, dir, c, plan.recipe().epochs(), seed);
+            if (!finished(run, config)) {
+              fullJobs.add(job(c, seed, config, run, plan.dataDir()));
+            }
           }
         }
+        say.accept(
+            plan.everySeed()
+                ? "full runs: "
+                    + fullJobs.size()
+                    + " to train for the best "
+                    + best.size()
+                    + " × "
+                    + plan.seeds().size()
+                    + " seeds"
+                : "full runs, seed "
+                    + round.get(0)
+                    + ": "
+                    + fullJobs.size()
+                    + " to train for "
+                    + Plain.count(running, "finalist")
+                    + " still at the bar");
+        failures.addAll(failures(executor, fullJobs, listener));
       }
-      say.accept(
-          "full runs: "
-              + fullJobs.size()
-              + " to train for the best "
-              + best.size()
-              + " × "
-              + plan.seeds().size()
-              + " seeds");
-      failures.addAll(failures(executor, fullJobs, listener));
       List<SearchResult.Finalist> finalists = new ArrayList<>();
       for (SearchResult.Ranked r : best) {
         finalists.add(finalist(plan, dir, r));
@@ -209,6 +232,7 @@ public final class Search {
         plan.recipe().epochs(),
         plan.seeds(),
         plan.target(),
+        plan.everySeed(),
         ranked,
         finalists,
         winner,
@@ -290,18 +314,49 @@ public final class Search {
     return SearchResult.markFront(ranked);
   }
 
+  /**
+   * A finalist as far as its full runs go. Seed by seed (no {@code everySeed}), a finished seed
+   * that misses the bar settles it: its verdict comes from the seeds trained, and the others are
+   * skipped. Otherwise a seed not yet finished leaves it unfinished (no consistency).
+   */
   private static SearchResult.Finalist finalist(
       Plan plan, SearchDirectory dir, SearchResult.Ranked r) {
     List<RunResult> runs = new ArrayList<>();
+    List<Long> untrained = new ArrayList<>();
     for (long seed : plan.seeds()) {
       Path run = RunDirectory.seedDir(dir.fullRuns(r.name()), seed);
-      if (!finished(run)) {
-        return new SearchResult.Finalist(r.name(), r.shape(), r.trainableParams(), null);
+      if (finished(run)) {
+        runs.add(RunDirectory.open(run).readMetrics());
+      } else {
+        untrained.add(seed);
       }
-      runs.add(RunDirectory.open(run).readMetrics());
+    }
+    boolean settled = !plan.everySeed() && runs.stream().anyMatch(run -> !holds(plan, run));
+    if (!untrained.isEmpty() && !settled) {
+      return new SearchResult.Finalist(r.name(), r.shape(), r.trainableParams(), null, List.of());
     }
     return new SearchResult.Finalist(
-        r.name(), r.shape(), r.trainableParams(), Consistency.of(runs, plan.target()));
+        r.name(),
+        r.shape(),
+        r.trainableParams(),
+        Consistency.of(runs, plan.target()),
+        List.copyOf(untrained));
+  }
+
+  /** Whether a finalist has a finished full run that misses the bar. */
+  private static boolean missed(Plan plan, SearchDirectory dir, String name) {
+    for (long seed : plan.seeds()) {
+      Path run = RunDirectory.seedDir(dir.fullRuns(name), seed);
+      if (finished(run) && !holds(plan, RunDirectory.open(run).readMetrics())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether one run holds the bar in each of its last 3 epochs. */
+  private static boolean holds(Plan plan, RunResult run) {
+    return Consistency.of(List.of(run), plan.target()).consistent();
   }
 
   private static Candidate find(List<Candidate> candidates, String name) {

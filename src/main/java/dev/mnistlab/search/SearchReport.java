@@ -43,6 +43,28 @@ final class SearchReport {
     dir.write(dir.resultsMarkdown(), markdown(result, dir, !points.isEmpty()));
   }
 
+  /** Holds, or does not, and when the search went seed by seed: where it stopped. */
+  private static String verdict(SearchResult.Finalist f) {
+    Consistency c = f.consistency();
+    if (c.consistent()) {
+      return "holds";
+    }
+    if (f.seedsSkipped().isEmpty()) {
+      return "does not hold";
+    }
+    List<Long> missed =
+        c.seeds().stream()
+            .filter(s -> s.last3AtTarget() < s.window())
+            .map(Consistency.Seed::seed)
+            .toList();
+    return "does not hold: "
+        + (missed.size() == 1 ? "seed " : "seeds ")
+        + Plain.list(missed)
+        + " missed; "
+        + Plain.list(f.seedsSkipped())
+        + " not trained";
+  }
+
   static String markdown(SearchResult result, SearchDirectory dir, boolean chart) {
     StringBuilder md = new StringBuilder();
     String bar =
@@ -57,13 +79,16 @@ final class SearchReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "%s ranked by the test accuracy of a %s run (seed %d); the best %d trained for %s with"
-                + " every seed. The bar: %s.%n%n",
+            "%s ranked by the test accuracy of a %s run (seed %d); the best %d trained for %s %s."
+                + " The bar: %s.%n%n",
             Plain.count(result.candidates().size(), "candidate"),
             result.shortEpochs() + "-epoch",
             result.seeds().get(0),
             result.finalists().size(),
             Plain.count(result.fullEpochs(), "epoch"),
+            result.everySeed()
+                ? "with every seed"
+                : "seed by seed, each until a seed misses the bar (its verdict is then settled)",
             bar));
     if (result.winner() != null) {
       SearchResult.Finalist w =
@@ -116,7 +141,7 @@ final class SearchReport {
               c.best().mean(),
               held,
               c.seeds().size(),
-              c.consistent() ? "holds" : "does not hold"));
+              verdict(f)));
     }
     md.append("\n## Candidates, ranked\n\n");
     if (chart) {

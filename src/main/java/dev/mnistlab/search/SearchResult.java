@@ -13,6 +13,8 @@ import java.util.List;
  * @param fullEpochs epochs of the full runs
  * @param seeds seeds of the full runs
  * @param target the bar: test accuracy (%) in each of the last 3 epochs for every seed
+ * @param everySeed every finalist trained with every seed; otherwise seed by seed, each stopping at
+ *     its first seed under the bar
  * @param candidates every candidate, best-ranked first
  * @param finalists the candidates trained fully, in rank order
  * @param winner the smallest finalist that held the bar, or null
@@ -24,6 +26,7 @@ public record SearchResult(
     @JsonProperty("full_epochs") int fullEpochs,
     List<Long> seeds,
     double target,
+    @JsonProperty("every_seed") boolean everySeed,
     List<Ranked> candidates,
     List<Finalist> finalists,
     String winner,
@@ -47,13 +50,22 @@ public record SearchResult(
   /**
    * A candidate trained fully with every seed.
    *
-   * @param consistency its seeds against the bar; null while some of its runs are unfinished
+   * @param consistency its seeds trained against the bar; null while some of its runs are
+   *     unfinished and none has missed the bar
+   * @param seedsSkipped seeds not trained because one seed already missed the bar (the search went
+   *     seed by seed)
    */
   public record Finalist(
       String name,
       String shape,
       @JsonProperty("trainable_params") long trainableParams,
-      Consistency consistency) {}
+      Consistency consistency,
+      @JsonProperty("seeds_skipped") List<Long> seedsSkipped) {
+    /** Copies the seeds. */
+    public Finalist {
+      seedsSkipped = List.copyOf(seedsSkipped);
+    }
+  }
 
   /** The candidates with {@link Ranked#onFront} set. */
   static List<Ranked> markFront(List<Ranked> ranked) {

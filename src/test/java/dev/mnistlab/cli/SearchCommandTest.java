@@ -73,7 +73,8 @@ class SearchCommandTest {
         .contains(
             "3 candidates of at most 3000 parameters",
             "ranking: 3 short runs of 1 epoch to train, 0 already done",
-            "full runs: 2 to train for the best 1 × 2 seeds",
+            "full runs, seed 1: 1 to train for 1 finalist still at the bar",
+            "full runs, seed 2: 1 to train for 1 finalist still at the bar",
             "winner: p");
 
     JsonNode result = RunDirectory.JSON.readTree(out.resolve("search.json").toFile());
@@ -114,7 +115,7 @@ class SearchCommandTest {
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     assertThat(resumed.out())
         .contains("ranking: 0 short runs of 1 epoch to train, 3 already done")
-        .contains("full runs: 0 to train")
+        .contains("full runs, seed 1: 0 to train", "full runs, seed 2: 0 to train")
         .doesNotContain("started");
     assertThat(Files.readAllBytes(out.resolve("search.json"))).isEqualTo(first);
 
@@ -125,6 +126,36 @@ class SearchCommandTest {
         Cli.runWithRealData(longer),
         Main.USAGE,
         "holds a run of another search setting (epochs: 2 → 3); give this search another --out");
+  }
+
+  @Test
+  void aFinalistThatMissesTheBarOnOneSeedTrainsNoMore() throws Exception {
+    Path space = Files.writeString(tmp.resolve("space.yaml"), TINY_SPACE);
+    Path out = tmp.resolve("search");
+    List<String> args = new java.util.ArrayList<>(List.of(tinySearch(space, out, "--jobs", "2")));
+    args.set(args.indexOf("--candidates") + 1, "1");
+    args.set(args.indexOf("--target") + 1, "99"); // far above what 2 epochs on 1,200 images reach
+    Cli.Outcome o = Cli.runWithRealData(args.toArray(String[]::new));
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out())
+        .contains(
+            "full runs, seed 1: 1 to train for 1 finalist still at the bar",
+            "full runs, seed 2: 0 to train for 0 finalists still at the bar",
+            "no candidate trained fully held the bar");
+
+    JsonNode finalist =
+        RunDirectory.JSON.readTree(out.resolve("search.json").toFile()).get("finalists").get(0);
+    String name = finalist.get("name").asText();
+    assertThat(finalist.get("seeds_skipped").toString()).isEqualTo("[2]");
+    assertThat(finalist.get("consistency").get("seeds")).hasSize(1);
+    assertThat(out.resolve("full").resolve(name).resolve("seed-1/metrics.json")).exists();
+    assertThat(out.resolve("full").resolve(name).resolve("seed-2")).doesNotExist();
+    assertThat(out.resolve("winner.yaml")).doesNotExist();
+    assertThat(Files.readString(out.resolve("search.md")))
+        .contains(
+            "seed by seed, each until a seed misses the bar",
+            "| 0 of 1 | does not hold: seed 1 missed; 2 not trained |",
+            "**No candidate trained fully held the bar.**");
   }
 
   /** Each epoch's losses and accuracies, without its timings. */
@@ -147,6 +178,10 @@ class SearchCommandTest {
         Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--top", "0"),
         Main.USAGE,
         "--top must be at least 1, got 0");
+    assertOneLineError(
+        Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--jobs", "0"),
+        Main.USAGE,
+        "--jobs must be at least 1, got 0");
     assertOneLineError(
         Cli.run(tmp, Map.of(), "search", "--budget", "5000", "--target", "9940"),
         Main.USAGE,

@@ -22,10 +22,12 @@ class SparkSearchTest {
     Path spark = tmp.resolve("spark");
 
     Cli.Outcome byProcesses =
-        Cli.runWithRealData(SearchCommandTest.tinySearch(space, local, "--jobs", "2"));
+        Cli.runWithRealData(
+            SearchCommandTest.tinySearch(space, local, "--jobs", "2", "--every-seed"));
     assertThat(byProcesses.exitCode()).as(byProcesses.err()).isZero();
     Cli.Outcome bySpark =
-        Cli.runWithRealData(SearchCommandTest.tinySearch(space, spark, "--spark", "local[2]"));
+        Cli.runWithRealData(
+            SearchCommandTest.tinySearch(space, spark, "--spark", "local[2]", "--every-seed"));
     assertThat(bySpark.exitCode()).as(bySpark.err()).isZero();
     assertThat(bySpark.out())
         .contains("Spark tasks on local[2]", "full runs: 2 to train", "winner: p");
