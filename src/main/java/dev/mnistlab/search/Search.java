@@ -145,21 +145,14 @@ public final class Search {
       List<String> failures = new ArrayList<>(failures(executor, shortJobs, listener));
       List<SearchResult.Ranked> ranked = rank(plan, dir, candidates);
 
-      // 3. Full runs: the best candidates, the whole recipe. The ranking is written first, so a
-      // long search shows it while the full runs train. They go seed by seed: one seed that misses
-      // the bar settles a finalist's verdict, so its later seeds would be training for nothing
-      // (--every-seed trains them all at once, for the statistics or for more cores than
-      // finalists).
+      // 3. Full runs: the best candidates, the whole recipe. They go seed by seed: one seed that
+      // misses the bar settles a finalist's verdict, so its later seeds would be training for
+      // nothing (--every-seed trains them all at once, for the statistics or for more cores than
+      // finalists). The report is written before each round, so a long search shows how far it
+      // got.
       List<SearchResult.Ranked> best =
           ranked.stream().filter(r -> !r.failed()).limit(plan.top()).toList();
-      SearchReport.write(
-          result(
-              plan,
-              ranked,
-              best.stream().map(r -> finalist(plan, dir, r)).toList(),
-              null,
-              failures),
-          dir);
+      writeProgress(plan, dir, ranked, best, failures);
       List<List<Long>> rounds =
           plan.everySeed() ? List.of(plan.seeds()) : plan.seeds().stream().map(List::of).toList();
       for (List<Long> round : rounds) {
@@ -196,6 +189,9 @@ public final class Search {
                     + Plain.count(running, "finalist")
                     + " still at the bar");
         failures.addAll(failures(executor, fullJobs, listener));
+        if (round != rounds.get(rounds.size() - 1)) {
+          writeProgress(plan, dir, ranked, best, failures); // the last is the final report
+        }
       }
       List<SearchResult.Finalist> finalists = new ArrayList<>();
       for (SearchResult.Ranked r : best) {
@@ -218,6 +214,17 @@ public final class Search {
       SearchReport.write(result, dir);
       return result;
     }
+  }
+
+  /** The report of a search still training: no winner named yet. */
+  private static void writeProgress(
+      Plan plan,
+      SearchDirectory dir,
+      List<SearchResult.Ranked> ranked,
+      List<SearchResult.Ranked> best,
+      List<String> failures) {
+    List<SearchResult.Finalist> finalists = best.stream().map(r -> finalist(plan, dir, r)).toList();
+    SearchReport.write(result(plan, ranked, finalists, null, failures), dir);
   }
 
   private static SearchResult result(
