@@ -56,6 +56,13 @@ final class CandidateSampler {
     // before the field existed (docs/reports/search-5000 was searched so).
     boolean separable =
         space.separable().size() > 1 ? pick(space.separable(), random) : space.separable().get(0);
+    // Likewise, and only for a separable candidate: the separable searches of
+    // docs/reports/search-sep-* drew no such choice.
+    boolean linear =
+        separable
+            && (space.linearDepthwise().size() > 1
+                ? pick(space.linearDepthwise(), random)
+                : space.linearDepthwise().get(0));
 
     StringBuilder layers = new StringBuilder();
     int channels = 1;
@@ -63,7 +70,7 @@ final class CandidateSampler {
       int kernel = i == 0 ? firstKernel : 3;
       int dilated = i == widths1.size() - 1 ? dilation : 1;
       int depthwise = separable && i > 0 ? channels : 0;
-      convBlock(layers, widths1.get(i), kernel, dilated, 0, dropout, depthwise);
+      convBlock(layers, widths1.get(i), kernel, dilated, 0, dropout, depthwise, linear);
       channels = widths1.get(i);
     }
     layers.append("  - maxpool: 2\n");
@@ -73,7 +80,7 @@ final class CandidateSampler {
     }
     for (int i = 0; i < widths2.size(); i++) {
       int padded = i == widths2.size() - 1 ? padding : 0;
-      convBlock(layers, widths2.get(i), 3, 1, padded, dropout, separable ? channels : 0);
+      convBlock(layers, widths2.get(i), 3, 1, padded, dropout, separable ? channels : 0, linear);
       channels = widths2.get(i);
     }
     if (squeeze > 0) {
@@ -86,7 +93,7 @@ final class CandidateSampler {
     }
 
     String shape =
-        (separable ? "sep " : "")
+        (linear ? "sep-linear " : separable ? "sep " : "")
             + join(widths1)
             + (firstKernel != 3 ? " k" + firstKernel : "")
             + (dilation > 1 ? " d" + dilation : "")
@@ -104,8 +111,8 @@ final class CandidateSampler {
 
   /**
    * A conv to {@code out} channels with BatchNorm, ReLU and dropout; with {@code depthwise} input
-   * channels (0: a full conv) it is a depthwise conv of the kernel, BatchNorm and ReLU, then a 1×1
-   * conv to {@code out}.
+   * channels (0: a full conv) it is a depthwise conv of the kernel, BatchNorm and ReLU (none of
+   * them when {@code linear}), then a 1×1 conv to {@code out}.
    */
   private static void convBlock(
       StringBuilder layers,
@@ -114,10 +121,14 @@ final class CandidateSampler {
       int dilation,
       int padding,
       double dropout,
-      int depthwise) {
+      int depthwise,
+      boolean linear) {
     String bnRelu = "  - batchnorm\n  - relu\n";
     if (depthwise > 0) {
-      layers.append(conv(depthwise, kernel, dilation, padding, depthwise)).append(bnRelu);
+      layers.append(conv(depthwise, kernel, dilation, padding, depthwise));
+      if (!linear) {
+        layers.append(bnRelu);
+      }
       layers.append(conv(out, 1, 1, 0, 1)).append(bnRelu);
     } else {
       layers.append(conv(out, kernel, dilation, padding, 1)).append(bnRelu);

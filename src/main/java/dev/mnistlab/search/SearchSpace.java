@@ -36,6 +36,8 @@ import java.util.Map;
  * @param dropout dropout after each conv of the blocks (0: none)
  * @param separable whether the 3×3 convs after the first are depthwise-separable pairs (a depthwise
  *     3×3 conv, then a 1×1 conv to the width), which cost a fraction of a full conv's parameters
+ * @param linearDepthwise whether a separable pair's depthwise conv is linear (no BatchNorm or ReLU
+ *     between it and the 1×1 conv, as in Xception); drawn for separable candidates only
  * @param minParamsFraction the smallest share of the budget a candidate may use
  */
 public record SearchSpace(
@@ -51,6 +53,7 @@ public record SearchSpace(
     List<String> heads,
     List<Double> dropout,
     List<Boolean> separable,
+    @JsonProperty("linear_depthwise") List<Boolean> linearDepthwise,
     @JsonProperty("min_params_fraction") double minParamsFraction) {
 
   /** The heads a candidate may end with. */
@@ -100,6 +103,10 @@ public record SearchSpace(
       throw new IllegalArgumentException("separable must list false, true or both");
     }
     separable = List.copyOf(separable);
+    if (noChoice(linearDepthwise)) {
+      throw new IllegalArgumentException("linear_depthwise must list false, true or both");
+    }
+    linearDepthwise = List.copyOf(linearDepthwise);
     if (!(minParamsFraction >= 0 && minParamsFraction < 1)) {
       throw new IllegalArgumentException(
           "min_params_fraction must lie in [0, 1), got " + minParamsFraction);

@@ -37,6 +37,11 @@ class SearchSpaceTest {
 
   /** A space with one candidate of each kind: 8-8 → pool → 12-12, separable or not. */
   private static SearchSpace tinySpace(boolean separable) {
+    return tinySpace("separable: [" + separable + "]\n");
+  }
+
+  /** The one-candidate space with {@code choices} (YAML fields) added. */
+  private static SearchSpace tinySpace(String choices) {
     return SearchSpace.parse(
         """
         block1_convs: [2]
@@ -50,9 +55,7 @@ class SearchSpaceTest {
         dropout: [0]
         min_params_fraction: 0
         """
-            + "separable: ["
-            + separable
-            + "]\n",
+            + choices,
         "tiny.yaml");
   }
 
@@ -92,6 +95,30 @@ class SearchSpaceTest {
     // conv 1→8: 72 + 16; depthwise 8: 72 + 16, 1×1 8→8: 64 + 16; depthwise 8: 72 + 16, 1×1 8→12:
     // 96 + 24; depthwise 12: 108 + 24, 1×1 12→12: 144 + 24; head 12→10: 120.
     assertThat(drawn.get(0).trainableParams()).isEqualTo(88 + 88 + 80 + 88 + 120 + 132 + 168 + 120);
+  }
+
+  @Test
+  void aLinearDepthwiseConvHasNoBatchNormOrReluBeforeIts1x1Conv() {
+    List<Candidate> drawn =
+        CandidateSampler.sample(
+            tinySpace("separable: [true]\nlinear_depthwise: [true]\n"), 100_000, 10, 1);
+    assertThat(drawn).hasSize(1);
+    assertThat(drawn.get(0).shape()).isEqualTo("sep-linear 8-8 → pool → 12-12 → gap-conv");
+    assertThat(drawn.get(0).specText())
+        .contains(
+            "conv: {out: 8, kernel: 3, groups: 8, bias: false}\n  - conv: {out: 8, kernel: 1,",
+            "conv: {out: 12, kernel: 3, groups: 12, bias: false}\n  - conv: {out: 12, kernel: 1,");
+    // The separable candidate above less the BatchNorm of its three depthwise convs, 2·(8+8+12).
+    assertThat(drawn.get(0).trainableParams()).isEqualTo(884 - 56);
+    // Only separable candidates draw it: a full conv has no depthwise conv to leave linear.
+    assertThat(
+            CandidateSampler.sample(
+                    tinySpace("separable: [false]\nlinear_depthwise: [true]\n"), 100_000, 10, 1)
+                .get(0)
+                .shape())
+        .isEqualTo("8-8 → pool → 12-12 → gap-conv");
+    assertThatThrownBy(() -> SearchSpace.parse("linear_depthwise: []\n", "s.yaml"))
+        .hasMessage("s.yaml: linear_depthwise must list false, true or both");
   }
 
   /** What a kept search space (a test resource under search/) draws with search seed 1. */
