@@ -438,7 +438,7 @@ public final class Charts {
    *
    * @param accuracy the ranking run's final test accuracy (%)
    * @param onFront on the Pareto front (no candidate smaller and at least as accurate)
-   * @param finalist trained fully with every seed
+   * @param finalist a finalist: trained fully
    */
   public record Candidate(long parameters, double accuracy, boolean onFront, boolean finalist) {}
 
@@ -492,7 +492,7 @@ public final class Charts {
     if (!finalists.isEmpty()) {
       XYSeries series =
           chart.addSeries(
-              "trained fully with every seed",
+              "finalists (trained fully)",
               finalists.stream().mapToDouble(Candidate::parameters).toArray(),
               finalists.stream().mapToDouble(Candidate::accuracy).toArray());
       series.setMarker(SeriesMarkers.DIAMOND);

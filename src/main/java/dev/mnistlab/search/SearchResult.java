@@ -48,7 +48,7 @@ public record SearchResult(
       @JsonProperty("on_front") boolean onFront) {}
 
   /**
-   * A candidate trained fully with every seed.
+   * A candidate trained fully: every seed, or seed by seed until one misses the bar.
    *
    * @param consistency its seeds trained against the bar; null while some of its runs are
    *     unfinished and none has missed the bar
