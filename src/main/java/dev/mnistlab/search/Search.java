@@ -173,14 +173,9 @@ public final class Search {
           }
         }
         if (running == 0 && !best.isEmpty()) { // only seed by seed: every finalist settled
-          List<Long> rest =
-              plan.seeds().subList(plan.seeds().indexOf(round.get(0)), plan.seeds().size());
           say.accept(
-              "full runs: every finalist has missed the bar on a seed; "
-                  + (rest.size() == 1
-                      ? "seed " + rest.get(0) + " is"
-                      : "seeds " + Plain.list(rest) + " are")
-                  + " not trained");
+              "full runs: every finalist has missed the bar on a seed; no more to train (the"
+                  + " report names the seeds each skipped)");
           break;
         }
         say.accept(

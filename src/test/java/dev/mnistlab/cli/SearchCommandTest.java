@@ -140,7 +140,7 @@ class SearchCommandTest {
     assertThat(o.out())
         .contains(
             "full runs, seed 1: 1 to train for 1 finalist still at the bar",
-            "full runs: every finalist has missed the bar on a seed; seed 2 is not trained",
+            "full runs: every finalist has missed the bar on a seed; no more to train",
             "no candidate trained fully held the bar");
 
     JsonNode finalist =
