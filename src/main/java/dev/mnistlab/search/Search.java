@@ -159,8 +159,9 @@ public final class Search {
         List<Job> fullJobs = new ArrayList<>();
         int running = 0;
         for (SearchResult.Ranked r : best) {
-          if (!plan.everySeed() && missed(plan, dir, r.name())) {
-            continue;
+          Consistency sofar = finalist(plan, dir, r).consistency();
+          if (!plan.everySeed() && sofar != null && !sofar.consistent()) {
+            continue; // settled: a seed missed the bar
           }
           running++;
           Candidate c = find(candidates, r.name());
@@ -354,17 +355,6 @@ public final class Search {
         r.trainableParams(),
         Consistency.of(runs, plan.target()),
         List.copyOf(untrained));
-  }
-
-  /** Whether a finalist has a finished full run that misses the bar. */
-  private static boolean missed(Plan plan, SearchDirectory dir, String name) {
-    for (long seed : plan.seeds()) {
-      Path run = RunDirectory.seedDir(dir.fullRuns(name), seed);
-      if (finished(run) && !holds(plan, RunDirectory.open(run).readMetrics())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Whether one run holds the bar in each of its last 3 epochs. */
