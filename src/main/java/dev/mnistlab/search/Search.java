@@ -149,22 +149,23 @@ public final class Search {
       // misses the bar settles a finalist's verdict, so its later seeds would be training for
       // nothing (--every-seed trains them all at once, for the statistics or for more cores than
       // finalists). The report is written before each round, so a long search shows how far it
-      // got.
+      // got; the ranking is in it from the first.
       List<SearchResult.Ranked> best =
           ranked.stream().filter(r -> !r.failed()).limit(plan.top()).toList();
-      writeProgress(plan, dir, ranked, best, failures);
       List<List<Long>> rounds =
           plan.everySeed() ? List.of(plan.seeds()) : plan.seeds().stream().map(List::of).toList();
       for (List<Long> round : rounds) {
+        List<SearchResult.Finalist> standing =
+            best.stream().map(r -> finalist(plan, dir, r)).toList();
+        SearchReport.write(result(plan, ranked, standing, null, failures), dir);
         List<Job> fullJobs = new ArrayList<>();
         int running = 0;
-        for (SearchResult.Ranked r : best) {
-          Consistency sofar = finalist(plan, dir, r).consistency();
-          if (!plan.everySeed() && sofar != null && !sofar.consistent()) {
+        for (SearchResult.Finalist f : standing) {
+          if (!plan.everySeed() && f.consistency() != null && !f.consistency().consistent()) {
             continue; // settled: a seed missed the bar
           }
           running++;
-          Candidate c = find(candidates, r.name());
+          Candidate c = find(candidates, f.name());
           for (long seed : round) {
             Path run = RunDirectory.seedDir(dir.fullRuns(c.name()), seed);
             TrainConfig config = config(plan, dir, c, plan.recipe().epochs(), seed);
@@ -196,9 +197,6 @@ public final class Search {
                     + Plain.count(running, "finalist")
                     + " still at the bar");
         failures.addAll(failures(executor, fullJobs, listener));
-        if (round != rounds.get(rounds.size() - 1)) {
-          writeProgress(plan, dir, ranked, best, failures); // the last is the final report
-        }
       }
       List<SearchResult.Finalist> finalists = new ArrayList<>();
       for (SearchResult.Ranked r : best) {
@@ -221,17 +219,6 @@ public final class Search {
       SearchReport.write(result, dir);
       return result;
     }
-  }
-
-  /** The report of a search still training: no winner named yet. */
-  private static void writeProgress(
-      Plan plan,
-      SearchDirectory dir,
-      List<SearchResult.Ranked> ranked,
-      List<SearchResult.Ranked> best,
-      List<String> failures) {
-    List<SearchResult.Finalist> finalists = best.stream().map(r -> finalist(plan, dir, r)).toList();
-    SearchReport.write(result(plan, ranked, finalists, null, failures), dir);
   }
 
   private static SearchResult result(
@@ -345,21 +332,13 @@ public final class Search {
         untrained.add(seed);
       }
     }
-    boolean settled = !plan.everySeed() && runs.stream().anyMatch(run -> !holds(plan, run));
+    Consistency trained = runs.isEmpty() ? null : Consistency.of(runs, plan.target());
+    boolean settled = !plan.everySeed() && trained != null && !trained.consistent();
     if (!untrained.isEmpty() && !settled) {
       return new SearchResult.Finalist(r.name(), r.shape(), r.trainableParams(), null, List.of());
     }
     return new SearchResult.Finalist(
-        r.name(),
-        r.shape(),
-        r.trainableParams(),
-        Consistency.of(runs, plan.target()),
-        List.copyOf(untrained));
-  }
-
-  /** Whether one run holds the bar in each of its last 3 epochs. */
-  private static boolean holds(Plan plan, RunResult run) {
-    return Consistency.of(List.of(run), plan.target()).consistent();
+        r.name(), r.shape(), r.trainableParams(), trained, List.copyOf(untrained));
   }
 
   private static Candidate find(List<Candidate> candidates, String name) {
