@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -203,12 +204,17 @@ public record SearchSpace(
               + ": unknown field '"
               + e.getPropertyName()
               + "' (the shipped space, `mnistlab search --print-space`, lists them all)");
+    } catch (MismatchedInputException e) {
+      // A value of the wrong type (`linear_depthwise: [maybe]`): the field and value in words.
+      throw new IllegalArgumentException(
+          origin + ": " + Reasons.wrongType(e, merged, Reasons.expected(e.getTargetType())));
     } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
       String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
       throw new IllegalArgumentException(origin + ": " + why);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      int line = Reasons.yamlLine(e);
       throw new IllegalArgumentException(
-          origin + ":" + Reasons.yamlLine(e) + ": " + Reasons.yaml(e.getOriginalMessage()));
+          origin + (line > 0 ? ":" + line : "") + ": " + Reasons.yaml(e.getOriginalMessage()));
     }
   }
 }

@@ -90,7 +90,47 @@ public final class Reasons {
             + 1;
       }
     }
-    return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    // Jackson says -1 where it has no line (a value checked after parsing, on a tree).
+    return e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+  }
+
+  /**
+   * Where a value sits in a file's tree, as a person writes it: {@code optimizer.lr}, {@code
+   * widths[2]}; empty for the root.
+   */
+  public static String fieldPath(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder field = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+      String name = r.getFieldName();
+      field.append(
+          name != null ? (field.length() > 0 ? "." : "") + name : "[" + r.getIndex() + "]");
+    }
+    return field.toString();
+  }
+
+  /**
+   * A value of the wrong type, in words instead of Jackson's ("Cannot deserialize value of type
+   * `java.lang.Boolean` from String"): {@code field 'widths[0]' must be a whole number, got "x"}.
+   *
+   * @param tree the tree that was being read, to quote the bad value from
+   * @param expected what the field needs, e.g. {@link #expected(Class)}
+   */
+  public static String wrongType(
+      com.fasterxml.jackson.databind.JsonMappingException e,
+      com.fasterxml.jackson.databind.JsonNode tree,
+      String expected) {
+    StringBuilder pointer = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+      String name = r.getFieldName();
+      pointer.append('/').append(name != null ? name : Integer.toString(r.getIndex()));
+    }
+    com.fasterxml.jackson.databind.JsonNode value =
+        pointer.length() == 0 ? null : tree.at(pointer.toString());
+    return "field '"
+        + fieldPath(e)
+        + "' must be "
+        + expected
+        + (value == null || value.isMissingNode() ? "" : ", got " + value);
   }
 
   /**

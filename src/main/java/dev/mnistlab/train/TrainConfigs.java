@@ -1,7 +1,6 @@
 package dev.mnistlab.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -163,35 +162,25 @@ public final class TrainConfigs {
       return YAML.treeToValue(merged, TrainConfig.class);
     } catch (MismatchedInputException e) {
       // "Cannot deserialize value of type `int` from String" says it in Java's words.
-      StringBuilder field = new StringBuilder();
-      StringBuilder pointer = new StringBuilder();
-      for (JsonMappingException.Reference r : e.getPath()) {
-        String name = r.getFieldName();
-        field.append(
-            name != null ? (field.length() > 0 ? "." : "") + name : "[" + r.getIndex() + "]");
-        pointer.append('/').append(name != null ? name : Integer.toString(r.getIndex()));
-      }
-      JsonNode value = pointer.length() == 0 ? null : merged.at(pointer.toString());
       if (e instanceof UnrecognizedPropertyException unknown) {
         // Inside a transform: the merge only checks the fields it knows from the defaults.
         List<String> known = new ArrayList<>();
         unknown.getKnownPropertyIds().forEach(id -> known.add(id.toString()));
         java.util.Collections.sort(known);
         throw new IllegalArgumentException(
-            source + ": unknown field '" + field + "' (known: " + String.join(", ", known) + ")");
+            source
+                + ": unknown field '"
+                + Reasons.fieldPath(e)
+                + "' (known: "
+                + String.join(", ", known)
+                + ")");
       }
       // An unknown transform name leaves no target type, only the id Jackson could not resolve.
       String expected =
           e instanceof InvalidTypeIdException
               ? "a map naming one transform (" + String.join(", ", Transform.names()) + ")"
               : Reasons.expected(e.getTargetType());
-      throw new IllegalArgumentException(
-          source
-              + ": field '"
-              + field
-              + "' must be "
-              + expected
-              + (value == null || value.isMissingNode() ? "" : ", got " + value));
+      throw new IllegalArgumentException(source + ": " + Reasons.wrongType(e, merged, expected));
     } catch (ValueInstantiationException e) {
       // A value's own check refused it (a record's constructor): its message says why.
       String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();

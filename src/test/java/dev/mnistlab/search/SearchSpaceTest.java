@@ -76,6 +76,11 @@ class SearchSpaceTest {
         .hasMessage("s.yaml: block1_widths choices must lie in 1..256, got 0");
     assertThatThrownBy(() -> SearchSpace.parse("heads: [dense]\n", "s.yaml"))
         .hasMessageContaining("heads must list some of gap-conv, conv-gap, got [dense]");
+    // A value of the wrong type names the field and the value, not Jackson's Java types.
+    assertThatThrownBy(() -> SearchSpace.parse("linear_depthwise: [maybe]\n", "s.yaml"))
+        .hasMessage("s.yaml: field 'linear_depthwise[0]' must be true or false, got \"maybe\"");
+    assertThatThrownBy(() -> SearchSpace.parse("block1_widths: [8, wide]\n", "s.yaml"))
+        .hasMessage("s.yaml: field 'block1_widths[1]' must be a whole number, got \"wide\"");
     assertThatThrownBy(() -> SearchSpace.parse("separable: [~]\n", "s.yaml"))
         .hasMessage("s.yaml: separable must list false, true or both");
     assertThatThrownBy(() -> SearchSpace.parse("block2_widths: [8, ~]\n", "s.yaml"))
