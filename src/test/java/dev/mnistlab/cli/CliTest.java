@@ -290,7 +290,7 @@ class CliTest {
     List<String> lines = o.out().lines().toList();
     assertThat(lines.get(0)).matches("model\\s+trainable\\s+description");
     assertThat(o.out())
-        .contains("\nmnistlab/, 2 models\n")
+        .contains("\nmnistlab/, 3 models\n")
         .contains("\nmnist-cnn/: Seed 000 (MNIST-CNN), 7 models\n")
         .containsPattern("\n  mnistlab/compact +7,900  mnistlab's default")
         .containsPattern("\n  mnist-cnn/step1-basic +6,379,786  step 1, the basic working model")

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.mnistlab.train.Engines;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +27,7 @@ class ModelZooTest {
   static {
     TRAINABLE.put("mnistlab/compact", 7_900L);
     TRAINABLE.put("mnistlab/record-5k", 4_714L); // search candidate p4714-33c1e231, no dropout
+    TRAINABLE.put("mnistlab/record-4k", 3_902L); // record-5k, linear depthwise, 16 before GAP
     TRAINABLE.put("mnist-cnn/step1-basic", 6_379_786L); // reported 6,300,000
     TRAINABLE.put("mnist-cnn/step2-skeleton", 114_064L); // reported 114,300
     TRAINABLE.put("mnist-cnn/step3-lighter", 9_648L); // reported 9,700
@@ -93,5 +96,29 @@ class ModelZooTest {
       assertThat(spec.source()).isEqualTo("zoo/" + spec.name() + ".yaml");
       assertThat(spec.description()).as(spec.name()).isNotBlank();
     }
+  }
+
+  /**
+   * record-4k is record-5k with each depthwise conv linear (its BatchNorm and ReLU gone) and 16
+   * channels instead of 32 before GAP: the change docs/RESULTS.md describes, and nothing else.
+   */
+  @Test
+  void theRecordUnder4000IsTheRecordUnder5000LinearAndNarrowerBeforeGap() {
+    List<LayerSpec> from = ModelZoo.resolve("mnistlab/record-5k").layers();
+    List<LayerSpec> expected = new ArrayList<>();
+    for (int i = 0; i < from.size(); i++) {
+      LayerSpec layer = from.get(i);
+      if (layer instanceof LayerSpec.Conv c && c.groups() > 1) {
+        assertThat(from.subList(i + 1, i + 3))
+            .containsExactly(new LayerSpec.BatchNorm(), new LayerSpec.Relu());
+        i += 2;
+      } else if (layer instanceof LayerSpec.Conv c && c.out() == 32) {
+        layer =
+            new LayerSpec.Conv(
+                16, c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(), c.groups());
+      }
+      expected.add(layer);
+    }
+    assertThat(ModelZoo.resolve("mnistlab/record-4k").layers()).isEqualTo(expected);
   }
 }
