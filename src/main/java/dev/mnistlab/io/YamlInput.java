@@ -52,8 +52,16 @@ public final class YamlInput {
 
     /** {@code origin:line: problem}, or {@code origin: problem} for the whole text. */
     public String in(Object origin) {
-      return origin + (line > 0 ? ":" + line : "") + ": " + getMessage();
+      return located(origin, line, getMessage());
     }
+  }
+
+  /**
+   * A problem where a person finds it: {@code origin:line: problem}, or {@code origin: problem}
+   * where the line is 0 (unknown, or the whole text).
+   */
+  public static String located(Object origin, int line, String problem) {
+    return origin + (line > 0 ? ":" + line : "") + ": " + problem;
   }
 
   /**

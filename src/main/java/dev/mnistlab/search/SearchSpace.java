@@ -212,9 +212,8 @@ public record SearchSpace(
       String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
       throw new IllegalArgumentException(origin + ": " + why);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      int line = Reasons.yamlLine(e);
       throw new IllegalArgumentException(
-          origin + (line > 0 ? ":" + line : "") + ": " + Reasons.yaml(e.getOriginalMessage()));
+          YamlInput.located(origin, Reasons.yamlLine(e), Reasons.yaml(e.getOriginalMessage())));
     }
   }
 }
