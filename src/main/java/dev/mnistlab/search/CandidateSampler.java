@@ -47,7 +47,18 @@ final class CandidateSampler {
     int firstKernel = pick(space.firstKernels(), random);
     int dilation = pick(space.dilations(), random);
     int transition = pick(space.transitionWidths(), random);
-    List<Integer> widths2 = widths(space.block2Widths(), pick(space.block2Convs(), random), random);
+    int convs2 = pick(space.block2Convs(), random);
+    // Drawn only where there is a choice, so a space of `last_widths: [0]` (the shipped one) draws
+    // the same candidates as before the field existed (the searches under docs/reports).
+    int lastWidth =
+        space.lastWidths().size() > 1
+            ? pick(space.lastWidths(), random)
+            : space.lastWidths().get(0);
+    List<Integer> widths2 =
+        widths(space.block2Widths(), lastWidth > 0 ? convs2 - 1 : convs2, random);
+    if (lastWidth > 0) {
+      widths2.add(lastWidth); // after the sort: the last conv may be the narrowest
+    }
     int padding = pick(space.lastPadding(), random);
     int squeeze = pick(space.squeezeExcite(), random);
     String head = pick(space.heads(), random);
@@ -149,7 +160,9 @@ final class CandidateSampler {
         + ", bias: false}\n";
   }
 
-  /** {@code n} widths drawn from {@code choices}, never shrinking within the block. */
+  /**
+   * {@code n} widths drawn from {@code choices}, never shrinking, in a list the caller may grow.
+   */
   private static List<Integer> widths(List<Integer> choices, int n, Random random) {
     List<Integer> drawn = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -31,6 +31,9 @@ import java.util.Map;
  * @param transitionWidths widths of the 1×1 conv after the pool (0: none)
  * @param block2Convs how many 3×3 convs run after the pool
  * @param block2Widths the channel widths block 2's convs choose from
+ * @param lastWidths widths of block 2's last conv, which (unlike the others) may be narrower than
+ *     the convs before it, as the GAP head needs fewer channels than the block's middle; 0 draws it
+ *     from {@code block2Widths} with the others
  * @param lastPadding padding of block 2's last conv
  * @param squeezeExcite reductions of a squeeze-excite gate after block 2 (0: none)
  * @param heads {@code gap-conv} or {@code conv-gap}
@@ -49,6 +52,7 @@ public record SearchSpace(
     @JsonProperty("transition_widths") List<Integer> transitionWidths,
     @JsonProperty("block2_convs") List<Integer> block2Convs,
     @JsonProperty("block2_widths") List<Integer> block2Widths,
+    @JsonProperty("last_widths") List<Integer> lastWidths,
     @JsonProperty("last_padding") List<Integer> lastPadding,
     @JsonProperty("squeeze_excite") List<Integer> squeezeExcite,
     List<String> heads,
@@ -84,6 +88,7 @@ public record SearchSpace(
     transitionWidths = choices("transition_widths", transitionWidths, 0, MAX_WIDTH);
     block2Convs = choices("block2_convs", block2Convs, 1, MAX_CONVS);
     block2Widths = choices("block2_widths", block2Widths, 1, MAX_WIDTH);
+    lastWidths = choices("last_widths", lastWidths, 0, MAX_WIDTH);
     lastPadding = choices("last_padding", lastPadding, 0, 2);
     squeezeExcite = choices("squeeze_excite", squeezeExcite, 0, MAX_WIDTH);
     if (heads == null || heads.isEmpty() || !HEADS.containsAll(heads)) {

@@ -180,4 +180,63 @@ class SearchSpaceTest {
     assertThat(dev.mnistlab.model.ModelZoo.resolve("mnistlab/record-5k").layers())
         .isEqualTo(withoutDropout);
   }
+
+  @Test
+  void aLastWidthMayBeNarrowerThanTheConvsBeforeIt() {
+    List<Candidate> drawn =
+        CandidateSampler.sample(
+            tinySpace("separable: [false]\nlast_widths: [6]\n"), 100_000, 10, 1);
+    assertThat(drawn).hasSize(1);
+    assertThat(drawn.get(0).shape()).isEqualTo("8-8 → pool → 12-6 → gap-conv");
+    // 8·9 + 8·8·9 + 8·12·9 + 12·6·9 + 6·10 weights, and 2·(8+8+12+6) BatchNorm parameters.
+    assertThat(drawn.get(0).trainableParams()).isEqualTo(72 + 576 + 864 + 648 + 60 + 68);
+    // With a choice, the last width is drawn: both appear, and 0 keeps it among the others.
+    assertThat(
+            CandidateSampler.sample(
+                    tinySpace("separable: [false]\nlast_widths: [0, 6]\n"), 100_000, 10, 1)
+                .stream()
+                .map(Candidate::shape))
+        .containsExactlyInAnyOrder("8-8 → pool → 12-12 → gap-conv", "8-8 → pool → 12-6 → gap-conv");
+    assertThatThrownBy(() -> SearchSpace.parse("last_widths: [-1]\n", "s.yaml"))
+        .hasMessage("s.yaml: last_widths choices must lie in 0..256, got -1");
+  }
+
+  /**
+   * mnistlab/record-4k was made by hand from record-5k; its one change of shape, a narrower last
+   * conv, is a choice of the space, so a search can propose it: a space narrowed to its widths
+   * draws the zoo's network.
+   */
+  @Test
+  void theSpaceHoldsTheRecordUnder4000() throws Exception {
+    Candidate record =
+        drawnBy("space-record-4k.yaml", 4000, 10).stream()
+            .filter(
+                c -> c.shape().equals("sep-linear 12-24-24 d2 → pool → 10-24-24-16p1 → gap-conv"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(record.trainableParams()).isEqualTo(3902);
+    assertThat(record.spec().layers())
+        .isEqualTo(dev.mnistlab.model.ModelZoo.resolve("mnistlab/record-4k").layers());
+  }
+
+  /**
+   * The space of docs/reports/search-lin-4000, kept as it was: adding last_widths must not change
+   * what it draws, so that search can be repeated.
+   */
+  @Test
+  void theLinearSearchUnder4000StillDrawsItsCandidates() throws Exception {
+    assertThat(drawnBy("space-linear-4000.yaml", 4000, 10))
+        .extracting(Candidate::name)
+        .containsExactlyInAnyOrder(
+            "p3608-da46dce7",
+            "p3650-ae598f42",
+            "p3672-28e8a368",
+            "p3756-0d46ad0d",
+            "p3756-7bdc67cd",
+            "p3770-a48f14bc",
+            "p3868-96a212f3",
+            "p3904-eeee62f5",
+            "p3958-e31f5e78",
+            "p4000-c6d077a8");
+  }
 }
