@@ -239,4 +239,38 @@ class SearchSpaceTest {
             "p3958-e31f5e78",
             "p4000-c6d077a8");
   }
+
+  /**
+   * The space of docs/reports/search-lastw-4000, the first searched with a narrower last conv: it
+   * must keep drawing its 12 candidates (6 of them with a last conv of 12 or 16 channels).
+   */
+  @Test
+  void theSearchWithANarrowerLastConvStillDrawsItsCandidates() throws Exception {
+    List<Candidate> drawn = drawnBy("space-lastw-4000.yaml", 4000, 12);
+    assertThat(drawn)
+        .extracting(Candidate::name)
+        .containsExactlyInAnyOrder(
+            "p3668-b031e495",
+            "p3668-ddb306a3",
+            "p3792-d626aee4",
+            "p3816-8a325841",
+            "p3830-e57124c6",
+            "p3846-41cf7f20",
+            "p3864-0feb59d2",
+            "p3890-e9adc4fc",
+            "p3900-2c4c90e1",
+            "p3914-a6810f34",
+            "p3970-a6fa1678",
+            "p3972-7ad76f3c");
+    assertThat(drawn)
+        .filteredOn(c -> c.shape().matches(".*pool → (t\\d+ → )?[0-9-]*-(12|16)(p1)? →.*"))
+        .extracting(Candidate::name)
+        .containsExactlyInAnyOrder(
+            "p3914-a6810f34",
+            "p3900-2c4c90e1",
+            "p3970-a6fa1678",
+            "p3668-ddb306a3",
+            "p3792-d626aee4",
+            "p3816-8a325841");
+  }
 }
