@@ -79,10 +79,11 @@ final class SearchReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "%s ranked by the test accuracy of a %s run (seed %d); the best %d trained for %s %s."
-                + " The bar: %s.%n%n",
+            "%s ranked by the test accuracy of a short run of %s (seed %d); the best %d trained"
+                + " for %s %s. The bar: %s.%n%n",
             Plain.count(result.candidates().size(), "candidate"),
-            result.shortEpochs() + "-epoch",
+            // "a short run of 8 epochs", never "a 8-epoch run".
+            Plain.count(result.shortEpochs(), "epoch"),
             result.seeds().get(0),
             result.finalists().size(),
             Plain.count(result.fullEpochs(), "epoch"),

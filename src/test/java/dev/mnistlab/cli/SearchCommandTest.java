@@ -92,7 +92,11 @@ class SearchCommandTest {
     assertThat(job.get("attempts").asInt()).isEqualTo(1);
     assertThat(out.resolve("search-images/front.png")).isNotEmptyFile();
     assertThat(Files.readString(out.resolve("search.md")))
-        .contains("**Winner: " + winner, "| 2 of 2 | holds |", "## Candidates, ranked");
+        .contains(
+            "**Winner: " + winner,
+            "| 2 of 2 | holds |",
+            "## Candidates, ranked",
+            "3 candidates ranked by the test accuracy of a short run of 1 epoch (seed 1)");
 
     // The winner's spec carries the search's recipe: one command trains it again.
     String spec = Files.readString(out.resolve("winner.yaml"));
