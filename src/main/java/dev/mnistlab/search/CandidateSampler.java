@@ -48,12 +48,8 @@ final class CandidateSampler {
     int dilation = pick(space.dilations(), random);
     int transition = pick(space.transitionWidths(), random);
     int convs2 = pick(space.block2Convs(), random);
-    // Drawn only where there is a choice, so a space of `last_widths: [0]` (the shipped one) draws
-    // the same candidates as before the field existed (the searches under docs/reports).
-    int lastWidth =
-        space.lastWidths().size() > 1
-            ? pick(space.lastWidths(), random)
-            : space.lastWidths().get(0);
+    // The shipped `last_widths: [0]` draws nothing: the searches under docs/reports repeat.
+    int lastWidth = pickIfChoice(space.lastWidths(), random);
     List<Integer> widths2 =
         widths(space.block2Widths(), lastWidth > 0 ? convs2 - 1 : convs2, random);
     if (lastWidth > 0) {
@@ -63,17 +59,11 @@ final class CandidateSampler {
     int squeeze = pick(space.squeezeExcite(), random);
     String head = pick(space.heads(), random);
     double dropout = pick(space.dropout(), random);
-    // Drawn only where there is a choice, so a space without one draws the same candidates as
-    // before the field existed (docs/reports/search-5000 was searched so).
-    boolean separable =
-        space.separable().size() > 1 ? pick(space.separable(), random) : space.separable().get(0);
-    // Likewise, and only for a separable candidate: the separable searches of
-    // docs/reports/search-sep-* drew no such choice.
-    boolean linear =
-        separable
-            && (space.linearDepthwise().size() > 1
-                ? pick(space.linearDepthwise(), random)
-                : space.linearDepthwise().get(0));
+    // docs/reports/search-5000 was searched with no separable choice.
+    boolean separable = pickIfChoice(space.separable(), random);
+    // Only for a separable candidate: the searches of docs/reports/search-sep-* drew no such
+    // choice.
+    boolean linear = separable && pickIfChoice(space.linearDepthwise(), random);
 
     StringBuilder layers = new StringBuilder();
     int channels = 1;
@@ -174,6 +164,15 @@ final class CandidateSampler {
 
   private static <T> T pick(List<T> choices, Random random) {
     return choices.get(random.nextInt(choices.size()));
+  }
+
+  /**
+   * One of {@code choices}, drawing from {@code random} only where there is a choice: a field that
+   * a space gives one value (as every space did before the field existed) leaves the draws of the
+   * other fields, and so the candidates of a search kept under docs/reports, as they were.
+   */
+  private static <T> T pickIfChoice(List<T> choices, Random random) {
+    return choices.size() > 1 ? pick(choices, random) : choices.get(0);
   }
 
   private static String join(List<Integer> widths) {

@@ -133,31 +133,39 @@ class SearchSpaceTest {
     return CandidateSampler.sample(SearchSpace.load(file), budget, count, 1);
   }
 
+  /** Checks that a kept search space still draws exactly {@code names}, as many as it did. */
+  private static void assertStillDraws(String space, long budget, String... names)
+      throws Exception {
+    assertThat(drawnBy(space, budget, names.length))
+        .extracting(Candidate::name)
+        .containsExactlyInAnyOrder(names);
+  }
+
   /**
    * The space docs/reports/search-5000 was searched with, kept as it was: it must keep drawing the
    * same 16 candidates, so that search can be repeated after the space grew.
    */
   @Test
   void theFirstSearchsSpaceStillDrawsItsCandidates() throws Exception {
-    assertThat(drawnBy("space-search-5000.yaml", 5000, 16))
-        .extracting(Candidate::name)
-        .containsExactlyInAnyOrder(
-            "p4954-3ee118d7",
-            "p3748-6f7d541b",
-            "p3506-fcce768a",
-            "p3748-8e5ac0a0",
-            "p4248-c26aa353",
-            "p4148-832026b0",
-            "p3496-0da85646",
-            "p4094-1cbd1901",
-            "p4256-46ae1d30",
-            "p4326-4c95d9da",
-            "p4688-4313fdc2",
-            "p3408-1b2466dd",
-            "p3384-95fbf7d0",
-            "p3150-9a856352",
-            "p3452-e0f8013c",
-            "p4320-024dfe9b");
+    assertStillDraws(
+        "space-search-5000.yaml",
+        5000,
+        "p4954-3ee118d7",
+        "p3748-6f7d541b",
+        "p3506-fcce768a",
+        "p3748-8e5ac0a0",
+        "p4248-c26aa353",
+        "p4148-832026b0",
+        "p3496-0da85646",
+        "p4094-1cbd1901",
+        "p4256-46ae1d30",
+        "p4326-4c95d9da",
+        "p4688-4313fdc2",
+        "p3408-1b2466dd",
+        "p3384-95fbf7d0",
+        "p3150-9a856352",
+        "p3452-e0f8013c",
+        "p4320-024dfe9b");
   }
 
   /**
@@ -225,19 +233,19 @@ class SearchSpaceTest {
    */
   @Test
   void theLinearSearchUnder4000StillDrawsItsCandidates() throws Exception {
-    assertThat(drawnBy("space-linear-4000.yaml", 4000, 10))
-        .extracting(Candidate::name)
-        .containsExactlyInAnyOrder(
-            "p3608-da46dce7",
-            "p3650-ae598f42",
-            "p3672-28e8a368",
-            "p3756-0d46ad0d",
-            "p3756-7bdc67cd",
-            "p3770-a48f14bc",
-            "p3868-96a212f3",
-            "p3904-eeee62f5",
-            "p3958-e31f5e78",
-            "p4000-c6d077a8");
+    assertStillDraws(
+        "space-linear-4000.yaml",
+        4000,
+        "p3608-da46dce7",
+        "p3650-ae598f42",
+        "p3672-28e8a368",
+        "p3756-0d46ad0d",
+        "p3756-7bdc67cd",
+        "p3770-a48f14bc",
+        "p3868-96a212f3",
+        "p3904-eeee62f5",
+        "p3958-e31f5e78",
+        "p4000-c6d077a8");
   }
 
   /**
@@ -246,23 +254,22 @@ class SearchSpaceTest {
    */
   @Test
   void theSearchWithANarrowerLastConvStillDrawsItsCandidates() throws Exception {
-    List<Candidate> drawn = drawnBy("space-lastw-4000.yaml", 4000, 12);
-    assertThat(drawn)
-        .extracting(Candidate::name)
-        .containsExactlyInAnyOrder(
-            "p3668-b031e495",
-            "p3668-ddb306a3",
-            "p3792-d626aee4",
-            "p3816-8a325841",
-            "p3830-e57124c6",
-            "p3846-41cf7f20",
-            "p3864-0feb59d2",
-            "p3890-e9adc4fc",
-            "p3900-2c4c90e1",
-            "p3914-a6810f34",
-            "p3970-a6fa1678",
-            "p3972-7ad76f3c");
-    assertThat(drawn)
+    assertStillDraws(
+        "space-lastw-4000.yaml",
+        4000,
+        "p3668-b031e495",
+        "p3668-ddb306a3",
+        "p3792-d626aee4",
+        "p3816-8a325841",
+        "p3830-e57124c6",
+        "p3846-41cf7f20",
+        "p3864-0feb59d2",
+        "p3890-e9adc4fc",
+        "p3900-2c4c90e1",
+        "p3914-a6810f34",
+        "p3970-a6fa1678",
+        "p3972-7ad76f3c");
+    assertThat(drawnBy("space-lastw-4000.yaml", 4000, 12))
         .filteredOn(c -> c.shape().matches(".*pool → (t\\d+ → )?[0-9-]*-(12|16)(p1)? →.*"))
         .extracting(Candidate::name)
         .containsExactlyInAnyOrder(
