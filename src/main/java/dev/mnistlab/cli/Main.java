@@ -1,6 +1,7 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataException;
+import dev.mnistlab.engine.Convolutions;
 import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.DirectoryLock;
 import dev.mnistlab.jobs.JobsFailedException;
@@ -81,6 +82,7 @@ public final class Main {
         || ex instanceof SpecException
         || ex instanceof Engines.EngineUnavailableException
         || ex instanceof Engines.EngineBusyException
+        || ex instanceof Convolutions.EngineFaultException
         || ex instanceof TrainingDivergedException
         || ex instanceof DigitServer.CannotServeException
         || ex instanceof JobsFailedException

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       ServeCommand.class,
       SearchCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      DoctorCommand.class
     })
 public class MnistlabCommand {}

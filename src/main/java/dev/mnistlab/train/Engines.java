@@ -1,6 +1,8 @@
 package dev.mnistlab.train;
 
 import ai.djl.engine.Engine;
+import dev.mnistlab.engine.Convolutions;
+import dev.mnistlab.engine.EngineCheck;
 import dev.mnistlab.text.Reasons;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -69,8 +71,11 @@ public final class Engines {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
+    // The self-check's reference figures are computed while the native library loads.
+    EngineCheck.prepare();
+    Engine engine;
     try {
-      return Engine.getEngine("PyTorch");
+      engine = Engine.getEngine("PyTorch");
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       String os = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
       throw new EngineUnavailableException(
@@ -81,6 +86,9 @@ public final class Engines {
               + rootMessage(e),
           e);
     }
+    // Before anything computes with it: the fast kernels are trusted only where they check out.
+    Convolutions.choose();
+    return engine;
   }
 
   /**
@@ -116,10 +124,17 @@ public final class Engines {
     return ai.djl.pytorch.jni.JniUtils.getNumThreads();
   }
 
-  /** Engine name and version, as runs record it. */
+  /**
+   * Engine name and version and the convolution backend in use, as runs record it, e.g. {@code
+   * "PyTorch 2.7.1, convolutions: oneDNN (self-check passed)"}.
+   */
   public static String describe() {
     Engine engine = Engine.getInstance();
-    return engine.getEngineName() + " " + engine.getVersion();
+    Convolutions.Choice choice = Convolutions.current();
+    return engine.getEngineName()
+        + " "
+        + engine.getVersion()
+        + (choice == null ? "" : ", convolutions: " + choice.describe());
   }
 
   private static String rootMessage(Throwable e) {

@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -17,6 +19,7 @@ import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.data.Split;
+import dev.mnistlab.engine.Convolutions;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.io.DirectoryLock;
@@ -237,6 +240,18 @@ public final class Training {
           Checkpoint saved =
               Checkpoint.load(
                   run.checkpointFile(), model.getBlock(), optimizer, average, model.getNDManager());
+          for (EpochMetrics e : saved.epochs()) {
+            if (!Double.isFinite(e.trainLoss()) || !Double.isFinite(e.testLoss())) {
+              // Kept by mnistlab before it checked; the weights after it cannot be trusted.
+              throw new IllegalStateException(
+                  run.checkpointFile()
+                      + " was saved after epoch "
+                      + e.epoch()
+                      + ", whose test loss was "
+                      + e.testLoss()
+                      + ": its weights are not a good epoch's; delete the run and train it again");
+            }
+          }
           epochs.addAll(saved.epochs());
           wallBefore =
               saved.epochs().isEmpty() ? 0 : saved.epochs().get(saved.epochs().size() - 1).wall();
@@ -267,12 +282,18 @@ public final class Training {
             optimizer.setMomentum(schedule.momentum(step, config.optimizer().momentum()));
             step++;
             BatchOutcome outcome = trainBatch(trainer, spec, batch, config.labelSmoothing());
-            average.update();
             batchIndex++;
-            if (!Double.isFinite(outcome.loss())) {
-              throw new TrainingDivergedException(
-                  epoch, batchIndex, outcome.loss(), run.checkpointFile(), epochs.size());
+            if (!outcome.finite()) {
+              // Nothing was stepped: the weights are still those of the last finite batch.
+              throw nonFinite(
+                  trainer,
+                  spec,
+                  batch,
+                  outcome,
+                  TrainingDivergedException.where(
+                      epoch, batchIndex, run.checkpointFile(), epochs.size()));
             }
+            average.update();
             lossSum += outcome.loss() * batch.size();
             correct += outcome.correct();
             seen += batch.size();
@@ -284,6 +305,17 @@ public final class Training {
           Evaluator.Score test;
           try (WeightAverage.Swap averaged = average.swapIn()) {
             test = Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
+          }
+          if (!Double.isFinite(test.loss()) || !Double.isFinite(lossSum)) {
+            // Every batch trained on finite figures, yet the weights score NaN: never kept as a
+            // checkpoint, so that a resume starts from the last good epoch.
+            throw TrainingDivergedException.engineFault(
+                "a test loss of "
+                    + test.loss()
+                    + " after a finite training epoch (train loss "
+                    + lossSum / seen
+                    + ")",
+                TrainingDivergedException.where(epoch, 0, run.checkpointFile(), epochs.size()));
           }
           EpochMetrics metrics =
               new EpochMetrics(
@@ -331,12 +363,23 @@ public final class Training {
     }
   }
 
-  /** A batch's mean loss and the number of its images classified correctly. */
-  record BatchOutcome(double loss, long correct) {}
+  /**
+   * A batch's mean loss and the number of its images classified correctly.
+   *
+   * @param nonFiniteGradient the layer a backward pass first reached with a NaN or infinite
+   *     gradient, or null when all were finite
+   */
+  record BatchOutcome(double loss, long correct, String nonFiniteGradient) {
+    /** Whether the loss and every gradient were finite (and so the step was taken). */
+    boolean finite() {
+      return Double.isFinite(loss) && nonFiniteGradient == null;
+    }
+  }
 
   /**
-   * One optimizer step: forward, loss, backward, update (skipped when the loss is not finite).
-   * Everything created for the batch lives in its own manager, closed at the end.
+   * One optimizer step: forward, loss, backward, update (skipped when the loss or a gradient is not
+   * finite, so that no NaN reaches the weights). Everything created for the batch lives in its own
+   * manager, closed at the end.
    */
   static BatchOutcome trainBatch(
       Trainer trainer, ModelSpec spec, BatchLoader.Batch batch, double labelSmoothing) {
@@ -351,15 +394,64 @@ public final class Training {
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
         NDArray lossArray = CrossEntropy.mean(spec.logProbabilities(logits), y, labelSmoothing);
-        collector.backward(lossArray);
+        // On the backend the engine self-check chose for gradients (dev.mnistlab.engine).
+        Convolutions.backward(collector, lossArray);
         loss = lossArray.getFloat();
         correct = logits.argMax(1).eq(y).sum().getLong();
       }
-      if (Double.isFinite(loss)) {
+      // Checked every batch (a few microseconds for networks this size): a kernel that returns NaN
+      // now and then must be caught before the step spreads it to every weight.
+      String nonFiniteGradient =
+          Double.isFinite(loss)
+              ? NonFinite.lastNonFiniteGradient(trainer.getModel().getBlock())
+              : null;
+      BatchOutcome outcome = new BatchOutcome(loss, correct, nonFiniteGradient);
+      if (outcome.finite()) {
         trainer.step();
       }
-      return new BatchOutcome(loss, correct);
+      return outcome;
     }
+  }
+
+  /**
+   * The error for a batch whose loss or gradients were not finite: an engine fault when the weights
+   * and activations feeding it were of ordinary size, divergence otherwise.
+   *
+   * @param where the epoch, batch and checkpoint kept, in words
+   */
+  static TrainingDivergedException nonFinite(
+      Trainer trainer,
+      ModelSpec spec,
+      BatchLoader.Batch batch,
+      BatchOutcome outcome,
+      String where) {
+    Block network = trainer.getModel().getBlock();
+    double weights = NonFinite.largestWeight(network);
+    boolean ordinary = Double.isFinite(weights) && weights < NonFinite.LARGE;
+    if (ordinary && outcome.nonFiniteGradient() != null) {
+      return TrainingDivergedException.engineFault(
+          "a NaN or infinite gradient from a finite loss ("
+              + outcome.loss()
+              + "); the backward pass first reached "
+              + outcome.nonFiniteGradient()
+              + " with it",
+          where);
+    }
+    if (ordinary) {
+      try (NDManager scope = trainer.getManager().newSubManager()) {
+        ModelSpec.Shape3 in = spec.inputShape();
+        NDArray x =
+            scope.create(
+                batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
+        NonFinite.Layer layer =
+            NonFinite.firstNonFiniteOutput(network, new ParameterStore(scope, false), x);
+        if (layer != null && layer.fromOrdinaryInput()) {
+          return TrainingDivergedException.engineFault(
+              "a NaN or infinite output in the forward pass of " + layer, where);
+        }
+      }
+    }
+    return new TrainingDivergedException(outcome.loss(), where);
   }
 
   /**

@@ -1,0 +1,72 @@
+package dev.mnistlab.engine;
+
+import java.util.List;
+
+/**
+ * One convolution problem the engine self-check runs: a square input of {@code size}×{@code size}
+ * pixels, {@code in} → {@code out} channels, a square kernel, and the stride, padding, dilation and
+ * groups of PyTorch's {@code Conv2d}.
+ *
+ * @param name what the case stands for, as the self-check's figures name it
+ */
+public record ConvCase(
+    String name,
+    int batch,
+    int in,
+    int out,
+    int size,
+    int kernel,
+    int stride,
+    int padding,
+    int dilation,
+    int groups) {
+
+  /**
+   * The problems checked: one of each kind of convolution a model spec can ask for, at the sizes
+   * the zoo's networks give them. The first two are the shapes that returned NaN input gradients on
+   * AMD Zen 5 (oneDNN 3.7.1's {@code jit:avx512_core} backward-data kernel), kept at the batch size
+   * that showed it; a single input channel runs a kernel of its own, so the first layer has a case
+   * too.
+   */
+  public static final List<ConvCase> ALL =
+      List.of(
+          new ConvCase("3x3", 128, 8, 10, 26, 3, 1, 0, 1, 1),
+          new ConvCase("3x3 padded", 128, 16, 18, 7, 3, 1, 1, 1, 1),
+          new ConvCase("3x3 first layer", 32, 1, 8, 28, 3, 1, 0, 1, 1),
+          new ConvCase("1x1", 32, 16, 8, 12, 1, 1, 0, 1, 1),
+          new ConvCase("depthwise 3x3", 32, 16, 16, 12, 3, 1, 1, 1, 16),
+          new ConvCase("grouped 3x3", 32, 16, 16, 12, 3, 1, 1, 1, 4),
+          new ConvCase("strided 3x3", 32, 8, 16, 24, 3, 2, 1, 1, 1),
+          new ConvCase("dilated 3x3", 32, 8, 8, 14, 3, 1, 2, 2, 1));
+
+  /** The problem in numbers: {@code "128 x 8->10, 26x26, 3x3 stride 1 padding 0"} and so on. */
+  public String shape() {
+    return batch
+        + " x "
+        + in
+        + "->"
+        + out
+        + ", "
+        + size
+        + "x"
+        + size
+        + ", "
+        + kernel
+        + "x"
+        + kernel
+        + (stride > 1 ? " stride " + stride : "")
+        + (padding > 0 ? " padding " + padding : "")
+        + (dilation > 1 ? " dilation " + dilation : "")
+        + (groups > 1 ? " groups " + groups : "");
+  }
+
+  /** The output's height and width. */
+  int outputSize() {
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+  }
+
+  /** Multiply-adds of one direction, the measure of what the case costs. */
+  long work() {
+    return (long) batch * out * (in / groups) * kernel * kernel * outputSize() * outputSize();
+  }
+}
