@@ -61,7 +61,7 @@ final class ReferenceConvolution {
                   int yi = outBase + r * oh + s;
                   y[yi] += x[xi] * weight;
                   dx[xi] += gy[yi] * weight;
-                  weightGradient += gy[yi] * x[xi];
+                  weightGradient += (double) gy[yi] * x[xi];
                 }
               }
               dw[wIndex] += weightGradient;

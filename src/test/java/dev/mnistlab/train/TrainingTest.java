@@ -31,7 +31,7 @@ class TrainingTest {
     return SyntheticData.bands(n);
   }
 
-  private static TrainConfig config(long seed) {
+  static TrainConfig config(long seed) {
     TrainConfig d = TrainConfig.defaults();
     return new TrainConfig(
         "tiny",
