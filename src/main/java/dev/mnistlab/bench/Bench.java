@@ -8,6 +8,7 @@ import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.Machine;
 import dev.mnistlab.train.RunDirectory;
@@ -281,7 +282,12 @@ public final class Bench {
               "MiB",
               List.of(residentMiB("VmHWM:")),
               "training included"));
-      return new Report(Machine.describe(), o.threads(), peakGflops(o.threads()), measures);
+      // The engine's line names the convolution backend the self-check chose: speed depends on it.
+      return new Report(
+          Machine.describe() + "; engine " + Engines.describe(),
+          o.threads(),
+          peakGflops(o.threads()),
+          measures);
     } finally {
       deleteTree(scratch);
     }

@@ -23,7 +23,11 @@ final class NonFinite {
 
   /** The largest absolute value in {@code array}, NaN or infinite where any value is. */
   static double maxAbs(NDArray array) {
-    return array.abs().max().getFloat();
+    // Closed at once: they belong to the array's manager (the model's), which outlives the batch.
+    try (NDArray abs = array.abs();
+        NDArray max = abs.max()) {
+      return max.getFloat();
+    }
   }
 
   /**
@@ -34,10 +38,12 @@ final class NonFinite {
     String found = null;
     for (Pair<String, Parameter> p : network.getParameters()) {
       Parameter parameter = p.getValue();
-      if (parameter.requiresGradient()
-          && parameter.isInitialized()
-          && !Double.isFinite(maxAbs(parameter.getArray().getGradient()))) {
-        found = layerOf(p.getKey());
+      if (parameter.requiresGradient() && parameter.isInitialized()) {
+        try (NDArray gradient = parameter.getArray().getGradient()) {
+          if (!Double.isFinite(maxAbs(gradient))) {
+            found = layerOf(p.getKey());
+          }
+        }
       }
     }
     return found;
