@@ -103,7 +103,12 @@ public class DoctorCommand implements Callable<Integer> {
     }
     if (fault != null) {
       out.println();
-      out.println("verdict:  no backend is correct on this machine; do not train or predict here");
+      out.println(
+          Convolutions.requested() == null
+              ? "verdict:  no backend is correct on this machine; do not train or predict here"
+              : "verdict:  the backend MNISTLAB_CONV_BACKEND asks for ("
+                  + Convolutions.requested().id()
+                  + ") is wrong on this machine");
       environment.err().println("mnistlab: " + fault.getMessage());
       return Main.FAILED;
     }

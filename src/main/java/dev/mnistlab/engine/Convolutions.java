@@ -221,7 +221,11 @@ public final class Convolutions {
     return switches;
   }
 
-  private static ConvBackend requested() {
+  /**
+   * The backend asked for by {@code MNISTLAB_CONV_BACKEND} or {@code mnistlab.conv.backend}, or
+   * null when none is.
+   */
+  public static ConvBackend requested() {
     String value =
         System.getProperty("mnistlab.conv.backend", System.getenv("MNISTLAB_CONV_BACKEND"));
     return value == null || value.isBlank() ? null : ConvBackend.parse(value);

@@ -2,14 +2,12 @@ package dev.mnistlab.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mnistlab.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
  * line and records it, with none of the engine's native warnings on the terminal.
  */
 class SeparateProcessesTest {
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
+
+  /** A training on the backend the self-check chose, shared by the tests that compare with it. */
+  private static Child chosen;
+
+  private Child chosen() throws IOException, InterruptedException {
+    if (chosen == null) {
+      chosen = train("chosen", Map.of());
+    }
+    return chosen;
+  }
 
   /** A finished child process: its exit code and what it printed. */
   record Child(int exitCode, List<String> out, String err) {
@@ -40,33 +48,20 @@ class SeparateProcessesTest {
 
   private Child train(String name, Map<String, String> env, String... jvmOptions)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dai.djl.offline=true");
-    command.addAll(List.of(jvmOptions));
-    command.add(ProcessTraining.class.getName());
-    command.add(tmp.resolve(name).toString());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("MNISTLAB_CONV_BACKEND");
-    builder.environment().putAll(env);
-    Path out = tmp.resolve(name + ".out");
-    Path err = tmp.resolve(name + ".err");
-    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(180, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(name + " did not finish in 180 s");
-    }
-    return new Child(
-        process.exitValue(),
-        Files.readAllLines(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    ChildProcess.Outcome o =
+        ChildProcess.run(
+            tmp,
+            name,
+            env,
+            List.of(jvmOptions),
+            ProcessTraining.class,
+            tmp.resolve(name).toString());
+    return new Child(o.exitCode(), o.out(), o.err());
   }
 
   @Test
   void theSameSeedInTwoProcessesGivesIdenticalNumbersEpochByEpoch() throws Exception {
-    Child a = train("a", Map.of());
+    Child a = chosen();
     Child b = train("b", Map.of());
     assertThat(a.exitCode()).as(a.err()).isZero();
     assertThat(a.epochs()).hasSize(2);
@@ -77,7 +72,7 @@ class SeparateProcessesTest {
 
   @Test
   void wrongBackwardKernelsAreAvoidedSaidOnceRecordedAndTrainAsTheRightOnesDo() throws Exception {
-    Child fast = train("fast", Map.of());
+    Child fast = chosen();
     Child fallback = train("fallback", Map.of(), "-Dmnistlab.engine.simulate=backward-data");
     assertThat(fallback.exitCode()).as(fallback.err()).isZero();
     assertThat(fallback.err().lines().toList())
@@ -98,7 +93,7 @@ class SeparateProcessesTest {
 
   @Test
   void libtorchsOwnKernelsTrainAsOneDnnDoesWithoutNativeWarnings() throws Exception {
-    Child fast = train("fast", Map.of());
+    Child fast = chosen();
     Child own = train("own", Map.of("MNISTLAB_CONV_BACKEND", "native"));
     assertThat(own.exitCode()).as(own.err()).isZero();
     // With oneDNN off, libtorch tries NNPACK on every convolution and prints a warning each
