@@ -2,11 +2,16 @@ package dev.mnistlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
+import dev.mnistlab.data.BatchLoader;
+import dev.mnistlab.model.ModelSpec;
 import java.util.Locale;
 
 /**
@@ -101,6 +106,46 @@ final class NonFinite {
       }
     }
     return null;
+  }
+
+  /**
+   * The error for a batch whose loss or gradients were not finite: an engine fault when the weights
+   * and activations feeding it were of ordinary size, divergence otherwise.
+   *
+   * @param where the epoch, batch and checkpoint kept, in words
+   */
+  static TrainingDivergedException diagnose(
+      Trainer trainer,
+      ModelSpec spec,
+      BatchLoader.Batch batch,
+      Training.BatchOutcome outcome,
+      String where) {
+    Block network = trainer.getModel().getBlock();
+    double weights = largestWeight(network);
+    boolean ordinary = Double.isFinite(weights) && weights < LARGE;
+    if (ordinary && outcome.nonFiniteGradient() != null) {
+      return TrainingDivergedException.engineFault(
+          "a NaN or infinite gradient from a finite loss ("
+              + outcome.loss()
+              + "); the backward pass first reached "
+              + outcome.nonFiniteGradient()
+              + " with it",
+          where);
+    }
+    if (ordinary) {
+      try (NDManager scope = trainer.getManager().newSubManager()) {
+        ModelSpec.Shape3 in = spec.inputShape();
+        NDArray x =
+            scope.create(
+                batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
+        Layer layer = firstNonFiniteOutput(network, new ParameterStore(scope, false), x);
+        if (layer != null && layer.fromOrdinaryInput()) {
+          return TrainingDivergedException.engineFault(
+              "a NaN or infinite output in the forward pass of " + layer, where);
+        }
+      }
+    }
+    return new TrainingDivergedException(outcome.loss(), where);
   }
 
   /** {@code "layer 5 (Conv2d)"} from a name such as {@code 05Conv2d_weight}. */

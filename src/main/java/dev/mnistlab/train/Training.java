@@ -6,11 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -285,7 +283,7 @@ public final class Training {
             batchIndex++;
             if (!outcome.finite()) {
               // Nothing was stepped: the weights are still those of the last finite batch.
-              throw nonFinite(
+              throw NonFinite.diagnose(
                   trainer,
                   spec,
                   batch,
@@ -411,47 +409,6 @@ public final class Training {
       }
       return outcome;
     }
-  }
-
-  /**
-   * The error for a batch whose loss or gradients were not finite: an engine fault when the weights
-   * and activations feeding it were of ordinary size, divergence otherwise.
-   *
-   * @param where the epoch, batch and checkpoint kept, in words
-   */
-  static TrainingDivergedException nonFinite(
-      Trainer trainer,
-      ModelSpec spec,
-      BatchLoader.Batch batch,
-      BatchOutcome outcome,
-      String where) {
-    Block network = trainer.getModel().getBlock();
-    double weights = NonFinite.largestWeight(network);
-    boolean ordinary = Double.isFinite(weights) && weights < NonFinite.LARGE;
-    if (ordinary && outcome.nonFiniteGradient() != null) {
-      return TrainingDivergedException.engineFault(
-          "a NaN or infinite gradient from a finite loss ("
-              + outcome.loss()
-              + "); the backward pass first reached "
-              + outcome.nonFiniteGradient()
-              + " with it",
-          where);
-    }
-    if (ordinary) {
-      try (NDManager scope = trainer.getManager().newSubManager()) {
-        ModelSpec.Shape3 in = spec.inputShape();
-        NDArray x =
-            scope.create(
-                batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
-        NonFinite.Layer layer =
-            NonFinite.firstNonFiniteOutput(network, new ParameterStore(scope, false), x);
-        if (layer != null && layer.fromOrdinaryInput()) {
-          return TrainingDivergedException.engineFault(
-              "a NaN or infinite output in the forward pass of " + layer, where);
-        }
-      }
-    }
-    return new TrainingDivergedException(outcome.loss(), where);
   }
 
   /**

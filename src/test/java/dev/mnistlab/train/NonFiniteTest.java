@@ -44,7 +44,7 @@ class NonFiniteTest {
         Training.BatchOutcome outcome = Training.trainBatch(trainer, spec, batch(), 0);
         assertThat(outcome.finite()).isTrue();
         TrainingDivergedException fault =
-            Training.nonFinite(
+            NonFinite.diagnose(
                 trainer,
                 spec,
                 batch(),
@@ -64,7 +64,7 @@ class NonFiniteTest {
           p.getValue().getArray().muli(1e7f);
         }
         TrainingDivergedException diverged =
-            Training.nonFinite(
+            NonFinite.diagnose(
                 trainer, spec, batch(), new Training.BatchOutcome(Double.NaN, 0, null), WHERE);
         assertThat(diverged.engineFault()).isFalse();
         assertThat(diverged)
