@@ -45,14 +45,21 @@ public final class Convolutions {
    *
    * @param reports the check of each backend tried, fastest first, the chosen one last
    * @param switchUnavailable why oneDNN could not be switched off, or null where it can
+   * @param requested whether {@code MNISTLAB_CONV_BACKEND} asked for it (only it was checked)
    */
   public record Choice(
-      ConvBackend backend, List<EngineCheck.Report> reports, String switchUnavailable) {
+      ConvBackend backend,
+      List<EngineCheck.Report> reports,
+      String switchUnavailable,
+      boolean requested) {
     /**
      * The choice in words, as runs record it: {@code "oneDNN (self-check passed)"}, or the backend
      * and what the check found wrong with the faster ones.
      */
     public String describe() {
+      if (requested) {
+        return backend.label() + " (asked for by MNISTLAB_CONV_BACKEND; self-check passed)";
+      }
       if (reports.size() == 1) {
         return backend.label() + " (self-check passed)";
       }
@@ -157,7 +164,7 @@ public final class Convolutions {
             : bound == null ? List.of(ConvBackend.ONEDNN) : Arrays.asList(ConvBackend.values());
     List<EngineCheck.Report> reports = new ArrayList<>();
     try {
-      return firstPassing(candidates, reports, simulated, bound, unavailable);
+      return firstPassing(candidates, reports, simulated, bound, unavailable, requested != null);
     } finally {
       if (chosen != null) {
         apply(chosen.backend()); // the checks flip the switch; the process's choice stands
@@ -170,7 +177,8 @@ public final class Convolutions {
       List<EngineCheck.Report> reports,
       Set<Direction> simulated,
       NativeSwitches bound,
-      String unavailable) {
+      String unavailable,
+      boolean requested) {
     for (ConvBackend backend : candidates) {
       if (backend == ConvBackend.ONEDNN_FORWARD
           && !reports.isEmpty()
@@ -184,7 +192,7 @@ public final class Convolutions {
       EngineCheck.Report report = EngineCheck.run(backend, oneDnnSwitch(bound), simulated);
       reports.add(report);
       if (report.passed()) {
-        return new Choice(backend, List.copyOf(reports), unavailable);
+        return new Choice(backend, List.copyOf(reports), unavailable, requested);
       }
     }
     throw new EngineFaultException(

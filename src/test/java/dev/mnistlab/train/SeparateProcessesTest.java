@@ -99,7 +99,10 @@ class SeparateProcessesTest {
     // With oneDNN off, libtorch tries NNPACK on every convolution and prints a warning each
     // time on CPUs it does not support, unless it is switched off too.
     assertThat(own.err()).doesNotContain("NNPACK").isBlank();
-    assertThat(own.engine()).contains("convolutions: libtorch's own kernels (oneDNN off)");
+    assertThat(own.engine())
+        .contains(
+            "convolutions: libtorch's own kernels (oneDNN off) (asked for by"
+                + " MNISTLAB_CONV_BACKEND; self-check passed)");
     assertSameTraining(own, fast);
   }
 
