@@ -103,12 +103,18 @@ public class DoctorCommand implements Callable<Integer> {
     }
     if (fault != null) {
       out.println();
-      out.println(
-          Convolutions.requested() == null
-              ? "verdict:  no backend is correct on this machine; do not train or predict here"
-              : "verdict:  the backend MNISTLAB_CONV_BACKEND asks for ("
-                  + Convolutions.requested().id()
-                  + ") is wrong on this machine");
+      String verdict;
+      if (Convolutions.requested() != null) {
+        verdict =
+            "the backend MNISTLAB_CONV_BACKEND asks for ("
+                + Convolutions.requested().id()
+                + ") is wrong or unavailable on this machine";
+      } else if (unavailable != null) {
+        verdict = "oneDNN is wrong here and cannot be switched off; do not train or predict here";
+      } else {
+        verdict = "no backend is correct on this machine; do not train or predict here";
+      }
+      out.println("verdict:  " + verdict);
       environment.err().println("mnistlab: " + fault.getMessage());
       return Main.FAILED;
     }

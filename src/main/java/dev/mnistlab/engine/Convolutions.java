@@ -244,7 +244,14 @@ public final class Convolutions {
     String value = System.getProperty("mnistlab.engine.simulate", "");
     for (String name : value.split(",")) {
       if (!name.isBlank()) {
-        directions.add(Direction.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+        String constant = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        if (Arrays.stream(Direction.values()).noneMatch(d -> d.name().equals(constant))) {
+          throw new IllegalArgumentException(
+              "mnistlab.engine.simulate: unknown direction '"
+                  + name.trim()
+                  + "' (known: forward, backward-data, backward-weights)");
+        }
+        directions.add(Direction.valueOf(constant));
       }
     }
     return directions;

@@ -276,6 +276,9 @@ public final class EngineCheck {
     for (double v : want) {
       scale = Math.max(scale, Math.abs(v));
     }
+    if (got.length != want.length) {
+      return new Figure(c.name(), direction, Double.POSITIVE_INFINITY, 0);
+    }
     double error = 0;
     long nonFinite = 0;
     for (int i = 0; i < got.length; i++) {
@@ -284,9 +287,6 @@ public final class EngineCheck {
       } else {
         error = Math.max(error, Math.abs(got[i] - want[i]));
       }
-    }
-    if (got.length != want.length) {
-      error = Double.POSITIVE_INFINITY;
     }
     return new Figure(c.name(), direction, error / Math.max(scale, 1e-30), nonFinite);
   }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.mnistlab.data.Normalization;
+import dev.mnistlab.engine.Convolutions;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import java.io.IOException;
@@ -36,9 +37,14 @@ public record TrainedModel(ModelSpec spec, Model model, Normalization normalizat
       ModelSpec spec, Normalization normalization, Path dir, String prefix) {
     Model model = Model.newInstance(spec.name(), Device.cpu());
     try {
+      // Inference from the Java API runs on checked kernels too (once a process; see engine).
+      Convolutions.choose();
       model.setBlock(BlockFactory.build(spec));
       model.load(dir, prefix);
       return new TrainedModel(spec, model, normalization);
+    } catch (Convolutions.EngineFaultException e) {
+      model.close();
+      throw e;
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new IllegalArgumentException(

@@ -98,6 +98,9 @@ public final class Engines {
    * @throws EngineBusyException while another training holds it
    */
   public static Lease claim(String owner) {
+    if (Convolutions.current() == null) {
+      start(0); // a training from the Java API must not skip the engine self-check
+    }
     String current = TRAINING.get();
     if (current != null || !TRAINING.compareAndSet(null, owner)) {
       throw new EngineBusyException(

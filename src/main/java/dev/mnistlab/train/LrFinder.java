@@ -108,8 +108,12 @@ public final class LrFinder {
           }
           double lr = startLr * Math.pow(endLr / startLr, step / (double) (steps - 1));
           optimizer.setLearningRate(lr);
-          double loss =
-              Training.trainBatch(trainer, spec, it.next(), config.labelSmoothing()).loss();
+          Training.BatchOutcome outcome =
+              Training.trainBatch(trainer, spec, it.next(), config.labelSmoothing());
+          if (!outcome.finite()) {
+            break; // a gradient overflowed: the step was not taken, the range ends here
+          }
+          double loss = outcome.loss();
           average = BETA * average + (1 - BETA) * loss;
           double smoothed = average / (1 - Math.pow(BETA, step + 1));
           if (!Double.isFinite(smoothed) || smoothed > EXPLODED * best) {

@@ -127,9 +127,9 @@ final class NonFinite {
       return TrainingDivergedException.engineFault(
           "a NaN or infinite gradient from a finite loss ("
               + outcome.loss()
-              + "); the backward pass first reached "
+              + "); the first non-finite gradient going backward was "
               + outcome.nonFiniteGradient()
-              + " with it",
+              + "'s (the fault is in that layer or in the backward pass of a layer after it)",
           where);
     }
     if (ordinary) {
@@ -146,6 +146,26 @@ final class NonFinite {
       }
     }
     return new TrainingDivergedException(outcome.loss(), where);
+  }
+
+  /**
+   * The error for an epoch whose every batch was finite but whose test loss (or summed training
+   * loss) is not: an engine fault while the weights are of ordinary size, divergence when the
+   * epoch's last steps grew them.
+   */
+  static TrainingDivergedException afterEpoch(
+      Block network, double testLoss, double trainLoss, String where) {
+    double weights = largestWeight(network);
+    if (Double.isFinite(weights) && weights < LARGE) {
+      return TrainingDivergedException.engineFault(
+          "a test loss of "
+              + testLoss
+              + " from finite weights after a finite training epoch (train loss "
+              + trainLoss
+              + ")",
+          where);
+    }
+    return new TrainingDivergedException(testLoss, where);
   }
 
   /** {@code "layer 5 (Conv2d)"} from a name such as {@code 05Conv2d_weight}. */

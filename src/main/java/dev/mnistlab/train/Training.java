@@ -20,6 +20,7 @@ import dev.mnistlab.data.Split;
 import dev.mnistlab.engine.Convolutions;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
+import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.DirectoryLock;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
@@ -241,12 +242,14 @@ public final class Training {
           for (EpochMetrics e : saved.epochs()) {
             if (!Double.isFinite(e.trainLoss()) || !Double.isFinite(e.testLoss())) {
               // Kept by mnistlab before it checked; the weights after it cannot be trusted.
-              throw new IllegalStateException(
-                  run.checkpointFile()
-                      + " was saved after epoch "
+              throw new DamagedFileException(
+                  run.checkpointFile(),
+                  "saved after epoch "
                       + e.epoch()
-                      + ", whose test loss was "
-                      + e.testLoss()
+                      + ", whose "
+                      + (Double.isFinite(e.trainLoss())
+                          ? "test loss was " + e.testLoss()
+                          : "train loss was " + e.trainLoss())
                       + ": its weights are not a good epoch's; delete the run and train it again");
             }
           }
@@ -305,14 +308,11 @@ public final class Training {
             test = Evaluator.evaluate(spec, model.getBlock(), trainer.getManager(), testBatches);
           }
           if (!Double.isFinite(test.loss()) || !Double.isFinite(lossSum)) {
-            // Every batch trained on finite figures, yet the weights score NaN: never kept as a
-            // checkpoint, so that a resume starts from the last good epoch.
-            throw TrainingDivergedException.engineFault(
-                "a test loss of "
-                    + test.loss()
-                    + " after a finite training epoch (train loss "
-                    + lossSum / seen
-                    + ")",
+            // Never kept as a checkpoint, so that a resume starts from the last good epoch.
+            throw NonFinite.afterEpoch(
+                model.getBlock(),
+                test.loss(),
+                lossSum / seen,
                 TrainingDivergedException.where(epoch, 0, run.checkpointFile(), epochs.size()));
           }
           EpochMetrics metrics =

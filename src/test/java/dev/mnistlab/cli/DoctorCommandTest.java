@@ -45,9 +45,12 @@ class DoctorCommandTest {
     assertThat(o.exitCode()).isEqualTo(Main.FAILED);
     assertThat(o.out())
         .contains(
-            "verdict:  the backend MNISTLAB_CONV_BACKEND asks for (onednn) is wrong on this machine")
+            "verdict:  the backend MNISTLAB_CONV_BACKEND asks for (onednn) is wrong or unavailable on this machine")
         .anySatisfy(
-            line -> assertThat(line).startsWith("onednn          WRONG: 3x3 backward data: 1 NaN"));
+            // On a CPU where the kernel is really wrong, more values than the simulated one.
+            line ->
+                assertThat(line)
+                    .matches("onednn +WRONG: 3x3 backward data: \\d+ NaN or infinite values .*"));
     assertThat(o.err().strip())
         .startsWith("mnistlab: the engine computes convolutions wrongly on this CPU with onednn (")
         .doesNotContain("\n");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
@@ -53,8 +55,9 @@ class NonFiniteTest {
         assertThat(fault.engineFault()).isTrue();
         assertThat(fault)
             .hasMessage(
-                "the engine computed a NaN or infinite gradient from a finite loss (2.3); the"
-                    + " backward pass first reached layer 4 (Conv2d) with it "
+                "the engine computed a NaN or infinite gradient from a finite loss (2.3); the first"
+                    + " non-finite gradient going backward was layer 4 (Conv2d)'s (the fault is in"
+                    + " that layer or in the backward pass of a layer after it) "
                     + WHERE
                     + ": an engine fault, not divergence (a lower learning rate would not help);"
                     + " run ./mnistlab doctor to check this machine's kernels");
@@ -69,6 +72,26 @@ class NonFiniteTest {
         assertThat(diverged.engineFault()).isFalse();
         assertThat(diverged)
             .hasMessage("training diverged: loss is NaN " + WHERE + " (try a lower learning rate)");
+      }
+    }
+  }
+
+  @Test
+  void aNaNInARealGradientIsFoundAndNamedByItsLayer() {
+    ModelSpec spec = ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml");
+    try (Model model = Model.newInstance("tiny", Device.cpu())) {
+      model.setBlock(BlockFactory.build(spec));
+      try (Trainer trainer =
+          Training.newTrainer(model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
+        assertThat(Training.trainBatch(trainer, spec, batch(), 0).finite()).isTrue();
+        assertThat(NonFinite.lastNonFiniteGradient(model.getBlock())).isNull();
+        Pair<String, Parameter> first = model.getBlock().getParameters().get(0);
+        try (NDArray gradient = first.getValue().getArray().getGradient()) {
+          gradient.set(new NDIndex("0"), Float.NaN); // in place: the wrapper shares the storage
+        }
+        assertThat(NonFinite.lastNonFiniteGradient(model.getBlock()))
+            .isEqualTo(NonFinite.layerOf(first.getKey()))
+            .startsWith("layer 1 (");
       }
     }
   }

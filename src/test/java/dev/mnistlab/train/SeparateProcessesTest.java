@@ -82,9 +82,11 @@ class SeparateProcessesTest {
         .contains("backward data")
         .contains("using oneDNN forward, libtorch's own kernels backward, checked correct");
     assertThat(fallback.engine())
-        .isEqualTo(
+        .startsWith(
             "engine: PyTorch 2.7.1, convolutions: oneDNN forward, libtorch's own kernels backward"
-                + " (self-check: oneDNN's backward data wrong on this CPU)");
+                + " (self-check: oneDNN's ")
+        .contains("backward data")
+        .endsWith(" wrong on this CPU)");
     assertThat(Files.readString(tmp.resolve("fallback").resolve("metrics.json")))
         .contains("oneDNN forward, libtorch's own kernels backward");
     // Other kernels sum in another order, so the numbers agree closely but not bit for bit.
