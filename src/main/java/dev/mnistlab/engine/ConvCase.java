@@ -19,7 +19,8 @@ public record ConvCase(
     int stride,
     int padding,
     int dilation,
-    int groups) {
+    int groups,
+    boolean bias) {
 
   /**
    * The problems checked: one of each kind of convolution a model spec can ask for, at the sizes
@@ -30,14 +31,16 @@ public record ConvCase(
    */
   public static final List<ConvCase> ALL =
       List.of(
-          new ConvCase("3x3", 128, 8, 10, 26, 3, 1, 0, 1, 1),
-          new ConvCase("3x3 padded", 128, 16, 18, 7, 3, 1, 1, 1, 1),
-          new ConvCase("3x3 first layer", 32, 1, 8, 28, 3, 1, 0, 1, 1),
-          new ConvCase("1x1", 32, 16, 8, 12, 1, 1, 0, 1, 1),
-          new ConvCase("depthwise 3x3", 32, 16, 16, 12, 3, 1, 1, 1, 16),
-          new ConvCase("grouped 3x3", 32, 16, 16, 12, 3, 1, 1, 1, 4),
-          new ConvCase("strided 3x3", 32, 8, 16, 24, 3, 2, 1, 1, 1),
-          new ConvCase("dilated 3x3", 32, 8, 8, 14, 3, 1, 2, 2, 1));
+          new ConvCase("3x3", 128, 8, 10, 26, 3, 1, 0, 1, 1, true),
+          new ConvCase("3x3 padded", 128, 16, 18, 7, 3, 1, 1, 1, 1, false),
+          new ConvCase("3x3 first layer", 32, 1, 8, 28, 3, 1, 0, 1, 1, false),
+          new ConvCase("3x3 wide", 8, 64, 64, 7, 3, 1, 1, 1, 1, false),
+          new ConvCase("3x3 one image", 1, 16, 16, 11, 3, 1, 0, 1, 1, false),
+          new ConvCase("1x1", 32, 16, 8, 12, 1, 1, 0, 1, 1, false),
+          new ConvCase("depthwise 3x3", 32, 16, 16, 12, 3, 1, 1, 1, 16, false),
+          new ConvCase("grouped 3x3", 32, 16, 16, 12, 3, 1, 1, 1, 4, true),
+          new ConvCase("strided 3x3", 32, 8, 16, 24, 3, 2, 1, 1, 1, true),
+          new ConvCase("dilated 3x3", 32, 8, 8, 14, 3, 1, 2, 2, 1, false));
 
   /** The problem in numbers: {@code "128 x 8->10, 26x26, 3x3 stride 1 padding 0"} and so on. */
   public String shape() {
@@ -57,7 +60,8 @@ public record ConvCase(
         + (stride > 1 ? " stride " + stride : "")
         + (padding > 0 ? " padding " + padding : "")
         + (dilation > 1 ? " dilation " + dilation : "")
-        + (groups > 1 ? " groups " + groups : "");
+        + (groups > 1 ? " groups " + groups : "")
+        + (bias ? ", bias" : "");
   }
 
   /** The output's height and width. */

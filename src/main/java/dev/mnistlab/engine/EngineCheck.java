@@ -178,7 +178,7 @@ public final class EngineCheck {
           int fanIn = key.in() / key.groups() * key.kernel() * key.kernel();
           float bound = (float) (1 / Math.sqrt(fanIn));
           float[] w = uniform(random, key.out() * fanIn, bound);
-          float[] bias = uniform(random, key.out(), bound);
+          float[] bias = key.bias() ? uniform(random, key.out(), bound) : new float[key.out()];
           float[] gy = uniform(random, key.batch() * key.out() * o * o, 1);
           return new Problem(
               key, x, w, bias, gy, ReferenceConvolution.compute(key, x, w, bias, gy));
@@ -201,11 +201,13 @@ public final class EngineCheck {
       NDArray x = scope.create(p.x(), new Shape(c.batch(), c.in(), c.size(), c.size()));
       NDArray w =
           scope.create(p.w(), new Shape(c.out(), c.in() / c.groups(), c.kernel(), c.kernel()));
-      NDArray bias = scope.create(p.bias(), new Shape(c.out()));
+      NDArray bias = c.bias() ? scope.create(p.bias(), new Shape(c.out())) : null;
       NDArray gy = scope.create(p.gy(), new Shape(c.batch(), c.out(), o, o));
       x.setRequiresGradient(true);
       w.setRequiresGradient(true);
-      bias.setRequiresGradient(true);
+      if (bias != null) {
+        bias.setRequiresGradient(true);
+      }
       float[] y;
       float[] yInference;
       try {
@@ -229,7 +231,7 @@ public final class EngineCheck {
       }
       float[] dx = x.getGradient().toFloatArray();
       float[] dw = w.getGradient().toFloatArray();
-      float[] db = bias.getGradient().toFloatArray();
+      float[] db = bias == null ? null : bias.getGradient().toFloatArray();
       if (backend.forwardOnOneDnn() && simulated.contains(Direction.FORWARD)) {
         y[0] = Float.NaN;
       }
@@ -243,7 +245,8 @@ public final class EngineCheck {
       Figure training = compare(c, Direction.FORWARD, y, want.output());
       Figure inference = compare(c, Direction.FORWARD, yInference, want.output());
       Figure weights = compare(c, Direction.BACKWARD_WEIGHTS, dw, want.weightGradient());
-      Figure biases = compare(c, Direction.BACKWARD_WEIGHTS, db, want.biasGradient());
+      Figure biases =
+          db == null ? weights : compare(c, Direction.BACKWARD_WEIGHTS, db, want.biasGradient());
       return List.of(
           worse(training, inference) ? training : inference,
           compare(c, Direction.BACKWARD_DATA, dx, want.inputGradient()),

@@ -27,7 +27,7 @@ class EngineCheckTest {
   @Test
   void theReferenceComputesAHandWorkedConvolution() {
     // One 3x3 image 1..9, one 2x2 kernel of ones, bias 0.5: each output sums a 2x2 window.
-    ConvCase c = new ConvCase("hand", 1, 1, 1, 3, 2, 1, 0, 1, 1);
+    ConvCase c = new ConvCase("hand", 1, 1, 1, 3, 2, 1, 0, 1, 1, true);
     float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     float[] w = {1, 1, 1, 1};
     float[] gy = {1, 0, 0, 1};
@@ -56,7 +56,8 @@ class EngineCheckTest {
               c.stride(),
               c.padding(),
               c.dilation(),
-              c.groups());
+              c.groups(),
+              c.bias());
       Random random = new Random(7);
       float[] x = random(random, small.batch() * small.in() * small.size() * small.size());
       float[] w =
