@@ -20,6 +20,21 @@ public final class ChildProcess {
   public record Outcome(int exitCode, List<String> out, String err) {}
 
   /**
+   * The command line that runs {@code mainClass} with {@code args} in a new JVM of this one's Java,
+   * with the test class path, offline, and {@code jvmOptions}.
+   */
+  public static List<String> command(
+      List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dai.djl.offline=true");
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    command.addAll(args);
+    return command;
+  }
+
+  /**
    * Runs {@code mainClass} with {@code args}, the test class path, {@code jvmOptions} and the
    * environment plus {@code env} (without {@code MNISTLAB_CONV_BACKEND} unless {@code env} sets
    * it); its output is kept in {@code dir} as NAME.out and NAME.err.
@@ -32,15 +47,7 @@ public final class ChildProcess {
       Class<?> mainClass,
       String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dai.djl.offline=true");
-    command.addAll(jvmOptions);
-    command.add(mainClass.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
+    ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, mainClass, List.of(args)));
     builder.environment().remove("MNISTLAB_CONV_BACKEND");
     builder.environment().putAll(env);
     Path out = dir.resolve(name + ".out");

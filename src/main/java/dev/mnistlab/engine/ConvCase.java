@@ -42,7 +42,10 @@ public record ConvCase(
           new ConvCase("strided 3x3", 32, 8, 16, 24, 3, 2, 1, 1, 1, true),
           new ConvCase("dilated 3x3", 32, 8, 8, 14, 3, 1, 2, 2, 1, false));
 
-  /** The problem in numbers: {@code "128 x 8->10, 26x26, 3x3 stride 1 padding 0"} and so on. */
+  /**
+   * The problem in numbers, what is not the default named: {@code "128 x 16->18, 7x7, 3x3 padding
+   * 1"}, {@code "32 x 8->16, 24x24, 3x3 stride 2 padding 1, bias"}.
+   */
   public String shape() {
     return batch
         + " x "
@@ -67,10 +70,5 @@ public record ConvCase(
   /** The output's height and width. */
   int outputSize() {
     return (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
-  }
-
-  /** Multiply-adds of one direction, the measure of what the case costs. */
-  long work() {
-    return (long) batch * out * (in / groups) * kernel * kernel * outputSize() * outputSize();
   }
 }

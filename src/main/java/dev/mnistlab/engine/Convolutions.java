@@ -30,6 +30,7 @@ public final class Convolutions {
 
   private static volatile Choice chosen;
   private static NativeSwitches switches;
+  private static String switchesUnavailable;
 
   private Convolutions() {}
 
@@ -143,13 +144,9 @@ public final class Convolutions {
   }
 
   /** Why oneDNN cannot be switched off in this process, or null where it can. */
-  public static String switchUnavailable() {
-    try {
-      NativeSwitches.bind();
-      return null;
-    } catch (NativeSwitches.UnavailableException e) {
-      return e.getMessage();
-    }
+  public static synchronized String switchUnavailable() {
+    bindSwitches();
+    return switchesUnavailable;
   }
 
   /**
@@ -164,35 +161,25 @@ public final class Convolutions {
             : bound == null ? List.of(ConvBackend.ONEDNN) : Arrays.asList(ConvBackend.values());
     List<EngineCheck.Report> reports = new ArrayList<>();
     try {
-      return firstPassing(candidates, reports, simulated, bound, unavailable, requested != null);
+      for (ConvBackend backend : candidates) {
+        if (backend == ConvBackend.ONEDNN_FORWARD
+            && !reports.isEmpty()
+            && reports.get(0).failedDirections().contains(Direction.FORWARD)) {
+          continue;
+        }
+        if (backend != ConvBackend.ONEDNN && bound == null) {
+          throw new EngineFaultException(
+              "convolution backend " + backend.id() + " needs oneDNN switched off: " + unavailable);
+        }
+        EngineCheck.Report report = EngineCheck.run(backend, oneDnnSwitch(bound), simulated);
+        reports.add(report);
+        if (report.passed()) {
+          return new Choice(backend, List.copyOf(reports), unavailable, requested != null);
+        }
+      }
     } finally {
       if (chosen != null) {
         apply(chosen.backend()); // the checks flip the switch; the process's choice stands
-      }
-    }
-  }
-
-  private static Choice firstPassing(
-      List<ConvBackend> candidates,
-      List<EngineCheck.Report> reports,
-      Set<Direction> simulated,
-      NativeSwitches bound,
-      String unavailable,
-      boolean requested) {
-    for (ConvBackend backend : candidates) {
-      if (backend == ConvBackend.ONEDNN_FORWARD
-          && !reports.isEmpty()
-          && reports.get(0).failedDirections().contains(Direction.FORWARD)) {
-        continue;
-      }
-      if (backend != ConvBackend.ONEDNN && bound == null) {
-        throw new EngineFaultException(
-            "convolution backend " + backend.id() + " needs oneDNN switched off: " + unavailable);
-      }
-      EngineCheck.Report report = EngineCheck.run(backend, oneDnnSwitch(bound), simulated);
-      reports.add(report);
-      if (report.passed()) {
-        return new Choice(backend, List.copyOf(reports), unavailable, requested);
       }
     }
     throw new EngineFaultException(
@@ -215,15 +202,18 @@ public final class Convolutions {
     return bound == null ? null : bound::oneDnn;
   }
 
-  /** The process's switches, bound once; null where they cannot be reached. */
-  private static NativeSwitches bindSwitches() {
-    if (switches == null) {
+  /**
+   * The process's switches, bound once (a failure too, its reason kept for {@link
+   * #switchUnavailable}); null where they cannot be reached.
+   */
+  private static synchronized NativeSwitches bindSwitches() {
+    if (switches == null && switchesUnavailable == null) {
       try {
         switches = NativeSwitches.bind();
         // Never NNPACK: it has no kernels for most server CPUs and says so on every convolution.
         switches.nnpack(false);
       } catch (NativeSwitches.UnavailableException e) {
-        return null;
+        switchesUnavailable = e.getMessage();
       }
     }
     return switches;

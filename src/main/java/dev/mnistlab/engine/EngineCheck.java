@@ -36,7 +36,7 @@ public final class EngineCheck {
 
   private static final Map<ConvCase, Problem> PROBLEMS = new ConcurrentHashMap<>();
 
-  private static volatile CompletableFuture<Void> prepared;
+  private static CompletableFuture<Void> prepared;
 
   private EngineCheck() {}
 
@@ -44,10 +44,11 @@ public final class EngineCheck {
    * Starts computing the reference figures on another thread, so that they are ready by the time
    * the engine's native library has loaded (about 0.7 s); {@link #run} waits for them.
    */
-  public static synchronized void prepare() {
+  public static synchronized CompletableFuture<Void> prepare() {
     if (prepared == null) {
       prepared = CompletableFuture.runAsync(() -> ConvCase.ALL.forEach(EngineCheck::problem));
     }
+    return prepared;
   }
 
   /** The three computations of a convolution layer, each a separate kernel in the engine. */
@@ -133,9 +134,7 @@ public final class EngineCheck {
     if (oneDnn == null && backend != ConvBackend.ONEDNN) {
       throw new IllegalArgumentException(backend.id() + " needs the oneDNN switch");
     }
-    if (prepared != null) {
-      prepared.join();
-    }
+    prepare().join();
     List<Problem> problems = ConvCase.ALL.stream().map(EngineCheck::problem).toList();
     long start = System.nanoTime();
     List<Figure> figures = new ArrayList<>();
@@ -275,12 +274,12 @@ public final class EngineCheck {
 
   /** The largest error of {@code got} against {@code want}, relative to want's largest value. */
   static Figure compare(ConvCase c, Direction direction, float[] got, double[] want) {
+    if (got.length != want.length) {
+      return new Figure(c.name(), direction, Double.POSITIVE_INFINITY, 0);
+    }
     double scale = 0;
     for (double v : want) {
       scale = Math.max(scale, Math.abs(v));
-    }
-    if (got.length != want.length) {
-      return new Figure(c.name(), direction, Double.POSITIVE_INFINITY, 0);
     }
     double error = 0;
     long nonFinite = 0;

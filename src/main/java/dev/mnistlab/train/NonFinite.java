@@ -3,7 +3,6 @@ package dev.mnistlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -134,10 +133,7 @@ final class NonFinite {
     }
     if (ordinary) {
       try (NDManager scope = trainer.getManager().newSubManager()) {
-        ModelSpec.Shape3 in = spec.inputShape();
-        NDArray x =
-            scope.create(
-                batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
+        NDArray x = Training.input(scope, spec, batch);
         Layer layer = firstNonFiniteOutput(network, new ParameterStore(scope, false), x);
         if (layer != null && layer.fromOrdinaryInput()) {
           return TrainingDivergedException.engineFault(

@@ -382,10 +382,7 @@ public final class Training {
   static BatchOutcome trainBatch(
       Trainer trainer, ModelSpec spec, BatchLoader.Batch batch, double labelSmoothing) {
     try (NDManager scope = trainer.getManager().newSubManager()) {
-      ModelSpec.Shape3 in = spec.inputShape();
-      NDArray x =
-          scope.create(
-              batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
+      NDArray x = input(scope, spec, batch);
       NDArray y = scope.create(batch.labels());
       double loss;
       long correct;
@@ -409,6 +406,13 @@ public final class Training {
       }
       return outcome;
     }
+  }
+
+  /** A batch's pixels as the network's input, {@code N × C × H × W}, in {@code scope}. */
+  static NDArray input(NDManager scope, ModelSpec spec, BatchLoader.Batch batch) {
+    ModelSpec.Shape3 in = spec.inputShape();
+    return scope.create(
+        batch.pixels(), new Shape(batch.size(), in.channels(), in.height(), in.width()));
   }
 
   /**

@@ -2,12 +2,12 @@ package dev.mnistlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mnistlab.ChildProcess;
 import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -160,30 +160,26 @@ class RunFaultsTest {
    */
   private static Child start(Path dir, String faults, int epochs, int limit, Path output)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Dai.djl.offline=true");
-    if (faults != null) {
-      command.add("-Dmnistlab.faults=" + faults);
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(
-        List.of(
-            "train",
-            "--model",
-            spec.toString(),
-            "--epochs",
-            Integer.toString(epochs),
-            "--limit",
-            Integer.toString(limit),
-            "--batch-size",
-            "64",
-            "--threads",
-            "1",
-            "--seed",
-            "3",
-            "--out",
-            dir.toString()));
+    List<String> command =
+        ChildProcess.command(
+            faults == null ? List.of() : List.of("-Dmnistlab.faults=" + faults),
+            Main.class,
+            List.of(
+                "train",
+                "--model",
+                spec.toString(),
+                "--epochs",
+                Integer.toString(epochs),
+                "--limit",
+                Integer.toString(limit),
+                "--batch-size",
+                "64",
+                "--threads",
+                "1",
+                "--seed",
+                "3",
+                "--out",
+                dir.toString()));
     Process process =
         new ProcessBuilder(command)
             .redirectOutput(outputFile(output, ".out").toFile())

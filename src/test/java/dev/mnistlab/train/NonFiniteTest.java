@@ -36,64 +36,71 @@ class NonFiniteTest {
     return new BatchLoader.Batch(pixels, new long[8], 8);
   }
 
-  @Test
-  void aNonFiniteGradientFromOrdinaryWeightsIsAnEngineFaultNamingTheLayer() {
-    ModelSpec spec = ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml");
-    try (Model model = Model.newInstance("tiny", Device.cpu())) {
-      model.setBlock(BlockFactory.build(spec));
-      try (Trainer trainer =
-          Training.newTrainer(model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
-        Training.BatchOutcome outcome = Training.trainBatch(trainer, spec, batch(), 0);
-        assertThat(outcome.finite()).isTrue();
-        TrainingDivergedException fault =
-            NonFinite.diagnose(
-                trainer,
-                spec,
-                batch(),
-                new Training.BatchOutcome(2.3, 0, "layer 4 (Conv2d)"),
-                WHERE);
-        assertThat(fault.engineFault()).isTrue();
-        assertThat(fault)
-            .hasMessage(
-                "the engine computed a NaN or infinite gradient from a finite loss (2.3); the first"
-                    + " non-finite gradient going backward was layer 4 (Conv2d)'s (the fault is in"
-                    + " that layer or in the backward pass of a layer after it) "
-                    + WHERE
-                    + ": an engine fault, not divergence (a lower learning rate would not help);"
-                    + " run ./mnistlab doctor to check this machine's kernels");
-
-        // Weights grown past any ordinary size: the same loss is divergence.
-        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-          p.getValue().getArray().muli(1e7f);
-        }
-        TrainingDivergedException diverged =
-            NonFinite.diagnose(
-                trainer, spec, batch(), new Training.BatchOutcome(Double.NaN, 0, null), WHERE);
-        assertThat(diverged.engineFault()).isFalse();
-        assertThat(diverged)
-            .hasMessage("training diverged: loss is NaN " + WHERE + " (try a lower learning rate)");
-      }
-    }
+  /** A test given the tiny network after one finite training step, and its trainer. */
+  private interface AfterOneStep {
+    void test(ModelSpec spec, Model model, Trainer trainer);
   }
 
-  @Test
-  void aNaNInARealGradientIsFoundAndNamedByItsLayer() {
+  private static void afterOneStep(AfterOneStep test) {
     ModelSpec spec = ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml");
     try (Model model = Model.newInstance("tiny", Device.cpu())) {
       model.setBlock(BlockFactory.build(spec));
       try (Trainer trainer =
           Training.newTrainer(model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
         assertThat(Training.trainBatch(trainer, spec, batch(), 0).finite()).isTrue();
-        assertThat(NonFinite.lastNonFiniteGradient(model.getBlock())).isNull();
-        Pair<String, Parameter> first = model.getBlock().getParameters().get(0);
-        try (NDArray gradient = first.getValue().getArray().getGradient()) {
-          gradient.set(new NDIndex("0"), Float.NaN); // in place: the wrapper shares the storage
-        }
-        assertThat(NonFinite.lastNonFiniteGradient(model.getBlock()))
-            .isEqualTo(NonFinite.layerOf(first.getKey()))
-            .startsWith("layer 1 (");
+        test.test(spec, model, trainer);
       }
     }
+  }
+
+  @Test
+  void aNonFiniteGradientFromOrdinaryWeightsIsAnEngineFaultNamingTheLayer() {
+    afterOneStep(
+        (spec, model, trainer) -> {
+          TrainingDivergedException fault =
+              NonFinite.diagnose(
+                  trainer,
+                  spec,
+                  batch(),
+                  new Training.BatchOutcome(2.3, 0, "layer 4 (Conv2d)"),
+                  WHERE);
+          assertThat(fault.engineFault()).isTrue();
+          assertThat(fault)
+              .hasMessage(
+                  "the engine computed a NaN or infinite gradient from a finite loss (2.3); the first"
+                      + " non-finite gradient going backward was layer 4 (Conv2d)'s (the fault is in"
+                      + " that layer or in the backward pass of a layer after it) "
+                      + WHERE
+                      + ": an engine fault, not divergence (a lower learning rate would not help);"
+                      + " run ./mnistlab doctor to check this machine's kernels");
+
+          // Weights grown past any ordinary size: the same loss is divergence.
+          for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            p.getValue().getArray().muli(1e7f);
+          }
+          TrainingDivergedException diverged =
+              NonFinite.diagnose(
+                  trainer, spec, batch(), new Training.BatchOutcome(Double.NaN, 0, null), WHERE);
+          assertThat(diverged.engineFault()).isFalse();
+          assertThat(diverged)
+              .hasMessage(
+                  "training diverged: loss is NaN " + WHERE + " (try a lower learning rate)");
+        });
+  }
+
+  @Test
+  void aNaNInARealGradientIsFoundAndNamedByItsLayer() {
+    afterOneStep(
+        (spec, model, trainer) -> {
+          assertThat(NonFinite.lastNonFiniteGradient(model.getBlock())).isNull();
+          Pair<String, Parameter> first = model.getBlock().getParameters().get(0);
+          try (NDArray gradient = first.getValue().getArray().getGradient()) {
+            gradient.set(new NDIndex("0"), Float.NaN); // in place: the wrapper shares the storage
+          }
+          assertThat(NonFinite.lastNonFiniteGradient(model.getBlock()))
+              .isEqualTo(NonFinite.layerOf(first.getKey()))
+              .startsWith("layer 1 (");
+        });
   }
 
   @Test
