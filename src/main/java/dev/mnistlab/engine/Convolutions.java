@@ -226,7 +226,14 @@ public final class Convolutions {
   public static ConvBackend requested() {
     String value =
         System.getProperty("mnistlab.conv.backend", System.getenv("MNISTLAB_CONV_BACKEND"));
-    return value == null || value.isBlank() ? null : ConvBackend.parse(value);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return ConvBackend.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MNISTLAB_CONV_BACKEND: " + e.getMessage(), e);
+    }
   }
 
   private static Set<Direction> simulated() {
