@@ -30,11 +30,13 @@ import java.util.stream.IntStream;
  * the ink is dark on light paper, cropped, scaled to 20 px, centred by mass in 28×28); pixel arrays
  * are taken as they are. Both are then normalized with the normalization the run trained with.
  *
- * <p>Thread safety: one instance may be shared by any number of threads; calls to the {@code
- * predict} methods are serialized by an internal lock (the engine already uses every core for one
- * batch), so for throughput give {@link #predictBatch} many images at once rather than calling from
- * many threads. {@link #close()} releases the native memory; later calls throw {@link
- * IllegalStateException}.
+ * <p>The network runs in ONNX Runtime, checked on load against the training engine, or in the
+ * training engine where the check fails ({@link #inference()} says which).
+ *
+ * <p>Thread safety: one instance may be shared by any number of threads, whose calls run side by
+ * side (each on as many threads as the engine was started with); for throughput on one thread, give
+ * {@link #predictBatch} many images at once. {@link #close()} waits for calls in progress and
+ * releases the native memory; later calls throw {@link IllegalStateException}.
  */
 public final class DigitClassifier implements AutoCloseable {
   /** Pixels of the 28×28 images networks take. */
@@ -45,7 +47,7 @@ public final class DigitClassifier implements AutoCloseable {
 
   private final TrainedModel trained;
   private final ModelCard card;
-  private boolean closed;
+  private volatile boolean closed;
 
   /**
    * What a user of a trained model wants to know about it.
@@ -121,6 +123,7 @@ public final class DigitClassifier implements AutoCloseable {
     RunResult metrics = run.readMetrics();
     TrainedModel trained = run.loadTrained();
     try {
+      trained.inference(); // checks ONNX Runtime now, not on the first prediction
       ModelCard card =
           new ModelCard(
               metrics.model(),
@@ -136,6 +139,14 @@ public final class DigitClassifier implements AutoCloseable {
       trained.close();
       throw e;
     }
+  }
+
+  /**
+   * Which engine runs the network, e.g. {@code "ONNX Runtime 1.22.0 (checked against the training
+   * engine)"}.
+   */
+  public String inference() {
+    return trained.inference();
   }
 
   /** Name, size, accuracy and origin of the loaded model. */
@@ -180,22 +191,16 @@ public final class DigitClassifier implements AutoCloseable {
     if (images.isEmpty()) {
       return List.of();
     }
-    Normalization normalization = trained.normalization();
     float[] batch = new float[images.size() * PIXELS];
     for (int i = 0; i < images.size(); i++) {
       float[] image = images.get(i);
       check(image, i, images.size());
-      for (int p = 0; p < PIXELS; p++) {
-        batch[i * PIXELS + p] = normalization.apply(image[p]);
-      }
+      System.arraycopy(image, 0, batch, i * PIXELS, PIXELS);
     }
-    float[][] logProbs;
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("this DigitClassifier is closed");
-      }
-      logProbs = trained.logProbabilities(batch, images.size());
+    if (closed) {
+      throw new IllegalStateException("this DigitClassifier is closed");
     }
+    float[][] logProbs = trained.logProbabilities(batch, images.size());
     List<Prediction> out = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i++) {
       float[] probabilities = new float[logProbs[i].length];
@@ -231,7 +236,7 @@ public final class DigitClassifier implements AutoCloseable {
 
   /** Releases the model's native memory. */
   @Override
-  public synchronized void close() {
+  public void close() {
     if (!closed) {
       closed = true;
       trained.close();

@@ -90,7 +90,8 @@ public final class BenchTable {
     }
     String format =
         switch (unit) {
-          case "images/s", "MiB" -> "%,.0f";
+          case "images/s", "MiB", "images" -> "%,.0f";
+          case "s" -> v < 10 ? "%.3f" : "%.1f";
           case "ms" -> "%.3f";
           case "MFLOP" -> "%.2f";
           default -> "%.1f";

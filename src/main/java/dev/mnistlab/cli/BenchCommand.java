@@ -103,8 +103,9 @@ public class BenchCommand implements Callable<Integer> {
       defaultValue = "default",
       paramLabel = "NAME",
       description =
-          "mnistlab's shipped recipe for its run to the target; the PyTorch replicas train with"
-              + " --config's (default: ${DEFAULT-VALUE}).")
+          "mnistlab's shipped recipe for its run to the target; the tuned PyTorch replica trains"
+              + " with it too where it can, the seed-style one with --config's (default:"
+              + " ${DEFAULT-VALUE}).")
   String targetRecipe;
 
   @Option(

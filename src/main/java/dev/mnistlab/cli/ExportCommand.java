@@ -72,7 +72,8 @@ public class ExportCommand implements Callable<Integer> {
       metadata.put("trained", metrics.provenance().finished());
     }
     try (TrainedModel trained = run.loadTrained()) {
-      var model = OnnxExporter.write(trained, metadata, file);
+      var model = trained.toOnnx(metadata);
+      OnnxExporter.write(model, file);
       environment
           .out()
           .printf(

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.Split;
 import dev.mnistlab.model.ModelSpec;
@@ -103,13 +102,33 @@ public final class Evaluator {
     return new Score(p.loss(), p.accuracy());
   }
 
-  /** Classifies every image of {@code split} with a trained model and its normalization. */
+  /**
+   * Classifies every image of {@code split} with a trained model, as inference runs it ({@link
+   * TrainedModel#inference()}: ONNX Runtime where it agrees with the training engine).
+   */
   public static Predictions predict(TrainedModel trained, Split split) {
-    try (BatchLoader loader =
-        new BatchLoader(split, trained.normalization(), BATCH, Augmentation.NONE)) {
-      return predict(
-          trained.spec(), trained.model().getBlock(), trained.model().getNDManager(), loader);
+    int count = split.count();
+    int[] labels = new int[count];
+    int[] predicted = new int[count];
+    float[] confidence = new float[count];
+    double lossSum = 0;
+    for (int from = 0; from < count; from += BATCH) {
+      int n = Math.min(BATCH, count - from);
+      float[][] logProbs = trained.logProbabilities(split.unitPixels(from, n), n);
+      for (int i = 0; i < n; i++) {
+        float[] row = logProbs[i];
+        int label = split.labels()[from + i] & 0xff;
+        int best = 0;
+        for (int c = 1; c < row.length; c++) {
+          best = row[c] > row[best] ? c : best;
+        }
+        labels[from + i] = label;
+        predicted[from + i] = best;
+        confidence[from + i] = (float) Math.exp(row[best]);
+        lossSum -= row[label];
+      }
     }
+    return new Predictions(labels, predicted, confidence, lossSum / count);
   }
 
   /** Classifies every image of {@code loader} in file order. */

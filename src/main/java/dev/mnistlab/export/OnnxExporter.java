@@ -6,7 +6,6 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl;
 import dev.mnistlab.data.Normalization;
-import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
@@ -98,19 +97,10 @@ public final class OnnxExporter {
     return model.build();
   }
 
-  /**
-   * Exports a trained model into {@code out} (written to a temporary name, then renamed).
-   *
-   * @return the model written
-   */
-  public static OnnxMl.ModelProto write(
-      TrainedModel trained, Map<String, String> metadata, Path out) throws IOException {
-    OnnxMl.ModelProto model =
-        export(trained.spec(), trained.model().getBlock(), trained.normalization(), metadata);
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+  /** Writes {@code model} into {@code out} (to a temporary name, then renamed). */
+  public static void write(OnnxMl.ModelProto model, Path out) throws IOException {
+    Files.createDirectories(out.toAbsolutePath().getParent());
     AtomicFiles.write(out, model.toByteArray());
-    return model;
   }
 
   private String normalize(Normalization n) {

@@ -1,6 +1,7 @@
 package dev.mnistlab.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -15,6 +16,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.cli.Environment;
+import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.data.Split;
@@ -59,14 +62,6 @@ class OnnxExportTest {
     return OrtEnvironment.getEnvironment().createSession(model, options);
   }
 
-  private static float[] normalized(float[] pixels, Normalization n) {
-    float[] out = new float[pixels.length];
-    for (int i = 0; i < pixels.length; i++) {
-      out[i] = n.apply(pixels[i]);
-    }
-    return out;
-  }
-
   private static int argMax(float[] values) {
     int best = 0;
     for (int i = 1; i < values.length; i++) {
@@ -91,28 +86,40 @@ class OnnxExportTest {
     assertThat(proto.getMetadataPropsList())
         .anyMatch(e -> e.getKey().equals("normalization_mean") && e.getValue().equals("0.1307"));
 
-    Evaluator.Predictions reference;
+    Evaluator.Predictions engine;
+    Evaluator.Predictions inference;
     double maxDiff = 0;
     int agree = 0;
     try (TrainedModel trained = RunDirectory.openComplete(run.runDir()).loadTrained();
-        OrtSession session = session(Files.readAllBytes(file))) {
-      reference = Evaluator.predict(trained, test);
+        OrtSession session = session(Files.readAllBytes(file));
+        BatchLoader loader =
+            new BatchLoader(test, trained.normalization(), 1000, Augmentation.NONE)) {
+      // The training engine's answer, as each epoch's evaluation computes it.
+      engine =
+          Evaluator.predict(
+              trained.spec(), trained.model().getBlock(), trained.model().getNDManager(), loader);
       for (int from = 0; from < test.count(); from += 1000) {
         float[] pixels = test.unitPixels(from, 1000);
         float[][] onnx = runOnnx(session, pixels, 1000);
-        float[][] djl = trained.logProbabilities(normalized(pixels, trained.normalization()), 1000);
+        float[][] djl = trained.engineLogProbabilities(pixels, 1000);
         for (int i = 0; i < 1000; i++) {
-          agree += argMax(onnx[i]) == reference.predicted()[from + i] ? 1 : 0;
+          agree += argMax(onnx[i]) == engine.predicted()[from + i] ? 1 : 0;
           for (int c = 0; c < 10; c++) {
             maxDiff = Math.max(maxDiff, Math.abs(onnx[i][c] - djl[i][c]));
           }
         }
       }
+      // Inference (evaluate, predict, the Java API, serve) runs that same file in ONNX Runtime.
+      inference = Evaluator.predict(trained, test);
+      assertThat(trained.inference()).startsWith("ONNX Runtime ");
     }
     System.out.printf(
         "ONNX parity: %d/10000 same class, max |Δ log-probability| %.2e%n", agree, maxDiff);
     assertThat(agree).isEqualTo(10_000);
     assertThat(maxDiff).isLessThan(1e-4);
+    assertThat(inference.predicted()).containsExactly(engine.predicted());
+    assertThat(inference.accuracy()).isEqualTo(run.last().testAcc());
+    assertThat(inference.loss()).isCloseTo(engine.loss(), within(1e-5));
   }
 
   /**
@@ -160,15 +167,22 @@ class OnnxExportTest {
         Path file = tmp.resolve(spec.name().replace('/', '_') + ".onnx");
         Files.write(file, bytes);
         files.add(file);
-        float[][] djl = untrained.logProbabilities(normalized(pixels, norm), n);
+        float[][] djl = untrained.engineLogProbabilities(pixels, n);
+        // Inference checks ONNX Runtime against the engine and then runs it.
+        float[][] inferred = untrained.logProbabilities(pixels, n);
+        assertThat(untrained.inference()).as(spec.name()).startsWith("ONNX Runtime ");
         try (OrtSession session = session(bytes)) {
           float[][] onnx = runOnnx(session, pixels, n);
           for (int i = 0; i < n; i++) {
             assertThat(onnx[i])
                 .as("%s, image %d", spec.name(), i)
                 .containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(inferred[i])
+                .as("%s, image %d", spec.name(), i)
+                .containsExactly(onnx[i], org.assertj.core.data.Offset.offset(1e-5f));
           }
         }
+        untrained.close(); // its ONNX Runtime session; the model is closed twice, harmlessly
       }
     }
     assertThat(files).hasSize(specs.size());
