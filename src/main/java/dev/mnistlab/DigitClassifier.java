@@ -3,11 +3,11 @@ package dev.mnistlab;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.DigitPreprocessor;
 import dev.mnistlab.data.Normalization;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.ModelSummary;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,10 +33,11 @@ import java.util.stream.IntStream;
  * <p>The network runs in ONNX Runtime, checked on load against the training engine, or in the
  * training engine where the check fails ({@link #inference()} says which).
  *
- * <p>Thread safety: one instance may be shared by any number of threads, whose calls run side by
- * side (each on as many threads as the engine was started with); for throughput on one thread, give
- * {@link #predictBatch} many images at once. {@link #close()} waits for calls in progress and
- * releases the native memory; later calls throw {@link IllegalStateException}.
+ * <p>Thread safety: one instance may be shared by any number of threads. With ONNX Runtime their
+ * calls run side by side (sharing one pool of as many threads as the engine was started with); on
+ * the training engine they run one at a time. For throughput, give {@link #predictBatch} many
+ * images at once. {@link #close()} waits for calls in progress and releases the native memory;
+ * later calls throw {@link IllegalStateException}.
  */
 public final class DigitClassifier implements AutoCloseable {
   /** Pixels of the 28×28 images networks take. */
@@ -197,10 +198,16 @@ public final class DigitClassifier implements AutoCloseable {
       check(image, i, images.size());
       System.arraycopy(image, 0, batch, i * PIXELS, PIXELS);
     }
-    if (closed) {
-      throw new IllegalStateException("this DigitClassifier is closed");
+    float[][] logProbs;
+    try {
+      if (closed) {
+        throw new IllegalStateException("this DigitClassifier is closed");
+      }
+      logProbs = trained.logProbabilities(batch, images.size());
+    } catch (IllegalStateException e) {
+      // close() may have run between the check and the call.
+      throw closed ? new IllegalStateException("this DigitClassifier is closed", e) : e;
     }
-    float[][] logProbs = trained.logProbabilities(batch, images.size());
     List<Prediction> out = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i++) {
       float[] probabilities = new float[logProbs[i].length];

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.Evaluator;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.image.BufferedImage;

@@ -1,12 +1,12 @@
 package dev.mnistlab;
 
 import dev.mnistlab.cli.Environment;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.train.Training;
 import dev.mnistlab.train.TrainingObserver;
 import java.io.IOException;
@@ -37,22 +37,13 @@ public final class TrainedRuns {
       DataStore.Loaded data = mnistData();
       TrainConfig d = TrainConfig.defaults();
       TrainConfig config =
-          new TrainConfig(
-              d.model(),
-              "mnist",
-              3,
-              128,
-              7,
-              10_000,
-              2,
-              d.optimizer(),
-              TrainConfig.Schedule.of("onecycle").withOneCycle(0.1, 0.3, 25, 1e4),
-              d.augment(),
-              0,
-              0,
-              TrainConfig.Stop.NEVER,
-              null,
-              0);
+          TrainConfig.defaults().toBuilder()
+              .epochs(3)
+              .seed(7)
+              .limit(10_000)
+              .threads(2)
+              .schedule(TrainConfig.Schedule.of("onecycle").withOneCycle(0.1, 0.3, 25, 1e4))
+              .build();
       try {
         Files.createDirectories(Path.of("target"));
         Path dir = Files.createTempDirectory(Path.of("target"), "trained-run-").resolve("run");

@@ -1,6 +1,7 @@
 package dev.mnistlab.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,9 +80,27 @@ public final class BenchTable {
     if (m.values().size() < 2) {
       return median;
     }
-    double min = m.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    double max = m.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    return median + " (" + number(min, m.unit()) + "–" + number(max, m.unit()) + ")";
+    // A round without a value is a target not reached: it counts as slower than any that was
+    // (Measure.median sorts it last) and is left out of the range, which says how many.
+    double[] finite =
+        m.values().stream()
+            .mapToDouble(Double::doubleValue)
+            .filter(v -> !Double.isNaN(v))
+            .toArray();
+    int missing = m.values().size() - finite.length;
+    String notReached = missing == 0 ? "" : missing + " of " + m.values().size() + " not reached";
+    if (finite.length == 0) {
+      return median + " (" + notReached + ")";
+    }
+    double min = Arrays.stream(finite).min().orElseThrow();
+    double max = Arrays.stream(finite).max().orElseThrow();
+    return median
+        + " ("
+        + number(min, m.unit())
+        + "–"
+        + number(max, m.unit())
+        + (missing == 0 ? "" : "; " + notReached)
+        + ")";
   }
 
   private static String number(double v, String unit) {

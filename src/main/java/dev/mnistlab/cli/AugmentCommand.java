@@ -1,9 +1,9 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.AugmentationGrid;
 import dev.mnistlab.data.DataStore;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

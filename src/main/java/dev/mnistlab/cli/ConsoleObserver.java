@@ -1,12 +1,12 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.run.Consistency;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Consistency;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.TrainingObserver;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.mnistlab.cli;
 
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunEvaluation;
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.io.Mappers;
+import dev.mnistlab.run.RunEvaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +41,7 @@ public class EvaluateCommand implements Callable<Integer> {
     RunEvaluation result = RunEvaluation.of(runDir, data.dataset, data.loader(environment));
     environment
         .out()
-        .print(json ? RunDirectory.JSON.writeValueAsString(result) + "\n" : result.toText());
+        .print(json ? Mappers.JSON.writeValueAsString(result) + "\n" : result.toText());
     return Main.OK;
   }
 }

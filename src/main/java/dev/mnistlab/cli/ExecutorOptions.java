@@ -26,7 +26,7 @@ public class ExecutorOptions {
       description =
           "Run each training as a task of an Apache Spark application instead: local[N] embeds"
               + " Spark with N task slots, spark://HOST:7077 uses a cluster. Needs the Spark"
-              + " libraries (built by `mvn -Pspark package`, see README).")
+              + " libraries (built by `mvn -Pspark package`, see docs/guide.md).")
   String spark;
 
   /**

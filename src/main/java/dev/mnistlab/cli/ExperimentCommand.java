@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
@@ -11,7 +12,6 @@ import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.ReportBuilder;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.TrainingObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;

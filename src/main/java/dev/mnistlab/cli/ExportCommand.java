@@ -1,10 +1,10 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.export.OnnxExporter;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.Charts;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.LrFinder;
-import dev.mnistlab.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

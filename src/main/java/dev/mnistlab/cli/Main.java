@@ -2,13 +2,13 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.data.DataException;
 import dev.mnistlab.engine.Convolutions;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.DirectoryLock;
 import dev.mnistlab.jobs.JobsFailedException;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.serve.DigitServer;
 import dev.mnistlab.text.Reasons;
-import dev.mnistlab.train.Engines;
 import dev.mnistlab.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "mnistlab",
     mixinStandardHelpOptions = true,
-    version = "mnistlab 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "Design, train, evaluate and report compact CNNs on MNIST-family data.",
     subcommands = {
       TrainCommand.class,

@@ -1,10 +1,10 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.model.ParameterCount;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Engines;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.DigitClassifier;
 import dev.mnistlab.data.ImageFiles;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.report.PredictionSheet;
-import dev.mnistlab.train.RunDirectory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,7 +97,7 @@ public class PredictCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      environment.out().println(RunDirectory.JSON.writeValueAsString(records));
+      environment.out().println(Mappers.JSON.writeValueAsString(records));
     }
     if (show != null && !rows.isEmpty()) {
       PredictionSheet.write(rows, show);

@@ -1,10 +1,10 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -146,28 +146,40 @@ public class RecipeOptions {
                 + s.type()
                 + "', which has no peak; set its starting rate with optimizer.lr in --config");
       }
-      TrainConfig config =
-          new TrainConfig(
-              model != null ? model : d.model(),
-              data.datasetOr(d.dataset()).id(),
-              epochs != null ? epochs : d.epochs(),
-              batchSize != null ? batchSize : d.batchSize(),
-              seed != null ? seed : d.seed(),
-              limit != null ? limit : d.limit(),
-              threads != null ? threads : d.threads(),
-              d.optimizer(),
-              maxLr != null
-                  ? s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor())
-                  : s,
-              rotation != null ? d.augment().withRotation(rotation) : d.augment(),
-              d.labelSmoothing(),
-              ema != null ? ema : d.emaDecay(),
-              new TrainConfig.Stop(
-                  stopAt != null ? stopAt : d.stop().at(),
-                  patience != null ? patience : d.stop().patience()),
-              d.testNormalization(),
-              d.validation());
-      return config.validate();
+      // Each flag given replaces its field; the rest stay the recipe's.
+      TrainConfig.Builder config = d.toBuilder().dataset(data.datasetOr(d.dataset()).id());
+      if (model != null) {
+        config.model(model);
+      }
+      if (epochs != null) {
+        config.epochs(epochs);
+      }
+      if (batchSize != null) {
+        config.batchSize(batchSize);
+      }
+      if (seed != null) {
+        config.seed(seed);
+      }
+      if (limit != null) {
+        config.limit(limit);
+      }
+      if (threads != null) {
+        config.threads(threads);
+      }
+      if (maxLr != null) {
+        config.schedule(s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor()));
+      }
+      if (rotation != null) {
+        config.augment(d.augment().withRotation(rotation));
+      }
+      if (ema != null) {
+        config.emaDecay(ema);
+      }
+      config.stop(
+          new TrainConfig.Stop(
+              stopAt != null ? stopAt : d.stop().at(),
+              patience != null ? patience : d.stop().patience()));
+      return config.build().validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
     }

@@ -1,8 +1,8 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.report.ReportBuilder;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Engines;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,15 +1,15 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.JobsFailedException;
 import dev.mnistlab.search.Search;
 import dev.mnistlab.search.SearchDirectory;
 import dev.mnistlab.search.SearchResult;
 import dev.mnistlab.search.SearchSpace;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -184,7 +184,7 @@ public class SearchCommand implements Callable<Integer> {
       TrainConfig recipe =
           configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
       Dataset dataset = data.datasetOr(recipe.dataset());
-      var fields = dev.mnistlab.train.RunDirectory.YAML.createObjectNode();
+      var fields = dev.mnistlab.io.Mappers.YAML.createObjectNode();
       fields.put("dataset", dataset.id());
       fields.put("threads", threads);
       if (epochs != null) {

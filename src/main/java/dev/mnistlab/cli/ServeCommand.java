@@ -1,9 +1,9 @@
 package dev.mnistlab.cli;
 
 import dev.mnistlab.DigitClassifier;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.serve.DigitServer;
 import dev.mnistlab.serve.ServerLimits;
-import dev.mnistlab.train.Engines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

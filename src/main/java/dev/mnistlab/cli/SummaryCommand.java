@@ -1,9 +1,9 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ public class SummaryCommand implements Callable<Integer> {
     Engines.start(1);
     ModelSummary summary = ModelSummary.of(spec);
     if (format.json) {
-      environment.out().println(RunDirectory.JSON.writeValueAsString(summary));
+      environment.out().println(Mappers.JSON.writeValueAsString(summary));
     } else if (format.markdown) {
       environment.out().print(summary.toMarkdown());
     } else {

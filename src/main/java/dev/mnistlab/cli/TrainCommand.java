@@ -1,17 +1,17 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.TrainingJobs;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.Consistency;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.run.Consistency;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.train.Training;
 import java.io.IOException;
 import java.nio.file.Path;

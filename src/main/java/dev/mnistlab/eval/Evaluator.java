@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Classifies a split in inference mode and scores it. Training's per-epoch evaluation and {@code
- * mnistlab evaluate} run this same code, so the accuracy a run recorded is the accuracy its saved
- * model gets.
+ * Classifies a split in inference mode and scores it: in the training engine during training (each
+ * epoch's evaluation), as inference runs it afterwards ({@code mnistlab evaluate}, reports: ONNX
+ * Runtime where it agrees with the training engine, see {@link TrainedModel}).
  */
 public final class Evaluator {
   private static final int BATCH = 1000;

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.mnistlab.export.OnnxExporter;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.text.Reasons;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -37,8 +38,10 @@ final class OnnxInference implements AutoCloseable {
    * @throws IllegalStateException when ONNX Runtime cannot load or refuses the model
    */
   static OnnxInference open(byte[] model, ModelSpec.Shape3 input, int threads) {
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    // The native library loads with the first class used; where it cannot (no library for this
+    // platform, a temporary directory mounted noexec) that is a LinkageError, not an exception.
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      OrtEnvironment environment = OrtEnvironment.getEnvironment();
       options.setIntraOpNumThreads(Math.max(1, threads));
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -46,8 +49,9 @@ final class OnnxInference implements AutoCloseable {
       // training engine never builds.
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       return new OnnxInference(environment, environment.createSession(model, options), input);
-    } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-      throw new IllegalStateException("ONNX Runtime cannot run the model: " + e.getMessage(), e);
+    } catch (OrtException | RuntimeException | LinkageError e) {
+      throw new IllegalStateException(
+          "ONNX Runtime cannot run the model: " + Reasons.of(e, "no reason given"), e);
     }
   }
 

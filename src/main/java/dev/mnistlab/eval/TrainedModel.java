@@ -15,6 +15,7 @@ import dev.mnistlab.engine.Convolutions;
 import dev.mnistlab.export.OnnxExporter;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.text.Reasons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,7 +47,7 @@ public final class TrainedModel implements AutoCloseable {
   public static final String INFERENCE_VARIABLE = "MNISTLAB_INFERENCE";
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainedModel.class);
-  private static final int CHECK_BATCH = 32;
+  private static final int CHECK_BATCH = 1000;
 
   /** Largest difference of a log-probability from the training engine's, relative to 1 + |it|. */
   static final double TOLERANCE = 1e-3;
@@ -56,6 +57,7 @@ public final class TrainedModel implements AutoCloseable {
   private final Normalization normalization;
   private final ReadWriteLock lifetime = new ReentrantReadWriteLock();
   private final Object engineLock = new Object();
+  private final Object choiceLock = new Object();
   private boolean chosen;
   private boolean closed;
   private OnnxInference onnx; // null: the training engine answers
@@ -83,7 +85,7 @@ public final class TrainedModel implements AutoCloseable {
    */
   public static TrainedModel load(
       ModelSpec spec, Normalization normalization, Path dir, String prefix) {
-    requested(); // a misspelt MNISTLAB_INFERENCE fails here, before any work
+    inferenceRequested(); // a misspelt MNISTLAB_INFERENCE fails here, before any work
     Model model = Model.newInstance(spec.name(), Device.cpu());
     try {
       // Inference from the Java API runs on checked kernels too (once a process; see engine).
@@ -133,15 +135,14 @@ public final class TrainedModel implements AutoCloseable {
    * @return per image, the log-probability of each class
    */
   public float[][] logProbabilities(float[] unitPixels, int count) {
+    checkBatch(unitPixels, count);
     lifetime.readLock().lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("this trained model is closed");
-      }
+      checkOpen();
       OnnxInference session = onnxOrNull();
       return session != null
           ? rows(session.logProbabilities(unitPixels, count), count)
-          : engineLogProbabilities(unitPixels, count);
+          : engineForward(unitPixels, count);
     } finally {
       lifetime.readLock().unlock();
     }
@@ -154,6 +155,17 @@ public final class TrainedModel implements AutoCloseable {
    * @param unitPixels as for {@link #logProbabilities}
    */
   public float[][] engineLogProbabilities(float[] unitPixels, int count) {
+    checkBatch(unitPixels, count);
+    lifetime.readLock().lock();
+    try {
+      checkOpen();
+      return engineForward(unitPixels, count);
+    } finally {
+      lifetime.readLock().unlock();
+    }
+  }
+
+  private float[][] engineForward(float[] unitPixels, int count) {
     ModelSpec.Shape3 in = spec.inputShape();
     float[] normalized = new float[unitPixels.length];
     for (int i = 0; i < normalized.length; i++) {
@@ -174,6 +186,35 @@ public final class TrainedModel implements AutoCloseable {
     }
   }
 
+  private void checkBatch(float[] unitPixels, int count) {
+    ModelSpec.Shape3 in = spec.inputShape();
+    long expected = (long) count * in.channels() * in.height() * in.width();
+    if (count < 1) {
+      throw new IllegalArgumentException("a batch needs at least 1 image, got " + count);
+    }
+    if (unitPixels.length != expected) {
+      throw new IllegalArgumentException(
+          "a batch of "
+              + count
+              + " needs "
+              + expected
+              + " pixels ("
+              + in.channels()
+              + "×"
+              + in.height()
+              + "×"
+              + in.width()
+              + " each), got "
+              + unitPixels.length);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this trained model is closed");
+    }
+  }
+
   /**
    * Which engine answers {@link #logProbabilities} and why, e.g. {@code "ONNX Runtime 1.22.0
    * (checked against the training engine)"}; chooses it if no call did yet.
@@ -181,6 +222,7 @@ public final class TrainedModel implements AutoCloseable {
   public String inference() {
     lifetime.readLock().lock();
     try {
+      checkOpen();
       onnxOrNull();
       return inference;
     } finally {
@@ -188,16 +230,21 @@ public final class TrainedModel implements AutoCloseable {
     }
   }
 
-  private synchronized OnnxInference onnxOrNull() {
-    if (!chosen) {
-      choose();
-      chosen = true;
+  private OnnxInference onnxOrNull() {
+    synchronized (choiceLock) {
+      if (!chosen) {
+        try {
+          choose();
+        } finally {
+          chosen = true; // whatever happened, this model does not try again
+        }
+      }
+      return onnx;
     }
-    return onnx;
   }
 
   private void choose() {
-    String requested = requested();
+    String requested = inferenceRequested();
     if (requested.equals("engine")) {
       inference = "the training engine (" + INFERENCE_VARIABLE + "=engine)";
       return;
@@ -208,28 +255,33 @@ public final class TrainedModel implements AutoCloseable {
           OnnxInference.open(
               toOnnx(Map.of()).toByteArray(), spec.inputShape(), JniUtils.getNumThreads());
     } catch (IllegalStateException e) {
-      inference = "the training engine (" + e.getMessage() + ")";
-      LOG.warn("inference runs on the training engine: {}", e.getMessage());
+      fallBack(e.getMessage());
       return;
     }
-    String disagreement = disagreement(session);
+    String disagreement;
+    try {
+      disagreement = disagreement(session);
+    } catch (RuntimeException | LinkageError e) {
+      disagreement = "failed on a check batch: " + Reasons.of(e, "no reason given");
+    }
     if (disagreement == null) {
       onnx = session;
       inference = "ONNX Runtime " + session.version() + " (checked against the training engine)";
     } else {
       session.close();
-      inference =
-          "the training engine (ONNX Runtime " + session.version() + " " + disagreement + ")";
-      LOG.warn(
-          "ONNX Runtime {} {}; inference runs on the training engine instead",
-          session.version(),
-          disagreement);
+      fallBack("ONNX Runtime " + session.version() + " " + disagreement);
     }
   }
 
+  private void fallBack(String why) {
+    inference = "the training engine (" + why + ")";
+    LOG.warn("inference runs on the training engine: {}", why);
+  }
+
   /**
-   * Runs a single image and a batch of {@value #CHECK_BATCH} (kernels may differ by batch size) of
-   * fixed random pixels through both engines; null when every log-probability agrees.
+   * Runs a single image and a batch of {@value #CHECK_BATCH} (as {@link Evaluator} sends them;
+   * kernels may differ by batch size) of fixed random pixels through both engines; null when every
+   * log-probability agrees.
    */
   private String disagreement(OnnxInference session) {
     int size =
@@ -242,15 +294,11 @@ public final class TrainedModel implements AutoCloseable {
         pixels[i] = random.nextFloat();
       }
       float[] ours;
-      try {
-        ours = session.logProbabilities(pixels, count);
-      } catch (IllegalStateException e) {
-        return "failed on a check batch: " + e.getMessage();
-      }
+      ours = session.logProbabilities(pixels, count);
       if (simulate) {
         ours[ours.length - 1] += 1;
       }
-      float[] reference = flat(engineLogProbabilities(pixels, count));
+      float[] reference = flat(engineForward(pixels, count));
       double worst = worstError(ours, reference);
       if (!(worst <= TOLERANCE)) {
         return String.format(
@@ -280,7 +328,13 @@ public final class TrainedModel implements AutoCloseable {
     return worst;
   }
 
-  private static String requested() {
+  /**
+   * The engine {@value #INFERENCE_VARIABLE} asks for: {@code onnxruntime} (the default) or {@code
+   * engine}.
+   *
+   * @throws IllegalArgumentException naming the value when it names neither
+   */
+  public static String inferenceRequested() {
     String value = System.getProperty("mnistlab.inference", System.getenv(INFERENCE_VARIABLE));
     String name = value == null || value.isBlank() ? "onnxruntime" : value.strip();
     name = name.toLowerCase(Locale.ROOT);
@@ -314,10 +368,13 @@ public final class TrainedModel implements AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        if (onnx != null) {
-          onnx.close();
+        try {
+          if (onnx != null) {
+            onnx.close();
+          }
+        } finally {
+          model.close();
         }
-        model.close();
       }
     } finally {
       lifetime.writeLock().unlock();

@@ -2,9 +2,9 @@ package dev.mnistlab.experiment;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
+import dev.mnistlab.io.Mappers;
 import java.util.List;
 
 /**
@@ -38,7 +38,7 @@ public record Experiment(
       throw new IllegalArgumentException(
           "--limit must be 0 (all training images) or positive, got " + limit);
     }
-    ObjectNode length = RunDirectory.YAML.createObjectNode();
+    ObjectNode length = Mappers.YAML.createObjectNode();
     if (epochs != null) {
       length.put("epochs", epochs);
     }

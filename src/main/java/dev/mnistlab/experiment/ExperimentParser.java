@@ -3,13 +3,13 @@ package dev.mnistlab.experiment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.Bundled;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Reasons;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ import java.util.Set;
  * </pre>
  */
 public final class ExperimentParser {
-  private static final ObjectMapper YAML = RunDirectory.YAML;
+  private static final ObjectMapper YAML = Mappers.YAML;
   private static final java.util.regex.Pattern SAFE_NAME =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> TOP = Set.of("name", "title", "source", "description", "steps");

@@ -2,18 +2,19 @@ package dev.mnistlab.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.TrainingJobs;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.text.Reasons;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import dev.mnistlab.train.Training;
 import dev.mnistlab.train.TrainingObserver;
 import java.io.IOException;
@@ -432,7 +433,7 @@ public final class ExperimentRunner {
 
   /** The experiment with every step's configuration written out in full. */
   public static String toYaml(Experiment experiment) {
-    ObjectNode root = RunDirectory.YAML.createObjectNode();
+    ObjectNode root = Mappers.YAML.createObjectNode();
     root.put("name", experiment.name());
     root.put("title", experiment.title());
     root.put("source", experiment.source());
@@ -442,12 +443,12 @@ public final class ExperimentRunner {
       ObjectNode node = steps.addObject();
       node.put("name", step.name());
       node.put("target", step.target());
-      node.set("config", RunDirectory.YAML.valueToTree(step.config()));
+      node.set("config", Mappers.YAML.valueToTree(step.config()));
       node.put("analysis", step.analysis());
-      node.set("reported", RunDirectory.YAML.valueToTree(step.reported()));
+      node.set("reported", Mappers.YAML.valueToTree(step.reported()));
     }
     try {
-      return RunDirectory.YAML.writeValueAsString(root);
+      return Mappers.YAML.writeValueAsString(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -640,7 +641,7 @@ public final class ExperimentRunner {
     }
     JsonNode saved;
     try {
-      saved = RunDirectory.YAML.readTree(YamlInput.read(file));
+      saved = Mappers.YAML.readTree(YamlInput.read(file));
     } catch (YamlInput.Problem e) {
       throw new IllegalArgumentException(e.in(file));
     } catch (IOException e) {

@@ -1,8 +1,8 @@
 package dev.mnistlab.experiment;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

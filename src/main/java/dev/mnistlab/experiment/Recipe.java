@@ -1,11 +1,11 @@
 package dev.mnistlab.experiment;
 
+import dev.mnistlab.config.ConfigDiff;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.ConfigDiff;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.run.RunDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

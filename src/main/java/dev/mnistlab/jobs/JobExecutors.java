@@ -45,7 +45,7 @@ public final class JobExecutors {
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalArgumentException(
           "--spark: the Spark libraries are not installed; build them with `mvn -Pspark package`"
-              + " (README, \"Searching on a Spark cluster\")");
+              + " (docs/guide.md, \"Searching on a Spark cluster\")");
     }
     try {
       return (JobExecutor)

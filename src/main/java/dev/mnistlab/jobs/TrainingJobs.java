@@ -1,8 +1,9 @@
 package dev.mnistlab.jobs;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.io.AtomicFiles;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.io.Mappers;
+import dev.mnistlab.run.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ public final class TrainingJobs {
     for (JobOutcome outcome : outcomes) {
       Path file = RunDirectory.jobOutcome(Path.of(outcome.job().runDir()));
       try {
-        AtomicFiles.write(file, RunDirectory.JSON.writeValueAsBytes(outcome));
+        AtomicFiles.write(file, Mappers.JSON.writeValueAsBytes(outcome));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
       }

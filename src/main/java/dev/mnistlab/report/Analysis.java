@@ -1,10 +1,10 @@
 package dev.mnistlab.report;
 
+import dev.mnistlab.config.ConfigDiff;
 import dev.mnistlab.experiment.Experiment;
-import dev.mnistlab.train.ConfigDiff;
-import dev.mnistlab.train.Consistency;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.run.Consistency;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

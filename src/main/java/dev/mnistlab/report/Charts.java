@@ -1,8 +1,8 @@
 package dev.mnistlab.report;
 
 import dev.mnistlab.data.DigitImages;
+import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,11 +1,11 @@
 package dev.mnistlab.report;
 
+import dev.mnistlab.config.ConfigDiff;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.ConfigDiff;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

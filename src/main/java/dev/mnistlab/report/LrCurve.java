@@ -1,10 +1,10 @@
 package dev.mnistlab.report;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.EpochMetrics;
 import dev.mnistlab.train.LrSchedule;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.mnistlab.report;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Split;
@@ -11,12 +12,11 @@ import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.run.Consistency;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Consistency;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

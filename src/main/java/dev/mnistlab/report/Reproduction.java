@@ -1,8 +1,8 @@
 package dev.mnistlab.report;
 
 import dev.mnistlab.experiment.Experiment;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import java.util.List;
 
 /**

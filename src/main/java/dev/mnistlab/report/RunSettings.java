@@ -1,9 +1,9 @@
 package dev.mnistlab.report;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.AugmentationGrid;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,18 +2,19 @@ package dev.mnistlab.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.config.ConfigDiff;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.io.DirectoryLock;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.JobOutcome;
 import dev.mnistlab.jobs.TrainingJobs;
+import dev.mnistlab.run.Consistency;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.ConfigDiff;
-import dev.mnistlab.train.Consistency;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,7 +102,7 @@ public final class Search {
       Consumer<String> say) {
     try (DirectoryLock lock = dir.lock()) {
       // 1. Candidates: drawn under the budget, each written as a spec file the jobs train.
-      dir.write(dir.space(), RunDirectory.YAML.valueToTree(plan.space()).toPrettyString());
+      dir.write(dir.space(), Mappers.YAML.valueToTree(plan.space()).toPrettyString());
       List<Candidate> candidates =
           CandidateSampler.sample(
               plan.space(), plan.budget(), plan.candidates(), plan.searchSeed());
@@ -271,7 +272,7 @@ public final class Search {
   /** The configuration of one candidate's run: the recipe with its model, length and seed. */
   private static TrainConfig config(
       Plan plan, SearchDirectory dir, Candidate c, int epochs, long seed) {
-    ObjectNode fields = RunDirectory.YAML.createObjectNode();
+    ObjectNode fields = Mappers.YAML.createObjectNode();
     fields.put("model", dir.candidateSpec(c.name()).toAbsolutePath().normalize().toString());
     fields.put("epochs", epochs);
     fields.put("seed", seed);
@@ -350,9 +351,9 @@ public final class Search {
    * defaults, and always the epochs, so that {@code train --model winner.yaml} repeats a full run.
    */
   static String winnerSpec(Candidate winner, TrainConfig recipe) {
-    JsonNode defaults = RunDirectory.YAML.valueToTree(TrainConfig.defaults());
-    ObjectNode fields = RunDirectory.YAML.createObjectNode();
-    RunDirectory.YAML
+    JsonNode defaults = Mappers.YAML.valueToTree(TrainConfig.defaults());
+    ObjectNode fields = Mappers.YAML.createObjectNode();
+    Mappers.YAML
         .valueToTree(recipe)
         .fields()
         .forEachRemaining(
@@ -363,10 +364,10 @@ public final class Search {
                 fields.set(f.getKey(), f.getValue());
               }
             });
-    ObjectNode recipeOnly = RunDirectory.YAML.createObjectNode();
+    ObjectNode recipeOnly = Mappers.YAML.createObjectNode();
     recipeOnly.set("recipe", fields);
     try {
-      String yaml = RunDirectory.YAML.writeValueAsString(recipeOnly).replaceFirst("^---\\n", "");
+      String yaml = Mappers.YAML.writeValueAsString(recipeOnly).replaceFirst("^---\\n", "");
       return winner.specText().replaceFirst("\ninput:", "\n" + yaml.stripTrailing() + "\ninput:");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a configuration always writes as YAML", e);

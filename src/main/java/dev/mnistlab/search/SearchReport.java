@@ -1,9 +1,9 @@
 package dev.mnistlab.search;
 
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.report.Charts;
+import dev.mnistlab.run.Consistency;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.train.Consistency;
-import dev.mnistlab.train.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -17,7 +17,7 @@ final class SearchReport {
 
   static void write(SearchResult result, SearchDirectory dir) {
     try {
-      dir.write(dir.resultsJson(), RunDirectory.JSON.writeValueAsBytes(result));
+      dir.write(dir.resultsJson(), Mappers.JSON.writeValueAsBytes(result));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resultsJson(), e);
     }

@@ -1,7 +1,7 @@
 package dev.mnistlab.search;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.mnistlab.train.Consistency;
+import dev.mnistlab.run.Consistency;
 import java.util.ArrayList;
 import java.util.List;
 

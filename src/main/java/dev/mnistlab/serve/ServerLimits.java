@@ -9,8 +9,8 @@ import java.time.Duration;
  *
  * @param host the address to bind ({@code 127.0.0.1} unless the user asks for more)
  * @param port the port, 0 for any free one
- * @param workers threads that decode, preprocess and classify (the model itself runs one batch at a
- *     time)
+ * @param workers threads that decode, preprocess and classify (side by side in ONNX Runtime; one at
+ *     a time where the training engine answers)
  * @param queue predictions that may wait for a worker; one more is answered 503
  * @param requestTimeout longest a prediction may wait and run; longer is answered 503
  * @param idleTimeout a connection that sends nothing for this long is closed (slow clients)

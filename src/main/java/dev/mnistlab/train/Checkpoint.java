@@ -8,7 +8,10 @@ import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.io.DamagedFileException;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.Sha256;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.text.Reasons;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -93,8 +96,7 @@ public record Checkpoint(
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(body)) {
         writeBlock(
-            out,
-            RunDirectory.JSON.writeValueAsBytes(new Checkpoint(epochs, state.steps(), started)));
+            out, Mappers.JSON.writeValueAsBytes(new Checkpoint(epochs, state.steps(), started)));
         writeBlock(out, arrays.encode());
       }
       byte[] bodyBytes = body.toByteArray();
@@ -125,7 +127,7 @@ public record Checkpoint(
     Checkpoint checkpoint;
     try {
       checkpoint =
-          RunDirectory.JSON.readValue(nextBlock(file, body), new TypeReference<Checkpoint>() {});
+          Mappers.JSON.readValue(nextBlock(file, body), new TypeReference<Checkpoint>() {});
     } catch (IOException e) {
       throw new DamagedFileException(
           file, "its metrics cannot be read (" + Reasons.of(e, "malformed") + ")", e);

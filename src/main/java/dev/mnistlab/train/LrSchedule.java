@@ -1,5 +1,7 @@
 package dev.mnistlab.train;
 
+import dev.mnistlab.config.TrainConfig;
+
 /**
  * Learning rate as a function of the optimizer step, matching PyTorch's classes of the same name.
  * Steps count batches from 0 across the whole run; epoch-based schedules derive the epoch.

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
+import dev.mnistlab.config.TrainConfig;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

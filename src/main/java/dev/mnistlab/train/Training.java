@@ -12,12 +12,16 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
+import dev.mnistlab.config.ConfigDiff;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.data.Split;
 import dev.mnistlab.engine.Convolutions;
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.engine.Machine;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.io.DamagedFileException;
@@ -26,6 +30,10 @@ import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
 import dev.mnistlab.model.SpecException;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.Provenance;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -113,9 +121,9 @@ public final class Training {
    * (constant, step, multistep, linear, plateau, and cosine with a fixed {@code t_max}); see {@link
    * #whyNotExtensible}.
    *
-   * @throws IllegalArgumentException when {@code runDir} holds a run of another configuration,
-   *     naming the fields that differ ({@code epochs: 15 → 5}), or one that cannot be extended,
-   *     saying why
+   * @throws IllegalArgumentException when {@code runDir} holds a run of another network (its spec
+   *     file was edited), or of another configuration, naming the fields that differ ({@code
+   *     epochs: 15 → 5}), or one that cannot be extended, saying why
    */
   public static RunResult runOrContinue(
       TrainConfig config,
@@ -129,6 +137,18 @@ public final class Training {
     RunDirectory dir = RunDirectory.open(runDir);
     TrainConfig saved = dir.readConfig();
     ConfigDiff diff = ConfigDiff.ofRun(saved, config);
+    ModelSpec savedSpec = dir.readSpec();
+    // The network counts, not its name: an edited spec file keeps its name but not its run.
+    if (!savedSpec.inputShape().equals(spec.inputShape())
+        || !savedSpec.layers().equals(spec.layers())) {
+      throw new IllegalArgumentException(
+          runDir
+              + " holds a run of another network (model "
+              + config.model()
+              + ": its layers changed"
+              + (diff.isEmpty() ? "" : "; " + diff)
+              + "); choose another --out or delete it");
+    }
     if (diff.isEmpty()) {
       return resume(runDir, data, observer);
     }
@@ -151,11 +171,7 @@ public final class Training {
               + refusal);
     }
     observer.extending(saved.epochs(), config.epochs());
-    dir.extend(
-        TrainConfigs.override(
-            saved,
-            RunDirectory.YAML.createObjectNode().put("epochs", config.epochs()),
-            "--epochs"));
+    dir.extend(saved.toBuilder().epochs(config.epochs()).build().validate());
     return resume(runDir, data, observer);
   }
 
@@ -183,7 +199,7 @@ public final class Training {
     if (!dir.hasCheckpoint()) {
       return "it has no checkpoint to continue from; choose another --out or delete it";
     }
-    if (dir.isComplete() && saved.stop().reached(dir.readMetrics().epochs())) {
+    if (dir.isComplete() && saved.stop().reached(dir.readMetrics().testAccuracies())) {
       return "it ended early at its stop_at target ("
           + saved.stop().at()
           + "%), which further epochs would pass at once; choose another --out";
@@ -264,7 +280,7 @@ public final class Training {
           observer.resumed(saved.epochs());
         }
         for (int epoch = epochs.size() + 1;
-            epoch <= config.epochs() && !config.stop().reached(epochs);
+            epoch <= config.epochs() && !config.stop().reached(testAccuracies(epochs));
             epoch++) {
           // Dropout draws from the engine's generator; seeding it per epoch lets a resumed run
           // draw the masks an uninterrupted one would.
@@ -479,6 +495,10 @@ public final class Training {
               + cols
               + " grayscale images");
     }
+  }
+
+  private static List<Double> testAccuracies(List<EpochMetrics> epochs) {
+    return epochs.stream().map(EpochMetrics::testAcc).toList();
   }
 
   private static double seconds(long startNanos) {

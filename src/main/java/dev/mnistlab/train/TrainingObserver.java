@@ -1,5 +1,7 @@
 package dev.mnistlab.train;
 
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import java.util.List;
 
 /** Receives progress from {@link Training}; the console prints it, tests usually ignore it. */

@@ -3,10 +3,10 @@ package dev.mnistlab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.Augmentation;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
+import dev.mnistlab.io.Mappers;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,26 +75,51 @@ class BenchTest {
   }
 
   @Test
+  void aTargetNotReachedCountsAsSlowestAndIsLeftOutOfTheRange() {
+    double no = Double.NaN;
+    Bench.Report report =
+        new Bench.Report(
+            "test machine",
+            2,
+            300,
+            List.of(
+                new Bench.Measure(
+                    "seconds to target, m",
+                    Bench.MNISTLAB,
+                    "s",
+                    List.of(90.0, 140.0, 95.0, 100.0, 130.0),
+                    ""),
+                new Bench.Measure(
+                    "seconds to target, m",
+                    "seed-style",
+                    "s",
+                    List.of(300.0, no, 330.0, 280.0, 270.0),
+                    ""),
+                new Bench.Measure(
+                    "seconds to target, m", "tuned", "s", List.of(101.0, no, no, 133.0, no), ""),
+                new Bench.Measure("seconds to target, m", "never", "s", List.of(no, no), "")));
+    assertThat(BenchTable.markdown(report))
+        .contains(
+            "| seconds to target, m | s | 100.0 (90.0–140.0) | 300.0 (270.0–330.0; 1 of 5 not"
+                + " reached) | — (101.0–133.0; 3 of 5 not reached) | — (2 of 2 not reached) |"
+                + " 0.33× | — | — |");
+  }
+
+  @Test
   void theReplicaRefusesWhatItDoesNotReproduce() {
     TrainConfig d = TrainConfig.defaults();
     PytorchReference.checkReplicable(d);
     TrainConfig cutout =
-        new TrainConfig(
-            d.model(),
-            d.dataset(),
-            d.epochs(),
-            d.batchSize(),
-            d.seed(),
-            d.limit(),
-            d.threads(),
-            d.optimizer(),
-            d.schedule(),
-            new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0),
-            0,
-            0,
-            d.stop(),
-            null,
-            0);
+        TrainConfig.defaults().toBuilder()
+            .dataset(d.dataset())
+            .epochs(d.epochs())
+            .batchSize(d.batchSize())
+            .seed(d.seed())
+            .limit(d.limit())
+            .threads(d.threads())
+            .augment(new Augmentation(7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0))
+            .stop(d.stop())
+            .build();
     assertThatThrownBy(() -> PytorchReference.checkReplicable(cutout))
         .hasMessageStartingWith("the PyTorch replica reproduces bilinear rotation only");
     // Nearest-pixel rotation is torchvision's own default, but not what the replica runs.
@@ -106,8 +131,8 @@ class BenchTest {
                 PytorchReference.checkReplicable(
                     TrainConfigs.override(
                         d,
-                        RunDirectory.YAML.valueToTree(
-                            java.util.Map.of("augment", RunDirectory.YAML.valueToTree(nearest))),
+                        Mappers.YAML.valueToTree(
+                            java.util.Map.of("augment", Mappers.YAML.valueToTree(nearest))),
                         "test")))
         .hasMessageStartingWith("the PyTorch replica reproduces bilinear rotation only");
     assertThatThrownBy(() -> new PytorchReference(Path.of("/nonexistent/python3"), Path.of("x.py")))

@@ -3,11 +3,11 @@ package dev.mnistlab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnistlab.TrainedRuns;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

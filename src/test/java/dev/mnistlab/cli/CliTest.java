@@ -3,8 +3,9 @@ package dev.mnistlab.cli;
 import static dev.mnistlab.cli.Cli.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,22 @@ class CliTest {
     String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
     System.arraycopy(more, 0, all, args.length, more.length);
     return all;
+  }
+
+  @Test
+  void versionNamesTheBuildsVersionAndCommit() {
+    Cli.Outcome o = run("--version");
+    assertThat(o.exitCode()).isZero();
+    // Filled in by Maven from the pom and git; never the placeholder or a hard-coded string.
+    assertThat(o.out().lines().findFirst().orElseThrow())
+        .matches(
+            "mnistlab \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{10}(-dirty)?|unknown)\\)")
+        .isEqualTo(
+            "mnistlab "
+                + dev.mnistlab.run.Provenance.buildVersion()
+                + " (commit "
+                + dev.mnistlab.run.Provenance.buildCommit()
+                + ")");
   }
 
   @Test
@@ -155,9 +172,14 @@ class CliTest {
 
   @Test
   void seedsRunOncePerSeedAloneOrAsParallelJobsAndWriteAConsistencyTable() throws Exception {
-    // Real MNIST, fetched into this test's own home; a few hundred images keep it quick.
+    // Real MNIST, fetched into this test's own home; a few hundred images keep it quick. The
+    // engine's threads are fixed when it first starts, once per JVM, and the test classes share
+    // one: the recipe asks for the count this JVM's engine runs, so the child JVMs run it too.
+    Engines.start(1);
     Path config =
-        Files.writeString(tmp.resolve("quick.yaml"), "epochs: 1\nlimit: 300\nthreads: 1\n");
+        Files.writeString(
+            tmp.resolve("quick.yaml"),
+            "epochs: 1\nlimit: 300\nthreads: " + Engines.threads() + "\n");
     String[] seedsOneAndTwo = {"train", "--config", config.toString(), "--seeds", "1..2"};
     Path out = tmp.resolve("runs");
     Cli.Outcome o = run(with(seedsOneAndTwo, "--out", out.toString(), "--target", "50"));

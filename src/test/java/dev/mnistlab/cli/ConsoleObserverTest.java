@@ -3,10 +3,10 @@ package dev.mnistlab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.model.ModelSpecParser;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,22 +77,15 @@ class ConsoleObserverTest {
     TrainConfig one = TrainConfig.defaults().withRun(1, 0);
     console.header(
         spec,
-        new TrainConfig(
-            one.model(),
-            one.dataset(),
-            1,
-            128,
-            1,
-            0,
-            0,
-            one.optimizer(),
-            one.schedule(),
-            one.augment(),
-            0,
-            0,
-            one.stop(),
-            null,
-            0),
+        TrainConfig.defaults().toBuilder()
+            .model(one.model())
+            .dataset(one.dataset())
+            .epochs(1)
+            .optimizer(one.optimizer())
+            .schedule(one.schedule())
+            .augment(one.augment())
+            .stop(one.stop())
+            .build(),
         SyntheticData.bands(8),
         Path.of("runs/x"));
     console.alreadyComplete(run(0, 99.2, 99.4, 99.5));

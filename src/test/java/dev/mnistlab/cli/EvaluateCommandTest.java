@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistlab.TrainedRuns;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.io.Mappers;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +24,7 @@ class EvaluateCommandTest {
     RunResult run = TrainedRuns.mnist();
     Cli.Outcome o = Cli.runWithRealData("evaluate", run.runDir().toString(), "--json");
     assertThat(o.exitCode()).as(o.err()).isZero();
-    JsonNode json = RunDirectory.JSON.readTree(o.out()).get("runs").get(0);
+    JsonNode json = Mappers.JSON.readTree(o.out()).get("runs").get(0);
     JsonNode evaluation = json.get("evaluation");
     assertThat(evaluation.get("accuracy").asDouble()).isEqualTo(run.last().testAcc());
     assertThat(json.get("recorded_test_acc").asDouble()).isEqualTo(run.last().testAcc());

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistlab.DigitPictures;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.data.Split;
-import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.io.Mappers;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class PredictCommandTest {
             tmp, Map.of(), "predict", run, dir.toString(), "--json", "--show", sheet.toString());
     assertThat(o.exitCode()).isEqualTo(Main.USAGE);
     assertThat(o.err()).contains("notes.txt: not an image (PNG, JPEG, BMP or GIF)");
-    JsonNode answers = RunDirectory.JSON.readTree(o.out());
+    JsonNode answers = Mappers.JSON.readTree(o.out());
     assertThat(answers).hasSize(5);
     int correct = 0;
     for (int i = 0; i < formats.length; i++) {

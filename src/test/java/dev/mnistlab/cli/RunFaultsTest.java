@@ -3,8 +3,8 @@ package dev.mnistlab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnistlab.ChildProcess;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,8 @@ import static dev.mnistlab.cli.Cli.assertOneLineError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mnistlab.train.RunDirectory;
+import dev.mnistlab.io.Mappers;
+import dev.mnistlab.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,7 +78,7 @@ class SearchCommandTest {
             "full runs, seed 2: 1 to train for 1 finalist still at the bar",
             "winner: p");
 
-    JsonNode result = RunDirectory.JSON.readTree(out.resolve("search.json").toFile());
+    JsonNode result = Mappers.JSON.readTree(out.resolve("search.json").toFile());
     assertThat(result.get("candidates")).hasSize(3);
     String winner = result.get("winner").asText();
     assertThat(result.get("finalists").get(0).get("name").asText()).isEqualTo(winner);
@@ -86,7 +87,7 @@ class SearchCommandTest {
     assertThat(result.get("candidates").get(0).get("on_front").asBoolean()).isTrue();
     assertThat(out.resolve("full").resolve(winner).resolve("seed-2/metrics.json")).exists();
     JsonNode job =
-        RunDirectory.JSON.readTree(
+        Mappers.JSON.readTree(
             out.resolve("full").resolve(winner).resolve("seed-2.job.json").toFile());
     assertThat(job.get("exit_code").asInt()).isZero();
     assertThat(job.get("attempts").asInt()).isEqualTo(1);
@@ -148,7 +149,7 @@ class SearchCommandTest {
             "no candidate trained fully held the bar");
 
     JsonNode finalist =
-        RunDirectory.JSON.readTree(out.resolve("search.json").toFile()).get("finalists").get(0);
+        Mappers.JSON.readTree(out.resolve("search.json").toFile()).get("finalists").get(0);
     String name = finalist.get("name").asText();
     assertThat(finalist.get("seeds_skipped").toString()).isEqualTo("[2]");
     assertThat(finalist.get("consistency").get("seeds")).hasSize(1);

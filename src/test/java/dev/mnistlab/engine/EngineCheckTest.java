@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.engine.EngineCheck.Direction;
-import dev.mnistlab.train.Engines;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;

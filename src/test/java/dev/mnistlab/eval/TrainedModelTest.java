@@ -9,11 +9,12 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.Engines;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +116,30 @@ class TrainedModelTest {
     trained.close(); // twice is harmless
     assertThatThrownBy(() -> trained.logProbabilities(pixels(), IMAGES))
         .isInstanceOf(IllegalStateException.class)
+        .hasMessage("this trained model is closed");
+  }
+
+  @Test
+  void aBatchOfTheWrongSizeIsRefusedAlikeOnBothPaths() {
+    try (TrainedModel trained = untrained()) {
+      for (var path :
+          List.<java.util.function.BiConsumer<float[], Integer>>of(
+              trained::logProbabilities, trained::engineLogProbabilities)) {
+        assertThatThrownBy(() -> path.accept(new float[783], 1))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("a batch of 1 needs 784 pixels (1×28×28 each), got 783");
+        assertThatThrownBy(() -> path.accept(new float[0], 0))
+            .hasMessage("a batch needs at least 1 image, got 0");
+      }
+    }
+  }
+
+  @Test
+  void aClosedModelSaysSoEverywhere() {
+    TrainedModel trained = untrained();
+    trained.close();
+    assertThatThrownBy(trained::inference).hasMessage("this trained model is closed");
+    assertThatThrownBy(() -> trained.engineLogProbabilities(pixels(), IMAGES))
         .hasMessage("this trained model is closed");
   }
 

@@ -2,10 +2,10 @@ package dev.mnistlab.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
-import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,7 +76,7 @@ class BundledExperimentsTest {
     TrainConfig defaultsOnTheNetwork =
         TrainConfigs.override(
             TrainConfig.defaults(),
-            RunDirectory.YAML.createObjectNode().put("model", fix.config().model()),
+            Mappers.YAML.createObjectNode().put("model", fix.config().model()),
             "test");
     List<Recipe.Difference> fromAuthor =
         Recipe.of(author.config()).differences(Recipe.of(fix.config()));

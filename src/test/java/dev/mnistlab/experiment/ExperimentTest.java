@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
 import dev.mnistlab.data.DataStore;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.train.TrainingObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,7 +220,7 @@ class ExperimentTest {
   private static TrainingObserver crashAfterFirstEpoch() {
     return new TrainingObserver() {
       @Override
-      public void epochDone(dev.mnistlab.train.EpochMetrics metrics) {
+      public void epochDone(dev.mnistlab.run.EpochMetrics metrics) {
         throw new IllegalStateException("simulated crash");
       }
     };

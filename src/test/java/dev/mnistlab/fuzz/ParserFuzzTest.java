@@ -1,6 +1,7 @@
 package dev.mnistlab.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DatasetFormatException;
 import dev.mnistlab.data.DigitPreprocessor;
 import dev.mnistlab.data.IdxReader;
@@ -9,7 +10,6 @@ import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.serve.ServerLimits;
-import dev.mnistlab.train.TrainConfigs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package dev.mnistlab.io;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
-import dev.mnistlab.train.TrainConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

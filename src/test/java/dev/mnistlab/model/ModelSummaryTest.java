@@ -2,7 +2,7 @@ package dev.mnistlab.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mnistlab.train.Engines;
+import dev.mnistlab.engine.Engines;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

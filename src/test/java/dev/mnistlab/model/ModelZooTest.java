@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.mnistlab.train.Engines;
+import dev.mnistlab.engine.Engines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

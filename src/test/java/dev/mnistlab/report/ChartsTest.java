@@ -3,7 +3,7 @@ package dev.mnistlab.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mnistlab.train.EpochMetrics;
+import dev.mnistlab.run.EpochMetrics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Collections;

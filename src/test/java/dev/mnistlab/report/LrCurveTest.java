@@ -3,10 +3,10 @@ package dev.mnistlab.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.mnistlab.train.EpochMetrics;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import dev.mnistlab.train.LrSchedule;
-import dev.mnistlab.train.RunResult;
-import dev.mnistlab.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,23 +15,13 @@ import org.junit.jupiter.api.Test;
 /** The per-batch learning rate, computed from a run's saved configuration and checked. */
 class LrCurveTest {
   private static TrainConfig config(TrainConfig.Schedule schedule, int epochs) {
-    TrainConfig d = TrainConfig.defaults();
-    return new TrainConfig(
-        "tiny",
-        "mnist",
-        epochs,
-        100,
-        1,
-        0,
-        1,
-        d.optimizer(),
-        schedule,
-        d.augment(),
-        0,
-        0,
-        TrainConfig.Stop.NEVER,
-        null,
-        0);
+    return TrainConfig.defaults().toBuilder()
+        .model("tiny")
+        .epochs(epochs)
+        .batchSize(100)
+        .threads(1)
+        .schedule(schedule)
+        .build();
   }
 
   /** A run of 1,000 images (10 batches per epoch) whose recorded rates are {@code lrs}. */

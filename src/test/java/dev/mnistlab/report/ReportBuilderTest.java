@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.engine.Machine;
 import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.experiment.Experiment;
-import dev.mnistlab.train.EpochMetrics;
-import dev.mnistlab.train.RunResult;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

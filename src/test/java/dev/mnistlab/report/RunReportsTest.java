@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
-import dev.mnistlab.train.Engines;
-import dev.mnistlab.train.RunDirectory;
-import dev.mnistlab.train.TrainConfig;
+import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.train.Training;
 import dev.mnistlab.train.TrainingObserver;
 import java.nio.file.Files;
@@ -32,22 +32,15 @@ class RunReportsTest {
 
   private static TrainConfig config(long seed, double maxLr) {
     TrainConfig d = TrainConfig.defaults();
-    return new TrainConfig(
-        "tiny",
-        "mnist",
-        2,
-        32,
-        seed,
-        100,
-        1,
-        d.optimizer(),
-        d.schedule().withOneCycle(maxLr, 0.2, 25, 1e4),
-        d.augment(),
-        0,
-        0,
-        TrainConfig.Stop.NEVER,
-        null,
-        0);
+    return TrainConfig.defaults().toBuilder()
+        .model("tiny")
+        .epochs(2)
+        .batchSize(32)
+        .seed(seed)
+        .limit(100)
+        .threads(1)
+        .schedule(d.schedule().withOneCycle(maxLr, 0.2, 25, 1e4))
+        .build();
   }
 
   @BeforeAll

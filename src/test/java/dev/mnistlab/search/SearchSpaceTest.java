@@ -3,9 +3,9 @@ package dev.mnistlab.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ParameterCount;
-import dev.mnistlab.train.Engines;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.Sha256;
 import dev.mnistlab.model.BlockFactory;

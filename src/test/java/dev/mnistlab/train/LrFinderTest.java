@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,24 +21,8 @@ class LrFinderTest {
   @Test
   void ratesGrowGeometricallyAndTheTestStopsWhenTheLossExplodes() {
     ModelSpec spec = ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml");
-    TrainConfig d = TrainConfig.defaults();
     TrainConfig config =
-        new TrainConfig(
-            "tiny",
-            "mnist",
-            1,
-            16,
-            1,
-            0,
-            1,
-            d.optimizer(),
-            d.schedule(),
-            d.augment(),
-            0,
-            0,
-            TrainConfig.Stop.NEVER,
-            null,
-            0);
+        TrainConfig.defaults().toBuilder().model("tiny").epochs(1).batchSize(16).threads(1).build();
     LrFinder.Result r = LrFinder.run(config, spec, SyntheticData.bands(160), 1e-3, 1e8, 60);
     assertThat(r.lrs().get(0)).isEqualTo(1e-3);
     // A rate of 1e8 destroys any network, so the test must end before its last step.

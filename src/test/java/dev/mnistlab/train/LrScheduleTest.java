@@ -3,6 +3,8 @@ package dev.mnistlab.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -56,22 +58,13 @@ class LrScheduleTest {
     int batchesPerEpoch = 7;
     TrainConfig d = TrainConfig.defaults();
     TrainConfig config =
-        new TrainConfig(
-            d.model(),
-            d.dataset(),
-            8,
-            d.batchSize(),
-            1,
-            0,
-            0,
-            new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
-            parse("type: step\nstep_size: 3\ngamma: 0.5\n"),
-            d.augment(),
-            0,
-            0,
-            TrainConfig.Stop.NEVER,
-            null,
-            0);
+        TrainConfig.defaults().toBuilder()
+            .dataset(d.dataset())
+            .epochs(8)
+            .batchSize(d.batchSize())
+            .optimizer(new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0))
+            .schedule(parse("type: step\nstep_size: 3\ngamma: 0.5\n"))
+            .build();
     LrSchedule schedule = LrSchedule.of(config, batchesPerEpoch);
     for (int epoch = 0; epoch < PYTORCH_STEP.length; epoch++) {
       for (int b = 0; b < batchesPerEpoch; b++) {
@@ -85,22 +78,13 @@ class LrScheduleTest {
   private static void assertEpochs(TrainConfig.Schedule schedule, int epochs, double... pytorch) {
     TrainConfig d = TrainConfig.defaults();
     TrainConfig config =
-        new TrainConfig(
-                d.model(),
-                d.dataset(),
-                epochs,
-                d.batchSize(),
-                1,
-                0,
-                0,
-                new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0),
-                schedule,
-                d.augment(),
-                0,
-                0,
-                TrainConfig.Stop.NEVER,
-                null,
-                0)
+        TrainConfig.defaults().toBuilder()
+            .dataset(d.dataset())
+            .epochs(epochs)
+            .batchSize(d.batchSize())
+            .optimizer(new TrainConfig.Optimizer("sgd", 0.1, 0.9, 0))
+            .schedule(schedule)
+            .build()
             .validate();
     int batches = 5;
     LrSchedule lr = LrSchedule.of(config, batches);

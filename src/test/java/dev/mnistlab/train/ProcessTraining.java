@@ -1,7 +1,10 @@
 package dev.mnistlab.train;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelSpecParser;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunResult;
 import java.nio.file.Path;
 
 /**

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.DirectoryLock;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +44,7 @@ class RunIntegrityTest {
   private static TrainConfig threeEpochs() {
     return TrainConfigs.override(
         TrainConfig.defaults(),
-        RunDirectory.YAML
+        Mappers.YAML
             .createObjectNode()
             .put("model", "tiny")
             .put("epochs", 3)

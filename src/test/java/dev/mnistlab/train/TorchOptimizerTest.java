@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.engine.Engines;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

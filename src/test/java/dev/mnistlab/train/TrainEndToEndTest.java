@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.run.Provenance;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -29,7 +33,7 @@ class TrainEndToEndTest {
 
     RunDirectory run = RunDirectory.openComplete(runDir);
     assertThat(run.readMetrics()).isEqualTo(result);
-    JsonNode metrics = RunDirectory.JSON.valueToTree(run.readMetrics());
+    JsonNode metrics = Mappers.JSON.valueToTree(run.readMetrics());
     assertThat(metrics.get("model").asText()).isEqualTo("mnistlab/compact");
     assertThat(metrics.get("dataset").asText()).isEqualTo("mnist");
     assertThat(metrics.get("trainable_params").asLong()).isEqualTo(7900);

@@ -8,9 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import dev.mnistlab.cli.Environment;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
+import dev.mnistlab.engine.Engines;
 import dev.mnistlab.eval.CrossEntropy;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.model.BlockFactory;
@@ -142,22 +144,17 @@ public final class TrainingProfile {
       java.nio.file.Path torchTrace = trace.resolveSibling(trace.getFileName() + ".pytorch.json");
       TrainConfig d = TrainConfig.defaults();
       TrainConfig replica =
-          new TrainConfig(
-              modelName,
-              d.dataset(),
-              2,
-              d.batchSize(),
-              1,
-              images,
-              threads,
-              d.optimizer(),
-              d.schedule(),
-              d.augment(),
-              d.labelSmoothing(),
-              d.emaDecay(),
-              d.stop(),
-              null,
-              0);
+          TrainConfig.defaults().toBuilder()
+              .model(modelName)
+              .dataset(d.dataset())
+              .epochs(2)
+              .batchSize(d.batchSize())
+              .limit(images)
+              .threads(threads)
+              .labelSmoothing(d.labelSmoothing())
+              .emaDecay(d.emaDecay())
+              .stop(d.stop())
+              .build();
       new dev.mnistlab.bench.PytorchReference(
               java.nio.file.Path.of("/usr/bin/python3"),
               java.nio.file.Path.of("bench/pytorch_reference.py"))

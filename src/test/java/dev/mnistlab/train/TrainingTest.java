@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.engine.Engines;
+import dev.mnistlab.engine.Machine;
 import dev.mnistlab.eval.CrossEntropy;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
+import dev.mnistlab.run.EpochMetrics;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunEvaluation;
+import dev.mnistlab.run.RunResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,23 +41,13 @@ class TrainingTest {
   }
 
   static TrainConfig config(long seed) {
-    TrainConfig d = TrainConfig.defaults();
-    return new TrainConfig(
-        "tiny",
-        "mnist",
-        2,
-        32,
-        seed,
-        0,
-        1,
-        d.optimizer(),
-        d.schedule(),
-        d.augment(),
-        0,
-        0,
-        TrainConfig.Stop.NEVER,
-        null,
-        0);
+    return TrainConfig.defaults().toBuilder()
+        .model("tiny")
+        .epochs(2)
+        .batchSize(32)
+        .seed(seed)
+        .threads(1)
+        .build();
   }
 
   @Test
@@ -80,22 +79,21 @@ class TrainingTest {
       ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
       TrainConfig c = config(5);
       TrainConfig fourEpochs =
-          new TrainConfig(
-              c.model(),
-              c.dataset(),
-              4,
-              c.batchSize(),
-              c.seed(),
-              c.limit(),
-              c.threads(),
-              c.optimizer(),
-              c.schedule(),
-              c.augment(),
-              c.labelSmoothing(),
-              c.emaDecay(),
-              c.stop(),
-              null,
-              0);
+          TrainConfig.defaults().toBuilder()
+              .model(c.model())
+              .dataset(c.dataset())
+              .epochs(4)
+              .batchSize(c.batchSize())
+              .seed(c.seed())
+              .limit(c.limit())
+              .threads(c.threads())
+              .optimizer(c.optimizer())
+              .schedule(c.schedule())
+              .augment(c.augment())
+              .labelSmoothing(c.labelSmoothing())
+              .emaDecay(c.emaDecay())
+              .stop(c.stop())
+              .build();
       Training.run(
           fourEpochs,
           spec,
@@ -129,8 +127,7 @@ class TrainingTest {
   void aLimitBeyondTheTrainingImagesIsRejectedBeforeTraining() {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     TrainConfig nine =
-        TrainConfigs.override(
-            config(1), RunDirectory.YAML.createObjectNode().put("limit", 9), "test");
+        TrainConfigs.override(config(1), Mappers.YAML.createObjectNode().put("limit", 9), "test");
     assertThatThrownBy(
             () -> Training.run(nine, spec, synthetic(8), tmp.resolve("y"), TrainingObserver.SILENT))
         .hasMessage("limit 9 is more than the 8 training images of mnist (0 uses them all)");
@@ -142,7 +139,7 @@ class TrainingTest {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     TrainConfig held =
         TrainConfigs.override(
-            config(1), RunDirectory.YAML.createObjectNode().put("validation", 64), "test");
+            config(1), Mappers.YAML.createObjectNode().put("validation", 64), "test");
     List<Integer> scored = new ArrayList<>();
     RunResult r =
         Training.run(
@@ -162,14 +159,14 @@ class TrainingTest {
 
     TrainConfig all =
         TrainConfigs.override(
-            config(1), RunDirectory.YAML.createObjectNode().put("validation", 8), "test");
+            config(1), Mappers.YAML.createObjectNode().put("validation", 8), "test");
     assertThatThrownBy(
             () -> Training.run(all, spec, synthetic(8), tmp.resolve("w"), TrainingObserver.SILENT))
         .hasMessage("validation 8 would hold out all 8 training images of mnist");
     TrainConfig tooMany =
         TrainConfigs.override(
             config(1),
-            RunDirectory.YAML.createObjectNode().put("validation", 4).put("limit", 5),
+            Mappers.YAML.createObjectNode().put("validation", 4).put("limit", 5),
             "test");
     assertThatThrownBy(
             () ->
@@ -207,22 +204,18 @@ class TrainingTest {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     TrainConfig c = config(1);
     TrainConfig stopping =
-        new TrainConfig(
-            c.model(),
-            c.dataset(),
-            4,
-            c.batchSize(),
-            1,
-            0,
-            1,
-            c.optimizer(),
-            c.schedule(),
-            c.augment(),
-            0.1,
-            0,
-            new TrainConfig.Stop(5.0, 1),
-            null,
-            0);
+        TrainConfig.defaults().toBuilder()
+            .model(c.model())
+            .dataset(c.dataset())
+            .epochs(4)
+            .batchSize(c.batchSize())
+            .threads(1)
+            .optimizer(c.optimizer())
+            .schedule(c.schedule())
+            .augment(c.augment())
+            .labelSmoothing(0.1)
+            .stop(new TrainConfig.Stop(5.0, 1))
+            .build();
     RunResult r =
         Training.run(stopping, spec, synthetic(128), tmp.resolve("stop"), TrainingObserver.SILENT);
     // Epoch 1 scores 11.7% on this data, so a 5% target held for 1 epoch ends the run there.
@@ -230,13 +223,9 @@ class TrainingTest {
     assertThat(runDirHasMetrics(tmp.resolve("stop"))).isTrue();
 
     TrainConfig.Stop twoInARow = new TrainConfig.Stop(99.4, 2);
-    assertThat(twoInARow.reached(List.of(epoch(99.5), epoch(99.3), epoch(99.4)))).isFalse();
-    assertThat(twoInARow.reached(List.of(epoch(99.3), epoch(99.41), epoch(99.4)))).isTrue();
-    assertThat(TrainConfig.Stop.NEVER.reached(List.of(epoch(100)))).isFalse();
-  }
-
-  private static EpochMetrics epoch(double testAcc) {
-    return new EpochMetrics(1, 0.1, 0.1, 99, 0.1, testAcc, 1, 1);
+    assertThat(twoInARow.reached(List.of(99.5, 99.3, 99.4))).isFalse();
+    assertThat(twoInARow.reached(List.of(99.3, 99.41, 99.4))).isTrue();
+    assertThat(TrainConfig.Stop.NEVER.reached(List.of(100.0))).isFalse();
   }
 
   private static boolean runDirHasMetrics(Path dir) {
@@ -250,22 +239,16 @@ class TrainingTest {
       TrainConfig c = config(1);
       double lr = type.startsWith("adam") ? 0.003 : 0.05;
       TrainConfig withOptimizer =
-          new TrainConfig(
-              c.model(),
-              c.dataset(),
-              2,
-              c.batchSize(),
-              1,
-              0,
-              1,
-              new TrainConfig.Optimizer(type, lr, 0.9, 1e-4),
-              TrainConfig.Schedule.of("constant"),
-              c.augment(),
-              0,
-              0,
-              TrainConfig.Stop.NEVER,
-              null,
-              0);
+          TrainConfig.defaults().toBuilder()
+              .model(c.model())
+              .dataset(c.dataset())
+              .epochs(2)
+              .batchSize(c.batchSize())
+              .threads(1)
+              .optimizer(new TrainConfig.Optimizer(type, lr, 0.9, 1e-4))
+              .schedule(TrainConfig.Schedule.of("constant"))
+              .augment(c.augment())
+              .build();
       RunResult r =
           Training.run(
               withOptimizer, spec, synthetic(256), tmp.resolve(type), TrainingObserver.SILENT);
@@ -284,22 +267,19 @@ class TrainingTest {
             tmp.resolve("recipe-" + optimizer.type() + ".yaml"),
             "schedule:\n  " + scheduleYaml.strip().replace("\n", "\n  ") + "\n");
     TrainConfig c = config(7);
-    return new TrainConfig(
-        c.model(),
-        c.dataset(),
-        epochs,
-        c.batchSize(),
-        7,
-        0,
-        1,
-        optimizer,
-        TrainConfigs.load(file).schedule(),
-        dev.mnistlab.data.Augmentation.rotation(10),
-        0.05,
-        ema,
-        TrainConfig.Stop.NEVER,
-        null,
-        0);
+    return TrainConfig.defaults().toBuilder()
+        .model(c.model())
+        .dataset(c.dataset())
+        .epochs(epochs)
+        .batchSize(c.batchSize())
+        .seed(7)
+        .threads(1)
+        .optimizer(optimizer)
+        .schedule(TrainConfigs.load(file).schedule())
+        .augment(dev.mnistlab.data.Augmentation.rotation(10))
+        .labelSmoothing(0.05)
+        .emaDecay(ema)
+        .build();
   }
 
   /** Stops the run after {@code epoch} as a crash would: the checkpoint is already on disk. */
@@ -425,6 +405,37 @@ class TrainingTest {
   }
 
   @Test
+  void anEditedSpecUnderTheSameNameIsAnotherRun() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    ModelSpec edited = ModelSpecParser.parse(TINY.replace("out: 4", "out: 6"), "tiny.yaml");
+    assertThat(edited.name()).isEqualTo(spec.name());
+    DataStore.Loaded data = synthetic(64);
+    Path dir = tmp.resolve("edited");
+    Training.runOrContinue(config(5), spec, data, dir, TrainingObserver.SILENT);
+    // Before, only the configuration was compared: the old network was reported complete.
+    assertThatThrownBy(
+            () -> Training.runOrContinue(config(5), edited, data, dir, TrainingObserver.SILENT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            dir
+                + " holds a run of another network (model "
+                + config(5).model()
+                + ": its layers changed); choose another --out or delete it");
+    assertThatThrownBy(
+            () -> Training.runOrContinue(config(6), edited, data, dir, TrainingObserver.SILENT))
+        .hasMessageContaining("its layers changed; seed: 5 → 6");
+    // The same network parsed again is the same run.
+    RunResult again =
+        Training.runOrContinue(
+            config(5),
+            ModelSpecParser.parse(TINY, "tiny.yaml"),
+            data,
+            dir,
+            TrainingObserver.SILENT);
+    assertThat(again.epochs()).hasSize(config(5).epochs());
+  }
+
+  @Test
   void aFinishedRunGrowsWhenItsScheduleAllowsAndOtherwiseSaysWhyNot() throws Exception {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     DataStore.Loaded data = synthetic(128);
@@ -524,22 +535,16 @@ class TrainingTest {
   void nesterovNeedsSgdWithMomentum() {
     TrainConfig c = config(1);
     TrainConfig adamNesterov =
-        new TrainConfig(
-            c.model(),
-            c.dataset(),
-            1,
-            32,
-            1,
-            0,
-            1,
-            new TrainConfig.Optimizer("adam", 0.001, 0.9, 0, true),
-            c.schedule(),
-            c.augment(),
-            0,
-            0,
-            TrainConfig.Stop.NEVER,
-            null,
-            0);
+        TrainConfig.defaults().toBuilder()
+            .model(c.model())
+            .dataset(c.dataset())
+            .epochs(1)
+            .batchSize(32)
+            .threads(1)
+            .optimizer(new TrainConfig.Optimizer("adam", 0.001, 0.9, 0, true))
+            .schedule(c.schedule())
+            .augment(c.augment())
+            .build();
     assertThatThrownBy(adamNesterov::validate)
         .hasMessage("nesterov needs the sgd optimizer and a positive momentum");
   }

@@ -1,14 +1,13 @@
-package dev.mnistlab.train;
+package dev.mnistlab.run;
 
 import ai.djl.Model;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.mnistlab.config.TrainConfig;
+import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.io.DamagedFileException;
 import dev.mnistlab.io.DirectoryLock;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.Sha256;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
@@ -33,7 +32,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code model.yaml}: the spec that was built, written first;
  *   <li>{@code config.yaml}: the resolved configuration, written next (it marks a run);
- *   <li>{@code checkpoint.bin}: the state after the last complete epoch ({@link Checkpoint});
+ *   <li>{@code checkpoint.bin}: the state after the last complete epoch ({@code train.Checkpoint});
  *   <li>{@code model-NNNN.params}: the trained weights (DJL's format), once complete;
  *   <li>{@code SHA256SUMS}: the weights' SHA-256, as {@code sha256sum} writes it (so {@code
  *       sha256sum -c SHA256SUMS} checks them too), verified before the weights are loaded;
@@ -68,23 +67,6 @@ public final class RunDirectory {
 
   /** The largest manifest read; it lists one file. */
   private static final int MAX_SUMS_BYTES = 64 * 1024;
-
-  /** Writes the JSON files of runs (indented). */
-  public static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
-
-  /**
-   * Reads and writes the YAML files of runs (configurations). Type names are written as maps
-   * ({@code - rotation: {degrees: 4}}), not YAML tags ({@code !<rotation>}): configurations are
-   * read as trees to merge them, and trees keep no tags.
-   */
-  public static final ObjectMapper YAML =
-      new ObjectMapper(
-              new YAMLFactory()
-                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID))
-          // batch_size: 12.7 is a mistake to name, not 12.
-          .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private final Path dir;
 
@@ -193,7 +175,7 @@ public final class RunDirectory {
     Path file = jobConfig(runDir);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      AtomicFiles.write(file, YAML.writeValueAsBytes(config));
+      AtomicFiles.write(file, Mappers.YAML.writeValueAsBytes(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -233,11 +215,11 @@ public final class RunDirectory {
     return runsIn(dir).stream().filter(RunDirectory::isComplete).toList();
   }
 
-  /** Writes a multi-seed directory's consistency table as Markdown and JSON. */
+  /** Writes a multi-seed directory's consistency table as Markdown and Mappers.JSON. */
   public static void writeConsistency(Path base, Consistency consistency) {
     try {
       writeAtomically(base, CONSISTENCY + ".md", consistency.toMarkdown());
-      writeAtomically(base, CONSISTENCY + ".json", JSON.writeValueAsString(consistency));
+      writeAtomically(base, CONSISTENCY + ".json", Mappers.JSON.writeValueAsString(consistency));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the consistency table into " + base, e);
     }
@@ -318,7 +300,7 @@ public final class RunDirectory {
   public RunResult readMetrics() {
     Path file = dir.resolve(METRICS);
     try {
-      return JSON.readValue(file.toFile(), RunResult.class).in(dir);
+      return Mappers.JSON.readValue(file.toFile(), RunResult.class).in(dir);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": cannot read metrics (" + e.getMessage() + ")");
     }
@@ -331,6 +313,8 @@ public final class RunDirectory {
    *     weights are missing or unreadable
    */
   public TrainedModel loadTrained() {
+    // A misspelt MNISTLAB_INFERENCE is the user's setting, not a damaged weights file.
+    TrainedModel.inferenceRequested();
     RunResult metrics = requireComplete().readMetrics();
     Path weights =
         weightsFile()
@@ -422,7 +406,7 @@ public final class RunDirectory {
       // The spec first: config.yaml marks a run, and a run is opened with both (a crash between
       // the two writes must not leave a config.yaml without its model.yaml).
       write(SPEC, ModelSpecWriter.toYaml(spec));
-      write(CONFIG, YAML.writeValueAsString(config));
+      write(CONFIG, Mappers.YAML.writeValueAsString(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the configuration into " + dir, e);
     }
@@ -442,7 +426,7 @@ public final class RunDirectory {
         Files.delete(weights.get());
       }
       Files.deleteIfExists(dir.resolve(SUMS));
-      write(CONFIG, YAML.writeValueAsString(config));
+      write(CONFIG, Mappers.YAML.writeValueAsString(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reopen the run in " + dir + " for more epochs", e);
     }
@@ -486,7 +470,7 @@ public final class RunDirectory {
   /** Saves the measured metrics; written last, it marks the run complete. */
   public void writeMetrics(RunResult result) {
     try {
-      write(METRICS, JSON.writeValueAsString(result));
+      write(METRICS, Mappers.JSON.writeValueAsString(result));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write metrics into " + dir, e);
     }

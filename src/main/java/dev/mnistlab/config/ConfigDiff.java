@@ -1,6 +1,7 @@
-package dev.mnistlab.train;
+package dev.mnistlab.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.text.Plain;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -110,7 +111,7 @@ public record ConfigDiff(List<Change> changes) {
   /** Every leaf field of a configuration by its dotted {@code config.yaml} name. */
   public static Map<String, String> flatten(TrainConfig config) {
     Map<String, String> fields = new LinkedHashMap<>();
-    flatten(RunDirectory.YAML.valueToTree(config), "", fields);
+    flatten(Mappers.YAML.valueToTree(config), "", fields);
     return fields;
   }
 

@@ -1,8 +1,9 @@
-package dev.mnistlab.train;
+package dev.mnistlab.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.mnistlab.io.Mappers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,11 +78,11 @@ class ConsistencyTest {
             + "\"best\":{\"min\":99.5,\"mean\":99.5,\"std\":0},"
             + "\"final\":{\"min\":99.45,\"mean\":99.45,\"std\":0},"
             + "\"min_last3\":{\"min\":99.41,\"mean\":99.41,\"std\":0},\"consistent\":true}";
-    Consistency read = RunDirectory.JSON.readValue(old, Consistency.class);
+    Consistency read = Mappers.JSON.readValue(old, Consistency.class);
     assertThat(read.seeds().get(0).window()).isEqualTo(3);
     assertThat(read.toMarkdown()).contains("| 1 | 99.50 | 99.45 | 99.41 | 3 | 3/3 |");
     String written =
-        RunDirectory.JSON.writeValueAsString(Consistency.of(List.of(run(1, 99.5, 99.6)), 99.4));
+        Mappers.JSON.writeValueAsString(Consistency.of(List.of(run(1, 99.5, 99.6)), 99.4));
     assertThat(written).contains("\"min_last3\"", "\"last3_at_target\"", "\"last_epochs\" : 2");
   }
 }

@@ -1,4 +1,4 @@
-package dev.mnistlab.train;
+package dev.mnistlab.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.mnistlab.train;
+package dev.mnistlab.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.mnistlab.train;
+package dev.mnistlab.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;

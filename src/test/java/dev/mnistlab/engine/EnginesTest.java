@@ -1,10 +1,14 @@
-package dev.mnistlab.train;
+package dev.mnistlab.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.model.ModelSpecParser;
+import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.train.Training;
+import dev.mnistlab.train.TrainingObserver;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

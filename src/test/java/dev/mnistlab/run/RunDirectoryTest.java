@@ -1,9 +1,10 @@
-package dev.mnistlab.train;
+package dev.mnistlab.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.model.ModelZoo;

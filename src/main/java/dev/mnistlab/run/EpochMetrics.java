@@ -1,4 +1,4 @@
-package dev.mnistlab.train;
+package dev.mnistlab.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,8 +1,6 @@
-package dev.mnistlab.train;
+package dev.mnistlab.engine;
 
 import ai.djl.engine.Engine;
-import dev.mnistlab.engine.Convolutions;
-import dev.mnistlab.engine.EngineCheck;
 import dev.mnistlab.text.Reasons;
 import java.util.concurrent.atomic.AtomicReference;
 

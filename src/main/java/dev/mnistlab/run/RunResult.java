@@ -1,8 +1,9 @@
-package dev.mnistlab.train;
+package dev.mnistlab.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Normalization;
+import dev.mnistlab.engine.Machine;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -56,6 +57,11 @@ public record RunResult(
     return provenance == null || provenance.normalization() == null
         ? Normalization.LEGACY
         : provenance.normalization();
+  }
+
+  /** Each epoch's test accuracy in percent, in order. */
+  public List<Double> testAccuracies() {
+    return epochs.stream().map(EpochMetrics::testAcc).toList();
   }
 
   /** The last epoch's metrics. */

@@ -1,4 +1,4 @@
-package dev.mnistlab.train;
+package dev.mnistlab.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Augmentation;
@@ -63,18 +63,22 @@ public record TrainConfig(
     /** Always run every epoch. */
     public static final Stop NEVER = new Stop(0, 1);
 
-    /** True once the last {@code patience} epochs all reached the target. */
-    public boolean reached(java.util.List<EpochMetrics> epochs) {
-      if (at <= 0 || epochs.size() < patience) {
+    /**
+     * True once the last {@code patience} epochs all reached the target.
+     *
+     * @param testAccuracies each epoch's test accuracy in percent, in order
+     */
+    public boolean reached(java.util.List<Double> testAccuracies) {
+      int n = testAccuracies.size();
+      if (at <= 0 || n < patience) {
         return false;
       }
-      return epochs.subList(epochs.size() - patience, epochs.size()).stream()
-          .allMatch(e -> e.testAcc() >= at);
+      return testAccuracies.subList(n - patience, n).stream().allMatch(acc -> acc >= at);
     }
   }
 
   /**
-   * The optimizer, with torch.optim's update rules (see {@link TorchOptimizer}).
+   * The optimizer, with torch.optim's update rules (see {@code train.TorchOptimizer}).
    *
    * @param type {@code sgd}, {@code adam} or {@code adamw}
    * @param lr base learning rate (schedules that set their own peak ignore it)
@@ -214,36 +218,173 @@ public record TrainConfig(
 
   /** This configuration for another model (a zoo name or spec file). */
   public TrainConfig withModel(String newModel) {
-    return with(newModel, seed, threads);
+    return toBuilder().model(newModel).build();
   }
 
   /** This configuration with another seed. */
   public TrainConfig withSeed(long newSeed) {
-    return with(model, newSeed, threads);
+    return toBuilder().seed(newSeed).build();
   }
 
   /** This configuration run with another seed and engine thread count (0: the engine's choice). */
   public TrainConfig withRun(long newSeed, int newThreads) {
-    return with(model, newSeed, newThreads);
+    return toBuilder().seed(newSeed).threads(newThreads).build();
   }
 
-  private TrainConfig with(String newModel, long newSeed, int newThreads) {
-    return new TrainConfig(
-        newModel,
-        dataset,
-        epochs,
-        batchSize,
-        newSeed,
-        limit,
-        newThreads,
-        optimizer,
-        schedule,
-        augment,
-        labelSmoothing,
-        emaDecay,
-        stop,
-        testNormalization,
-        validation);
+  /** A builder starting from this configuration's fields, to change a few by name. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Changes fields by name ({@code config.toBuilder().epochs(3).limit(2000).build()}), where a
+   * positional constructor call would hide which of 15 arguments changed. Nothing is checked until
+   * {@link TrainConfig#validate()}.
+   */
+  public static final class Builder {
+    private String model;
+    private String dataset;
+    private int epochs;
+    private int batchSize;
+    private long seed;
+    private int limit;
+    private int threads;
+    private Optimizer optimizer;
+    private Schedule schedule;
+    private Augmentation augment;
+    private double labelSmoothing;
+    private double emaDecay;
+    private Stop stop;
+    private Normalization testNormalization;
+    private int validation;
+
+    private Builder(TrainConfig c) {
+      model = c.model;
+      dataset = c.dataset;
+      epochs = c.epochs;
+      batchSize = c.batchSize;
+      seed = c.seed;
+      limit = c.limit;
+      threads = c.threads;
+      optimizer = c.optimizer;
+      schedule = c.schedule;
+      augment = c.augment;
+      labelSmoothing = c.labelSmoothing;
+      emaDecay = c.emaDecay;
+      stop = c.stop;
+      testNormalization = c.testNormalization;
+      validation = c.validation;
+    }
+
+    /** See {@link TrainConfig#model()}. */
+    public Builder model(String value) {
+      model = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#dataset()}. */
+    public Builder dataset(String value) {
+      dataset = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#epochs()}. */
+    public Builder epochs(int value) {
+      epochs = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#batchSize()}. */
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#seed()}. */
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#limit()}. */
+    public Builder limit(int value) {
+      limit = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#threads()}. */
+    public Builder threads(int value) {
+      threads = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#optimizer()}. */
+    public Builder optimizer(Optimizer value) {
+      optimizer = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#schedule()}. */
+    public Builder schedule(Schedule value) {
+      schedule = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#augment()}. */
+    public Builder augment(Augmentation value) {
+      augment = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#labelSmoothing()}. */
+    public Builder labelSmoothing(double value) {
+      labelSmoothing = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#emaDecay()}. */
+    public Builder emaDecay(double value) {
+      emaDecay = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#stop()}. */
+    public Builder stop(Stop value) {
+      stop = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#testNormalization()}. */
+    public Builder testNormalization(Normalization value) {
+      testNormalization = value;
+      return this;
+    }
+
+    /** See {@link TrainConfig#validation()}. */
+    public Builder validation(int value) {
+      validation = value;
+      return this;
+    }
+
+    /** The configuration with the fields set so far. */
+    public TrainConfig build() {
+      return new TrainConfig(
+          model,
+          dataset,
+          epochs,
+          batchSize,
+          seed,
+          limit,
+          threads,
+          optimizer,
+          schedule,
+          augment,
+          labelSmoothing,
+          emaDecay,
+          stop,
+          testNormalization,
+          validation);
+    }
   }
 
   /** The recipe {@code ./mnistlab train} runs when given no options. */

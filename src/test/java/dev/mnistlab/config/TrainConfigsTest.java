@@ -1,8 +1,9 @@
-package dev.mnistlab.train;
+package dev.mnistlab.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mnistlab.io.Mappers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,11 +42,11 @@ class TrainConfigsTest {
             dev.mnistlab.data.Augmentation.of(
                 java.util.List.of(new dev.mnistlab.data.Transform.Rotation(4, 1, null))));
     TrainConfig own =
-        TrainConfigs.override(c, RunDirectory.YAML.readTree("augment: {rotation: 5}"), "flags")
+        TrainConfigs.override(c, Mappers.YAML.readTree("augment: {rotation: 5}"), "flags")
             .validate();
     assertThat(own.augment()).isEqualTo(dev.mnistlab.data.Augmentation.rotation(5));
     // What a run saves loads back: the list is written as maps, not YAML type tags.
-    Path saved = Files.writeString(tmp.resolve("s.yaml"), RunDirectory.YAML.writeValueAsString(c));
+    Path saved = Files.writeString(tmp.resolve("s.yaml"), Mappers.YAML.writeValueAsString(c));
     assertThat(Files.readString(saved)).contains("- rotation:").doesNotContain("!<");
     assertThat(TrainConfigs.load(saved)).isEqualTo(c);
     Path unknown =
@@ -105,34 +106,32 @@ class TrainConfigsTest {
     TrainConfig seed003 =
         TrainConfigs.override(
             TrainConfig.defaults(),
-            RunDirectory.YAML.readTree("test_normalization: {mean: 0.1325, std: 0.3104}"),
+            Mappers.YAML.readTree("test_normalization: {mean: 0.1325, std: 0.3104}"),
             "step 3");
     assertThat(seed003.testNormalization()).isNotNull();
     // A later step goes back to testing with the training normalization.
     TrainConfig reset =
-        TrainConfigs.override(
-            seed003, RunDirectory.YAML.readTree("test_normalization: null"), "fix");
+        TrainConfigs.override(seed003, Mappers.YAML.readTree("test_normalization: null"), "fix");
     assertThat(reset.testNormalization()).isNull();
     assertThat(reset).isEqualTo(TrainConfig.defaults());
     // A field that must hold a value is not cleared by null.
     assertThatThrownBy(
             () ->
                 TrainConfigs.override(
-                    TrainConfig.defaults(), RunDirectory.YAML.readTree("optimizer: null"), "f"))
+                    TrainConfig.defaults(), Mappers.YAML.readTree("optimizer: null"), "f"))
         .hasMessage("f: field 'optimizer' needs a value, got nothing (null)");
     // Nor an empty scalar (found by ParserFuzzTest#trainConfig: it reached validate() as null).
     assertThatThrownBy(
             () ->
                 TrainConfigs.override(
-                    TrainConfig.defaults(), RunDirectory.YAML.readTree("schedule: {type: }"), "f"))
+                    TrainConfig.defaults(), Mappers.YAML.readTree("schedule: {type: }"), "f"))
         .hasMessage("f: field 'schedule.type' needs a value, got nothing (null)");
   }
 
   @Test
   void aSavedConfigurationLoadsBackEqual() throws Exception {
     TrainConfig d = TrainConfig.defaults();
-    Path file =
-        Files.writeString(tmp.resolve("saved.yaml"), RunDirectory.YAML.writeValueAsString(d));
+    Path file = Files.writeString(tmp.resolve("saved.yaml"), Mappers.YAML.writeValueAsString(d));
     assertThat(TrainConfigs.load(file)).isEqualTo(d);
   }
 

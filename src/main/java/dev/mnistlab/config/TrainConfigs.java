@@ -1,4 +1,4 @@
-package dev.mnistlab.train;
+package dev.mnistlab.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.Transform;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Reasons;
@@ -26,7 +27,7 @@ import java.util.Map;
  * each run's {@code config.yaml}, so a saved configuration can be run again as it is.
  */
 public final class TrainConfigs {
-  private static final ObjectMapper YAML = RunDirectory.YAML;
+  private static final ObjectMapper YAML = Mappers.YAML;
 
   private TrainConfigs() {}
 
