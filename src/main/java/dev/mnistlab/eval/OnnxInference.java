@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * A trained network's exported ONNX model, run by ONNX Runtime: the inference path of {@code
- * evaluate}, {@code predict}, the Java API and {@code serve}. On these small networks it answers
- * 2-4 times faster than the training engine, whose kernels are tuned for training's large batches
- * (docs/BENCHMARKS.md). {@link TrainedModel} checks it against the training engine before using it.
+ * evaluate}, {@code predict}, the Java API and {@code serve}. On these small networks it answers 2
+ * (batches) to 8 (one image) times faster than the training engine, whose kernels are tuned for
+ * training's large batches (docs/BENCHMARKS.md). {@link TrainedModel} checks it against the
+ * training engine before using it.
  *
  * <p>Thread safety: ONNX Runtime allows concurrent {@link #logProbabilities} calls on one session;
  * {@link #close()} must not overlap them (the caller's lock sees to it).
