@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Java API on the suite's real trained run, with pictures the test makes itself. */
+@Tag("integration")
 class DigitClassifierTest {
   private static final int N = 300;
 

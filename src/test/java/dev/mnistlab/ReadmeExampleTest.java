@@ -15,10 +15,12 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java API example in README.md compiles and reads a digit. */
+@Tag("integration")
 class ReadmeExampleTest {
   @TempDir Path tmp;
 

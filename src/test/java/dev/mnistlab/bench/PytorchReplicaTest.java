@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The PyTorch replica builds the same networks (same trainable parameters) and trains them with the
  * recipe: one short epoch per model. Skipped where Python has no torch and torchvision.
  */
+@Tag("integration")
 class PytorchReplicaTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 

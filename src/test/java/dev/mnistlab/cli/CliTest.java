@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -171,6 +172,7 @@ class CliTest {
   }
 
   @Test
+  @Tag("integration") // real MNIST and two child JVMs
   void seedsRunOncePerSeedAloneOrAsParallelJobsAndWriteAConsistencyTable() throws Exception {
     // Real MNIST, fetched into this test's own home; a few hundred images keep it quick. The
     // engine's threads are fixed when it first starts, once per JVM, and the test classes share

@@ -8,10 +8,12 @@ import dev.mnistlab.engine.Convolutions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code doctor} shows the self-check's figures and verdict, and fails where nothing is right. */
+@Tag("integration")
 class DoctorCommandTest {
   @TempDir Path tmp;
 

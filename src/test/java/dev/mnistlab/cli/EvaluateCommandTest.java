@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mnistlab evaluate} on the suite's real trained run. */
+@Tag("integration")
 class EvaluateCommandTest {
   @TempDir Path tmp;
 

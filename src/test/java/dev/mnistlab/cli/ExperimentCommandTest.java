@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code experiment list}, {@code show} and the smoke-run options, as a person reads them. */
+@Tag("integration")
 class ExperimentCommandTest {
   @TempDir Path tmp;
 

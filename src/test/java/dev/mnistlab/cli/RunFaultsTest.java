@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each child trains a 4-channel network for 3 epochs on the first 1,024 real MNIST images (a few
  * seconds); faults are placed with {@code -Dmnistlab.faults} ({@code dev.mnistlab.io.Faults}).
  */
+@Tag("integration")
 class RunFaultsTest {
   @TempDir static Path tmp;
 

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Each dataset's normalization is its own training set's mean and deviation. */
+@Tag("integration")
 class NormalizationTest {
   private static float[] meanAndStd(Split split) {
     long[] counts = new long[256];

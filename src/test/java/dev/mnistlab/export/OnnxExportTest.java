@@ -37,10 +37,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The exported file, run by ONNX Runtime, answers as mnistlab does. */
+@Tag("integration")
 class OnnxExportTest {
   private static final int PIXELS = 784;
 

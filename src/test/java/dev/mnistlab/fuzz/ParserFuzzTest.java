@@ -14,6 +14,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the parsers of outside input: whatever the bytes, each either returns
@@ -27,6 +28,7 @@ import java.nio.file.Path;
  */
 // An input that takes longer is a hang: a finding, not a slow test.
 @org.junit.jupiter.api.Timeout(10)
+@Tag("integration")
 class ParserFuzzTest {
   private static final Path NAMED = Path.of("fuzzed");
 

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(
     value = 5,
     unit = TimeUnit.MINUTES) // a hung request must fail the test, never stall the build
+@Tag("integration")
 class ServeLoadTest {
   private static final int REQUESTS = 10_000;
   private static final int CLIENTS = 32;

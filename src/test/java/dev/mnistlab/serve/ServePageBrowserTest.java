@@ -19,6 +19,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -45,6 +46,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 @Timeout(
     value = 5,
     unit = TimeUnit.MINUTES) // a hung request must fail the test, never stall the build
+@Tag("integration")
 class ServePageBrowserTest {
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes the checkpoint reader past its checksum: each input is made a checkpoint of the current
@@ -28,6 +29,7 @@ import java.nio.file.Path;
  */
 // An input that takes longer is a hang: a finding, not a slow test.
 @org.junit.jupiter.api.Timeout(10)
+@Tag("integration")
 class CheckpointFuzzTest {
   private static final ModelSpec SPEC = ModelSpecParser.parse(SyntheticData.TINY_MODEL, "t.yaml");
   private static final byte[] MAGIC = "MNISTLAB-CHECKPOINT-2\n".getBytes(StandardCharsets.US_ASCII);

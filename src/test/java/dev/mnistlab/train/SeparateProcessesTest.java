@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * self-check's test setting) trains correctly on the backend the self-check chooses, says so in one
  * line and records it, with none of the engine's native warnings on the terminal.
  */
+@Tag("integration")
 class SeparateProcessesTest {
   @TempDir static Path tmp;
 

@@ -12,12 +12,14 @@ import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * One real run: the default model on the first 10,000 real MNIST training images (fetched by the
  * same code users run), scored on the full 10,000-image test set.
  */
+@Tag("integration")
 class TrainEndToEndTest {
   @Test
   void defaultModelLearnsRealMnist() throws Exception {
