@@ -200,12 +200,9 @@ public final class DigitClassifier implements AutoCloseable {
     }
     float[][] logProbs;
     try {
-      if (closed) {
-        throw new IllegalStateException("this DigitClassifier is closed");
-      }
       logProbs = trained.logProbabilities(batch, images.size());
     } catch (IllegalStateException e) {
-      // close() may have run between the check and the call.
+      // The trained model refuses once closed; say so in this class's words.
       throw closed ? new IllegalStateException("this DigitClassifier is closed", e) : e;
     }
     List<Prediction> out = new ArrayList<>(images.size());

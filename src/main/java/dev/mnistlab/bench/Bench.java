@@ -216,11 +216,7 @@ public final class Bench {
               o.timeToTargetRounds());
           lastRun = scratch.resolve("target-" + round);
           Timed run = train(ourRecipe.withSeed(round), spec, data, lastRun);
-          int at =
-              reachedAt(
-                  run.result().epochs().stream().map(EpochMetrics::testAcc).toList(),
-                  o.target(),
-                  o.consecutive());
+          int at = reachedAt(run.result().testAccuracies(), o.target(), o.consecutive());
           ours.add(at < 0 ? Double.NaN : run.wallSeconds().get(at - 1));
           oursAt.add(
               "recipe "

@@ -34,6 +34,11 @@ public record EpochMetrics(
   @JsonCreator
   public EpochMetrics {}
 
+  /** Each epoch's test accuracy in percent, in order. */
+  public static java.util.List<Double> testAccuracies(java.util.List<EpochMetrics> epochs) {
+    return epochs.stream().map(EpochMetrics::testAcc).toList();
+  }
+
   /** An epoch without its wall-clock time, as runs before it was recorded saved it. */
   public EpochMetrics(
       int epoch,

@@ -61,7 +61,7 @@ public record RunResult(
 
   /** Each epoch's test accuracy in percent, in order. */
   public List<Double> testAccuracies() {
-    return epochs.stream().map(EpochMetrics::testAcc).toList();
+    return EpochMetrics.testAccuracies(epochs);
   }
 
   /** The last epoch's metrics. */

@@ -280,7 +280,7 @@ public final class Training {
           observer.resumed(saved.epochs());
         }
         for (int epoch = epochs.size() + 1;
-            epoch <= config.epochs() && !config.stop().reached(testAccuracies(epochs));
+            epoch <= config.epochs() && !config.stop().reached(EpochMetrics.testAccuracies(epochs));
             epoch++) {
           // Dropout draws from the engine's generator; seeding it per epoch lets a resumed run
           // draw the masks an uninterrupted one would.
@@ -495,10 +495,6 @@ public final class Training {
               + cols
               + " grayscale images");
     }
-  }
-
-  private static List<Double> testAccuracies(List<EpochMetrics> epochs) {
-    return epochs.stream().map(EpochMetrics::testAcc).toList();
   }
 
   private static double seconds(long startNanos) {
