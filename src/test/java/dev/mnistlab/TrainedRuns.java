@@ -1,6 +1,7 @@
 package dev.mnistlab;
 
 import dev.mnistlab.cli.Environment;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
@@ -48,7 +49,8 @@ public final class TrainedRuns {
         Files.createDirectories(Path.of("target"));
         Path dir = Files.createTempDirectory(Path.of("target"), "trained-run-").resolve("run");
         mnist =
-            Training.run(config, ModelZoo.resolve(d.model()), data, dir, TrainingObserver.SILENT);
+            Training.run(
+                Recipe.of(config, ModelZoo.resolve(d.model())), data, dir, TrainingObserver.SILENT);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

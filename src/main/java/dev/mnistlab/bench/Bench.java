@@ -1,5 +1,6 @@
 package dev.mnistlab.bench;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.engine.Engines;
@@ -318,8 +319,7 @@ public final class Bench {
     List<Double> rss = new ArrayList<>();
     RunResult result =
         Training.run(
-            config,
-            spec,
+            Recipe.of(config, spec),
             data,
             dir,
             new TrainingObserver() {

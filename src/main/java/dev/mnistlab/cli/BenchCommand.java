@@ -174,7 +174,7 @@ public class BenchCommand implements Callable<Integer> {
                 target,
                 consecutive,
                 recipe,
-                TrainConfigs.recipe(targetRecipe),
+                TrainConfigs.shipped(targetRecipe),
                 targetRecipe,
                 models,
                 pytorch),

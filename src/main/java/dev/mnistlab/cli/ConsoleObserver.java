@@ -1,8 +1,8 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
-import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.run.Consistency;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunResult;
@@ -44,11 +44,12 @@ final class ConsoleObserver implements TrainingObserver, InterruptNotice.Progres
     this.terminal = terminal;
   }
 
-  void header(ModelSpec spec, TrainConfig config, DataStore.Loaded data, Path runDir) {
+  void header(Recipe recipe, DataStore.Loaded data, Path runDir) {
+    TrainConfig config = recipe.config();
     out.printf(
         Locale.ROOT,
         "model %s · dataset %s (%s) · %s · batch %d · seed %d · run %s%n",
-        spec.name(),
+        recipe.spec().name(),
         data.dataset(),
         data.directory(),
         Plain.count(config.epochs(), "epoch"),

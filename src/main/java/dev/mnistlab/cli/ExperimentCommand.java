@@ -9,7 +9,6 @@ import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.experiment.ExperimentSheet;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.model.ModelSummary;
-import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.ReportBuilder;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.TrainingObserver;
@@ -184,8 +183,7 @@ public class ExperimentCommand {
                 return TrainingObserver.SILENT;
               }
               console.header(
-                  ModelZoo.resolve(step.config().model()),
-                  step.config().withRun(seed, engineThreads),
+                  step.recipe().withConfig(step.config().withRun(seed, engineThreads)),
                   loader.apply(Dataset.parse(step.config().dataset())),
                   runDir);
               return console;
@@ -284,9 +282,7 @@ public class ExperimentCommand {
           out == null ? defaultRuns(e) : Map.of(out, ExperimentRunner.status(e, out));
       environment
           .out()
-          .print(
-              ExperimentSheet.show(
-                  e, c -> ModelSummary.of(ModelZoo.resolve(c.model())).trainableParams(), runs));
+          .print(ExperimentSheet.show(e, spec -> ModelSummary.of(spec).trainableParams(), runs));
       return Main.OK;
     }
   }

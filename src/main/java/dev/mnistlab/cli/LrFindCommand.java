@@ -1,10 +1,10 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.engine.Engines;
-import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.report.Charts;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.LrFinder;
@@ -76,7 +76,8 @@ public class LrFindCommand implements Callable<Integer> {
         "--stop-at",
         "--patience",
         "--ema");
-    TrainConfig config = recipe.resolve(data, spec.commandLine());
+    Recipe resolved = recipe.resolve(data, spec.commandLine());
+    TrainConfig config = resolved.config();
     if (!(start > 0 && end > start) || steps < 10) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -87,13 +88,12 @@ public class LrFindCommand implements Callable<Integer> {
               Plain.number(end),
               steps));
     }
-    var modelSpec = ModelZoo.resolve(config.model());
     Engines.start(config.threads());
     DataStore.Loaded loaded =
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     LrFinder.Result result;
     try (StepProgress progress = new StepProgress(environment.out(), steps)) {
-      result = LrFinder.run(config, modelSpec, loaded, start, end, steps, progress);
+      result = LrFinder.run(resolved, loaded, start, end, steps, progress);
     }
     if (result.lrs().size() < 2) {
       throw new IllegalArgumentException(
@@ -112,7 +112,7 @@ public class LrFindCommand implements Callable<Integer> {
             Locale.ROOT,
             "%s: %d steps from lr %s; lowest smoothed loss %.4f at lr %.3g; suggested max_lr"
                 + " %.3g; chart %s%n",
-            modelSpec.name(),
+            resolved.spec().name(),
             lrs.length,
             Plain.number(start),
             result.losses().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),

@@ -1,9 +1,11 @@
 package dev.mnistlab.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
+import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.model.SpecException;
 import dev.mnistlab.text.Plain;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -111,34 +113,33 @@ public class RecipeOptions {
   }
 
   /**
-   * Without {@code --recipe}: the defaults, then the model's own recipe (a spec's {@code recipe:},
-   * for the model --model or the configuration file names), then the configuration file.
+   * The recipe the options ask for, resolved once: a shipped recipe, or the defaults, the model's
+   * own recipe (a spec's {@code recipe:}) and the configuration file; then each flag the user gave;
+   * then the network its model names. Errors are usage errors; an unknown model is refused with
+   * suggestions.
    */
-  private TrainConfig startingPoint() {
-    String name =
-        model != null
-            ? model
-            : configFile != null ? TrainConfigs.load(configFile).model() : ModelZoo.DEFAULT_MODEL;
-    TrainConfig base;
-    try {
-      base = TrainConfigs.startingPoint(name, ModelZoo.resolve(name));
-    } catch (SpecException e) {
-      // An unknown model is reported where the model is built, with suggestions.
-      base = TrainConfig.defaults().withModel(name);
-    }
-    return configFile != null ? TrainConfigs.load(configFile, base) : base;
-  }
-
-  /**
-   * A shipped recipe, or the defaults, the model's own recipe and the configuration file; then each
-   * flag the user gave. Errors are usage errors.
-   */
-  TrainConfig resolve(DataOptions data, CommandLine commandLine) {
+  Recipe resolve(DataOptions data, CommandLine commandLine) {
     try {
       if (recipe != null && configFile != null) {
         throw new IllegalArgumentException("give --recipe or --config, not both");
       }
-      TrainConfig d = recipe != null ? TrainConfigs.recipe(recipe) : startingPoint();
+      TrainConfig d;
+      ModelSpec spec = null;
+      if (recipe != null) {
+        d = TrainConfigs.shipped(recipe);
+      } else {
+        // The file is read once: its model picks the starting point it is laid over.
+        JsonNode file = configFile == null ? null : TrainConfigs.read(configFile);
+        String name =
+            model != null
+                ? model
+                : file != null
+                    ? TrainConfigs.layOver(TrainConfig.defaults(), file, configFile).model()
+                    : ModelZoo.DEFAULT_MODEL;
+        spec = ModelZoo.resolve(name);
+        d = TrainConfigs.startingPoint(name, spec);
+        d = TrainConfigs.layOver(d, file, configFile);
+      }
       TrainConfig.Schedule s = d.schedule();
       if (maxLr != null && !s.type().equals("onecycle")) {
         throw new IllegalArgumentException(
@@ -179,7 +180,9 @@ public class RecipeOptions {
           new TrainConfig.Stop(
               stopAt != null ? stopAt : d.stop().at(),
               patience != null ? patience : d.stop().patience()));
-      return config.build().validate();
+      TrainConfig resolved = config.build();
+      // A shipped recipe names its own model, unless --model replaced it.
+      return Recipe.of(resolved, spec != null ? spec : ModelZoo.resolve(resolved.model()));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
     }

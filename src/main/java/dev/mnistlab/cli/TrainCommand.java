@@ -1,5 +1,6 @@
 package dev.mnistlab.cli;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
@@ -7,8 +8,6 @@ import dev.mnistlab.engine.Engines;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.TrainingJobs;
-import dev.mnistlab.model.ModelSpec;
-import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.run.Consistency;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
@@ -90,10 +89,10 @@ public class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "give either --seed or --seeds, not both");
     }
-    TrainConfig config = recipe.resolve(data, spec.commandLine());
+    Recipe resolved = recipe.resolve(data, spec.commandLine());
+    TrainConfig config = resolved.config();
     List<Long> seedList = seeds == null ? List.of(config.seed()) : seeds.values();
-    ModelSpec modelSpec = ModelZoo.resolve(config.model());
-    Path base = out != null ? out : defaultRunDir(modelSpec.name());
+    Path base = out != null ? out : defaultRunDir(resolved.spec().name());
     try {
       RunDirectory.checkCanHold(base);
     } catch (IllegalArgumentException e) {
@@ -117,10 +116,10 @@ public class TrainCommand implements Callable<Integer> {
         seeds == null ? null : InterruptNotice.sameCommand(spec, out == null ? base : null);
     try (InterruptNotice notice = new InterruptNotice(environment.err(), console, again)) {
       for (long s : seedList) {
-        TrainConfig seeded = config.withSeed(s);
+        Recipe seeded = resolved.withSeed(s);
         Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
-        console.header(modelSpec, seeded, loaded, runDir);
-        RunResult result = Training.runOrContinue(seeded, modelSpec, loaded, runDir, console);
+        console.header(seeded, loaded, runDir);
+        RunResult result = Training.runOrContinue(seeded, loaded, runDir, console);
         console.summary(result, seeds == null ? runDir : null);
         results.add(result);
       }
@@ -175,14 +174,13 @@ public class TrainCommand implements Callable<Integer> {
               + String.join(", ", recipeOptions)
               + " cannot change it");
     }
-    RunDirectory dir = RunDirectory.open(resume);
-    TrainConfig config = dir.readConfig();
-    ModelSpec modelSpec = dir.readSpec();
+    Recipe saved = RunDirectory.open(resume).readRecipe();
+    TrainConfig config = saved.config();
     Engines.start(config.threads());
     DataStore.Loaded loaded =
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
-    console.header(modelSpec, config, loaded, resume);
+    console.header(saved, loaded, resume);
     try (InterruptNotice notice = new InterruptNotice(environment.err(), console, null)) {
       console.summary(Training.resume(resume, loaded, console), resume);
     }

@@ -48,6 +48,29 @@ public final class TrainConfigs {
    *     field
    */
   public static TrainConfig load(Path file, TrainConfig base) {
+    return layOver(base, read(file), file);
+  }
+
+  /**
+   * {@code base}, then the fields {@link #read} found in {@code file}.
+   *
+   * @throws IllegalArgumentException naming the file and the unknown, ill-typed or out-of-range
+   *     field
+   */
+  public static TrainConfig layOver(TrainConfig base, JsonNode fields, Path file) {
+    return fields == null
+        ? base
+        : validated(override(base, fields, file.toString()), file.toString());
+  }
+
+  /**
+   * A configuration file's fields, unchecked until laid over a base with {@link #override}; null
+   * when the file is empty.
+   *
+   * @throws IllegalArgumentException naming the file and the line when it cannot be read or is not
+   *     valid YAML
+   */
+  public static JsonNode read(Path file) {
     String text;
     try {
       text = YamlInput.read(file);
@@ -57,7 +80,7 @@ public final class TrainConfigs {
       throw new IllegalArgumentException(
           file + ": cannot read configuration (" + Reasons.of(e) + ")");
     }
-    return parse(text, file.toString(), base);
+    return tree(text, file.toString());
   }
 
   /**
@@ -86,6 +109,12 @@ public final class TrainConfigs {
   }
 
   private static TrainConfig parse(String text, String origin, TrainConfig base) {
+    JsonNode overrides = tree(text, origin);
+    return overrides == null ? base : validated(override(base, overrides, origin), origin);
+  }
+
+  /** A configuration's text as a YAML tree, or null when it holds nothing. */
+  private static JsonNode tree(String text, String origin) {
     JsonNode overrides;
     try {
       YamlInput.check(text);
@@ -102,9 +131,12 @@ public final class TrainConfigs {
               + ")");
     }
     if (overrides == null || overrides.isNull() || overrides.isMissingNode()) {
-      return base;
+      return null;
     }
-    TrainConfig config = override(base, overrides, origin);
+    return overrides;
+  }
+
+  private static TrainConfig validated(TrainConfig config, String origin) {
     try {
       return config.validate();
     } catch (IllegalArgumentException e) {
@@ -126,7 +158,7 @@ public final class TrainConfigs {
    *
    * @throws IllegalArgumentException naming the shipped recipes when there is no such one
    */
-  public static TrainConfig recipe(String name) {
+  public static TrainConfig shipped(String name) {
     if (!RECIPES.contains(name)) {
       throw new IllegalArgumentException(
           "no recipe '" + name + "' (shipped: " + String.join(", ", RECIPES) + ")");

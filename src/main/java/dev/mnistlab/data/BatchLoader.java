@@ -46,6 +46,15 @@ public final class BatchLoader implements AutoCloseable {
     this.augmentation = augmentation;
   }
 
+  /**
+   * The stream of {@link #mix} that shuffles an epoch. Batches count from 0, so the streams that
+   * are not a batch's augmentation take negative numbers.
+   */
+  public static final int SHUFFLE_STREAM = -1;
+
+  /** The stream of {@link #mix} that seeds an epoch's dropout masks in the engine. */
+  public static final int DROPOUT_STREAM = -2;
+
   /** Batches per pass over the split. */
   public int batchesPerEpoch() {
     return (split.count() + batchSize - 1) / batchSize;
@@ -58,7 +67,8 @@ public final class BatchLoader implements AutoCloseable {
 
   /** A shuffled, augmented pass, prefetching one batch ahead. */
   public Iterator<Batch> shuffled(long seed, int epoch) {
-    int[] order = permutation(split.count(), new SplittableRandom(mix(seed, epoch, -1)));
+    int[] order =
+        permutation(split.count(), new SplittableRandom(mix(seed, epoch, SHUFFLE_STREAM)));
     return new Prefetching(order, seed, epoch, true);
   }
 

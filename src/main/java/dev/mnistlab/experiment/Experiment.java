@@ -2,6 +2,7 @@ package dev.mnistlab.experiment;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.io.Mappers;
@@ -52,7 +53,9 @@ public record Experiment(
                     new Step(
                         s.name(),
                         s.target(),
-                        TrainConfigs.override(s.config(), length, "--epochs/--limit"),
+                        s.recipe()
+                            .withConfig(
+                                TrainConfigs.override(s.config(), length, "--epochs/--limit")),
                         s.analysis(),
                         s.reported()))
             .toList();
@@ -64,12 +67,18 @@ public record Experiment(
    *
    * @param name short and unique within the experiment
    * @param target what the step aims at, in the author's words
-   * @param config the resolved training configuration (its model field names the model)
+   * @param recipe the step's configuration and the network its model field names, resolved when the
+   *     experiment was read
    * @param analysis the author's own analysis, or empty
    * @param reported figures the original author reported for this step, if any
    */
   public record Step(
-      String name, String target, TrainConfig config, String analysis, Reported reported) {}
+      String name, String target, Recipe recipe, String analysis, Reported reported) {
+    /** The step's configuration: its recipe's. */
+    public TrainConfig config() {
+      return recipe.config();
+    }
+  }
 
   /**
    * What a seed system's README reports for a step; any field may be missing (null).

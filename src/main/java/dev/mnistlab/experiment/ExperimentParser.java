@@ -3,6 +3,7 @@ package dev.mnistlab.experiment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.io.Mappers;
@@ -161,9 +162,9 @@ public final class ExperimentParser {
             TrainConfigs.override(
                 config, YAML.createObjectNode().put("model", text(node, "model")), where);
       }
+      Recipe recipe;
       try {
-        config.validate();
-        ModelZoo.resolve(config.model());
+        recipe = Recipe.of(config, ModelZoo.resolve(config.model()));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
@@ -177,7 +178,7 @@ public final class ExperimentParser {
       }
       steps.add(
           new Experiment.Step(
-              stepName, text(node, "target"), config, text(node, "analysis"), reported));
+              stepName, text(node, "target"), recipe, text(node, "analysis"), reported));
       previous = config;
     }
     return new Experiment(

@@ -2,6 +2,7 @@ package dev.mnistlab.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
@@ -10,7 +11,6 @@ import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.TrainingJobs;
-import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
@@ -244,12 +244,7 @@ public final class ExperimentRunner {
         runs.add(
             RunDirectory.exists(r.runDir())
                 ? Training.resume(r.runDir(), loaded, observer)
-                : Training.run(
-                    r.config(),
-                    ModelZoo.resolve(r.config().model()),
-                    loaded,
-                    r.runDir(),
-                    observer));
+                : Training.run(r.recipe(), loaded, r.runDir(), observer));
       }
       results.add(new StepResult(stepRuns.get(0).step(), stepRuns.get(0).stepDir(), runs));
     }
@@ -307,8 +302,12 @@ public final class ExperimentRunner {
       long seed,
       Path stepDir,
       Path runDir,
-      TrainConfig config,
-      Start start) {}
+      Recipe recipe,
+      Start start) {
+    TrainConfig config() {
+      return recipe.config();
+    }
+  }
 
   /**
    * The runs to make, step by step: checks the steps, brings the directory in line with the
@@ -333,7 +332,7 @@ public final class ExperimentRunner {
       Path stepDir = out.resolve(stepDirName(i, step));
       List<PlannedRun> stepRuns = new ArrayList<>();
       for (long seed : seeds.isEmpty() ? List.of(step.config().seed()) : seeds) {
-        TrainConfig config = step.config().withRun(seed, threads);
+        Recipe recipe = step.recipe().withConfig(step.config().withRun(seed, threads));
         Path runDir = RunDirectory.seedDir(stepDir, seed);
         Start start = Start.FRESH;
         if (RunDirectory.exists(runDir)) {
@@ -345,7 +344,7 @@ public final class ExperimentRunner {
             start = existing.hasCheckpoint() ? Start.RESUMED : Start.FRESH;
           }
         }
-        stepRuns.add(new PlannedRun(i + 1, step, seed, stepDir, runDir, config, start));
+        stepRuns.add(new PlannedRun(i + 1, step, seed, stepDir, runDir, recipe, start));
       }
       planned.add(stepRuns);
     }
@@ -392,13 +391,13 @@ public final class ExperimentRunner {
     for (int i = 0; i < experiment.steps().size(); i++) {
       Experiment.Step step = experiment.steps().get(i);
       Path dir = out.resolve(stepDirName(i, step));
-      Recipe recipe = Recipe.of(step.config());
+      Recipe recipe = step.recipe();
       List<Long> complete = new ArrayList<>();
       List<Long> incomplete = new ArrayList<>();
       List<Recipe.Difference> differences = List.of();
       boolean shortened = false;
       for (RunDirectory run : RunDirectory.runsIn(dir)) {
-        Recipe saved = Recipe.of(run);
+        Recipe saved = run.readRecipe();
         (run.isComplete() ? complete : incomplete).add(saved.config().seed());
         List<Recipe.Difference> d = saved.differences(recipe);
         if (differences.isEmpty() && !d.isEmpty()) {
@@ -539,11 +538,11 @@ public final class ExperimentRunner {
   private static void replaceStale(int i, Experiment.Step step, Path out, Listener listener)
       throws IOException {
     Path stepDir = out.resolve(stepDirName(i, step));
-    Recipe recipe = Recipe.of(step.config());
+    Recipe recipe = step.recipe();
     List<RunDirectory> stale = new ArrayList<>();
     List<Recipe.Difference> differences = List.of();
     for (RunDirectory run : RunDirectory.runsIn(stepDir)) {
-      List<Recipe.Difference> d = Recipe.of(run).differences(recipe);
+      List<Recipe.Difference> d = run.readRecipe().differences(recipe);
       if (!d.isEmpty()) {
         stale.add(run);
         differences = stale.size() == 1 ? d : differences;
@@ -596,7 +595,7 @@ public final class ExperimentRunner {
           Path back = RunDirectory.seedDir(stepDir, seed);
           if (run.isComplete() == complete
               && !Files.exists(back)
-              && Recipe.of(run).differences(recipe).isEmpty()) {
+              && run.readRecipe().differences(recipe).isEmpty()) {
             Files.move(run.path(), back);
             seeds.add(seed);
           }

@@ -2,6 +2,7 @@ package dev.mnistlab.experiment;
 
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.Augmentation;
+import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Plain;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,12 +27,12 @@ public final class ExperimentSheet {
   /**
    * The whole sheet.
    *
-   * @param params a step configuration's trainable parameters (its model, built)
+   * @param params a step network's trainable parameters (it is built to count them)
    * @param runs for each output directory that exists, what it holds per step
    */
   public static String show(
       Experiment e,
-      ToLongFunction<TrainConfig> params,
+      ToLongFunction<ModelSpec> params,
       Map<Path, List<ExperimentRunner.StepStatus>> runs) {
     List<String> lines = new ArrayList<>();
     lines.addAll(wrap(e.name() + ": " + e.title(), "", ""));
@@ -51,7 +52,7 @@ public final class ExperimentSheet {
       if (!step.target().isEmpty()) {
         rows.add(new String[] {"target", step.target()});
       }
-      rows.addAll(settings(step.config(), params.applyAsLong(step.config())));
+      rows.addAll(settings(step.config(), params.applyAsLong(step.recipe().spec())));
       String reported = reported(step.reported());
       if (!reported.isEmpty()) {
         rows.add(new String[] {"reported", reported});

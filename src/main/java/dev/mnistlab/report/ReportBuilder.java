@@ -1,5 +1,6 @@
 package dev.mnistlab.report;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
@@ -11,7 +12,6 @@ import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
-import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.run.Consistency;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunDirectory;
@@ -145,7 +145,7 @@ public final class ReportBuilder {
           runs.stream().map(r -> RunDirectory.open(r.runDir()).readConfig()).toList();
       ModelSpec spec =
           runs.isEmpty()
-              ? ModelZoo.resolve(step.config().model())
+              ? step.recipe().spec()
               : RunDirectory.open(runs.get(0).runDir()).readSpec();
       Evaluator.Predictions predictions = null;
       RunSettings settings = null;
@@ -186,7 +186,7 @@ public final class ReportBuilder {
   /** A one-step experiment standing for a run or a seeds directory, titled after it. */
   private static Experiment standIn(Path dir, Kind kind, List<RunDirectory> runs) {
     RunResult first = runs.get(0).readMetrics();
-    TrainConfig config = runs.get(0).readConfig();
+    Recipe recipe = runs.get(0).readRecipe();
     String name = dir.toAbsolutePath().normalize().getFileName().toString();
     String seeds =
         runs.stream()
@@ -196,7 +196,7 @@ public final class ReportBuilder {
         kind == Kind.RUN
             ? "Run " + name + ": " + first.model() + " on " + first.dataset()
             : "Seeds " + seeds + " of " + name + ": " + first.model() + " on " + first.dataset();
-    Experiment.Step step = new Experiment.Step(name, "", config, "", Experiment.Reported.NONE);
+    Experiment.Step step = new Experiment.Step(name, "", recipe, "", Experiment.Reported.NONE);
     return new Experiment(
         name,
         title,

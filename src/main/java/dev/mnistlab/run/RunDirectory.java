@@ -1,6 +1,7 @@
 package dev.mnistlab.run;
 
 import ai.djl.Model;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.eval.TrainedModel;
@@ -293,6 +294,16 @@ public final class RunDirectory {
   }
 
   /**
+   * The saved recipe: {@code config.yaml} and {@code model.yaml}, the network as it was trained
+   * (whatever its spec file holds now).
+   *
+   * @throws IllegalArgumentException naming the file when the configuration is not valid
+   */
+  public Recipe readRecipe() {
+    return Recipe.of(readConfig(), readSpec());
+  }
+
+  /**
    * The saved metrics of a complete run.
    *
    * @throws IllegalArgumentException naming the file when it is missing or malformed
@@ -400,8 +411,10 @@ public final class RunDirectory {
     return byName;
   }
 
-  /** Saves the configuration and the model spec the run is about to use. */
-  public void writeConfig(TrainConfig config, ModelSpec spec) {
+  /** Saves the recipe the run is about to train: {@code model.yaml}, then {@code config.yaml}. */
+  public void writeRecipe(Recipe recipe) {
+    TrainConfig config = recipe.config();
+    ModelSpec spec = recipe.spec();
     try {
       // The spec first: config.yaml marks a run, and a run is opened with both (a crash between
       // the two writes must not leave a config.yaml without its model.yaml).

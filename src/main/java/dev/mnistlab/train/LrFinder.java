@@ -3,6 +3,7 @@ package dev.mnistlab.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.training.Trainer;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.BatchLoader;
 import dev.mnistlab.data.DataStore;
@@ -46,17 +47,10 @@ public final class LrFinder {
     void step(int done, int steps, double lr, double smoothedLoss);
   }
 
-  /**
-   * {@link #run(TrainConfig, ModelSpec, DataStore.Loaded, double, double, int, Progress)} silently.
-   */
+  /** {@link #run(Recipe, DataStore.Loaded, double, double, int, Progress)} silently. */
   public static Result run(
-      TrainConfig config,
-      ModelSpec spec,
-      DataStore.Loaded data,
-      double startLr,
-      double endLr,
-      int steps) {
-    return run(config, spec, data, startLr, endLr, steps, (done, total, lr, loss) -> {});
+      Recipe recipe, DataStore.Loaded data, double startLr, double endLr, int steps) {
+    return run(recipe, data, startLr, endLr, steps, (done, total, lr, loss) -> {});
   }
 
   /**
@@ -69,13 +63,14 @@ public final class LrFinder {
    * @throws IllegalArgumentException on a bad range
    */
   public static Result run(
-      TrainConfig config,
-      ModelSpec spec,
+      Recipe recipe,
       DataStore.Loaded data,
       double startLr,
       double endLr,
       int steps,
       Progress progress) {
+    TrainConfig config = recipe.config();
+    ModelSpec spec = recipe.spec();
     if (!(startLr > 0 && endLr > startLr)) {
       throw new IllegalArgumentException(
           "the range must satisfy 0 < start < end, got "
@@ -86,7 +81,6 @@ public final class LrFinder {
     if (steps < 10) {
       throw new IllegalArgumentException("steps must be at least 10, got " + steps);
     }
-    config.validate();
     Training.checkInput(config, spec, data);
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());
     List<Double> lrs = new ArrayList<>();
@@ -99,7 +93,7 @@ public final class LrFinder {
       Engines.seed(engine, config.seed());
       model.setBlock(BlockFactory.build(spec));
       TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());
-      try (Trainer trainer = Training.newTrainer(model, spec, optimizer)) {
+      try (Trainer trainer = TrainingLoop.newTrainer(model, spec, optimizer)) {
         double average = 0;
         double best = Double.POSITIVE_INFINITY;
         int epoch = 1;
@@ -110,8 +104,8 @@ public final class LrFinder {
           }
           double lr = startLr * Math.pow(endLr / startLr, step / (double) (steps - 1));
           optimizer.setLearningRate(lr);
-          Training.BatchOutcome outcome =
-              Training.trainBatch(trainer, spec, it.next(), config.labelSmoothing());
+          TrainingLoop.BatchOutcome outcome =
+              TrainingLoop.trainBatch(trainer, spec, it.next(), config.labelSmoothing());
           if (!outcome.finite()) {
             break; // a gradient overflowed: the step was not taken, the range ends here
           }

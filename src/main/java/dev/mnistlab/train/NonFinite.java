@@ -117,7 +117,7 @@ final class NonFinite {
       Trainer trainer,
       ModelSpec spec,
       BatchLoader.Batch batch,
-      Training.BatchOutcome outcome,
+      TrainingLoop.BatchOutcome outcome,
       String where) {
     Block network = trainer.getModel().getBlock();
     double weights = largestWeight(network);
@@ -133,7 +133,7 @@ final class NonFinite {
     }
     if (ordinary) {
       try (NDManager scope = trainer.getManager().newSubManager()) {
-        NDArray x = Training.input(scope, spec, batch);
+        NDArray x = TrainingLoop.input(scope, spec, batch);
         Layer layer = firstNonFiniteOutput(network, new ParameterStore(scope, false), x);
         if (layer != null && layer.fromOrdinaryInput()) {
           return TrainingDivergedException.engineFault(

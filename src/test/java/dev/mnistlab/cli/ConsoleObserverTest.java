@@ -3,6 +3,7 @@ package dev.mnistlab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.run.EpochMetrics;
@@ -76,16 +77,17 @@ class ConsoleObserverTest {
     var spec = ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml");
     TrainConfig one = TrainConfig.defaults().withRun(1, 0);
     console.header(
-        spec,
-        TrainConfig.defaults().toBuilder()
-            .model(one.model())
-            .dataset(one.dataset())
-            .epochs(1)
-            .optimizer(one.optimizer())
-            .schedule(one.schedule())
-            .augment(one.augment())
-            .stop(one.stop())
-            .build(),
+        Recipe.of(
+            TrainConfig.defaults().toBuilder()
+                .model(one.model())
+                .dataset(one.dataset())
+                .epochs(1)
+                .optimizer(one.optimizer())
+                .schedule(one.schedule())
+                .augment(one.augment())
+                .stop(one.stop())
+                .build(),
+            spec),
         SyntheticData.bands(8),
         Path.of("runs/x"));
     console.alreadyComplete(run(0, 99.2, 99.4, 99.5));

@@ -36,7 +36,7 @@ class RecipeOptionsTest {
             .commandSpec()
             .commandLine();
     TrainCommand train = line.getCommand();
-    return train.recipe.resolve(train.data, line);
+    return train.recipe.resolve(train.data, line).config();
   }
 
   private Path spec(String text) throws Exception {

@@ -160,19 +160,19 @@ class TrainConfigsTest {
 
   @Test
   void shippedRecipesLoadAndValidate() {
-    assertThat(TrainConfigs.recipe("default")).isEqualTo(TrainConfig.defaults());
+    assertThat(TrainConfigs.shipped("default")).isEqualTo(TrainConfig.defaults());
     for (String name : TrainConfigs.RECIPES) {
-      TrainConfig recipe = TrainConfigs.recipe(name).validate();
+      TrainConfig recipe = TrainConfigs.shipped(name).validate();
       assertThat(recipe.model()).isEqualTo(TrainConfig.defaults().model());
     }
-    TrainConfig fast = TrainConfigs.recipe("fast");
+    TrainConfig fast = TrainConfigs.shipped("fast");
     assertThat(List.of(fast.epochs(), fast.batchSize())).containsExactly(10, 256);
     assertThat(fast.schedule().maxLr()).isEqualTo(0.4);
     assertThat(fast.emaDecay()).isEqualTo(0.99);
     // What the file does not name stays the default recipe's.
     assertThat(fast.optimizer()).isEqualTo(TrainConfig.defaults().optimizer());
     assertThat(fast.augment()).isEqualTo(TrainConfig.defaults().augment());
-    assertThatThrownBy(() -> TrainConfigs.recipe("quick"))
+    assertThatThrownBy(() -> TrainConfigs.shipped("quick"))
         .hasMessage("no recipe 'quick' (shipped: default, fast)");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.run.RunDirectory;
@@ -33,8 +34,7 @@ class EnginesTest {
       assertThatThrownBy(
               () ->
                   Training.run(
-                      config,
-                      spec,
+                      Recipe.of(config, spec),
                       SyntheticData.bands(64),
                       tmp.resolve("b"),
                       TrainingObserver.SILENT))

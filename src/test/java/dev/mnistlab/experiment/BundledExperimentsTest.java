@@ -2,6 +2,7 @@ package dev.mnistlab.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.io.Mappers;
@@ -55,7 +56,7 @@ class BundledExperimentsTest {
           .anyMatch(
               step ->
                   step.config().model().equals(spec.name())
-                      && Recipe.of(step.config()).differences(Recipe.of(zoo)).isEmpty());
+                      && step.recipe().differences(Recipe.of(zoo, spec)).isEmpty());
     }
     assertThat(withRecipe).isGreaterThanOrEqualTo(2);
   }
@@ -78,13 +79,12 @@ class BundledExperimentsTest {
             TrainConfig.defaults(),
             Mappers.YAML.createObjectNode().put("model", fix.config().model()),
             "test");
-    List<Recipe.Difference> fromAuthor =
-        Recipe.of(author.config()).differences(Recipe.of(fix.config()));
+    List<Recipe.Difference> fromAuthor = author.recipe().differences(fix.recipe());
     boolean scheduleOnly =
         !fromAuthor.isEmpty()
             && fromAuthor.stream().allMatch(d -> d.field().startsWith("schedule."));
     boolean defaultRecipe =
-        Recipe.of(defaultsOnTheNetwork).differences(Recipe.of(fix.config())).isEmpty();
+        Recipe.of(defaultsOnTheNetwork, fix.recipe().spec()).differences(fix.recipe()).isEmpty();
     assertThat(scheduleOnly || defaultRecipe)
         .as(e.name() + ": the fix changes " + fromAuthor)
         .isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DataStore;
@@ -122,7 +123,7 @@ class ExperimentEditTest {
   /** How the first step of PLAIN with {@code text} replaced differs from {@code plain}, said. */
   private List<String> differencesFromPlain(Recipe plain, String text, String replacement)
       throws Exception {
-    Recipe other = Recipe.of(parse(PLAIN.replace(text, replacement)).steps().get(0).config());
+    Recipe other = parse(PLAIN.replace(text, replacement)).steps().get(0).recipe();
     return plain.differences(other).stream().map(Recipe.Difference::toString).toList();
   }
 
@@ -135,10 +136,10 @@ class ExperimentEditTest {
             PLAIN.replace("lr: 0.05", "lr: 5.0e-2")
                 + ROTATION.replace("rotation: 5}", "rotation: 5.0, scale: 0}"));
     for (int i = 0; i < 2; i++) {
-      Recipe a = Recipe.of(e.steps().get(i).config());
-      assertThat(a.differences(Recipe.of(same.steps().get(i).config()))).isEmpty();
+      Recipe a = e.steps().get(i).recipe();
+      assertThat(a.differences(same.steps().get(i).recipe())).isEmpty();
     }
-    Recipe plain = Recipe.of(e.steps().get(0).config());
+    Recipe plain = e.steps().get(0).recipe();
     assertThat(differencesFromPlain(plain, "lr: 0.05}", "lr: 0.0001, weight_decay: 0}"))
         .containsExactly("optimizer.lr 0.05 → 0.0001", "optimizer.weight_decay 0.0001 → 0");
     // A schedule field the schedule does not read is not part of the recipe; a changed type is
@@ -169,7 +170,7 @@ class ExperimentEditTest {
     // Another network under the same name is another recipe.
     Files.writeString(
         tmp.resolve("tiny.yaml"), SyntheticData.TINY_MODEL.replace("out: 4", "out: 6"));
-    assertThat(plain.differences(Recipe.of(e.steps().get(0).config())))
+    assertThat(plain.differences(parse(PLAIN + ROTATION).steps().get(0).recipe()))
         .extracting(Recipe.Difference::toString)
         .containsExactly("model " + tmp.resolve("tiny.yaml") + " (its layers changed)");
   }
@@ -245,8 +246,7 @@ class ExperimentEditTest {
     // `train --config` of the saved file: the same run, epoch for epoch.
     RunResult again =
         Training.run(
-            saved,
-            ModelZoo.resolve(saved.model()),
+            Recipe.of(saved, ModelZoo.resolve(saved.model())),
             data,
             tmp.resolve("again"),
             TrainingObserver.SILENT);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.engine.Engines;
@@ -50,14 +51,13 @@ class RunReportsTest {
     seeds = tmp.resolve("seeds");
     for (long seed : List.of(1L, 2L)) {
       Training.run(
-          config(seed, 0.2),
-          spec,
+          Recipe.of(config(seed, 0.2), spec),
           DATA,
           RunDirectory.seedDir(seeds, seed),
           TrainingObserver.SILENT);
     }
     other = tmp.resolve("other");
-    Training.run(config(1, 0.1), spec, DATA, other, TrainingObserver.SILENT);
+    Training.run(Recipe.of(config(1, 0.1), spec), DATA, other, TrainingObserver.SILENT);
   }
 
   @Test

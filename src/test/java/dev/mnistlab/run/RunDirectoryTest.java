@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Normalization;
@@ -21,7 +22,7 @@ class RunDirectoryTest {
 
   private Path run(Path dir) {
     RunDirectory.create(dir)
-        .writeConfig(TrainConfig.defaults(), ModelZoo.resolve("mnistlab/compact"));
+        .writeRecipe(Recipe.of(TrainConfig.defaults(), ModelZoo.resolve("mnistlab/compact")));
     return dir;
   }
 

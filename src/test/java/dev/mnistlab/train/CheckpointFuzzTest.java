@@ -44,7 +44,8 @@ class CheckpointFuzzTest {
       model = Model.newInstance("fuzzed", Device.cpu());
       model.setBlock(BlockFactory.build(SPEC));
       trainer =
-          Training.newTrainer(model, SPEC, TorchOptimizer.of(TrainConfig.defaults().optimizer()));
+          TrainingLoop.newTrainer(
+              model, SPEC, TorchOptimizer.of(TrainConfig.defaults().optimizer()));
       file = Files.createTempFile("fuzzed-checkpoint", ".bin");
       file.toFile().deleteOnExit();
     }

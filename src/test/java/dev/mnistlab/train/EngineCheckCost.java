@@ -67,11 +67,12 @@ public final class EngineCheckCost {
     try (Model model = Model.newInstance(name, Device.cpu())) {
       model.setBlock(BlockFactory.build(spec));
       try (Trainer trainer =
-          Training.newTrainer(model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
+          TrainingLoop.newTrainer(
+              model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
         for (int round = 1; round <= 3; round++) {
           long start = System.nanoTime();
           for (int i = 0; i < batches; i++) {
-            Training.trainBatch(trainer, spec, batch, 0);
+            TrainingLoop.trainBatch(trainer, spec, batch, 0);
           }
           long checks = System.nanoTime();
           for (int i = 0; i < batches; i++) {

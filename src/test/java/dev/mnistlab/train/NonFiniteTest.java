@@ -48,8 +48,9 @@ class NonFiniteTest {
     try (Model model = Model.newInstance("tiny", Device.cpu())) {
       model.setBlock(BlockFactory.build(spec));
       try (Trainer trainer =
-          Training.newTrainer(model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
-        assertThat(Training.trainBatch(trainer, spec, batch(), 0).finite()).isTrue();
+          TrainingLoop.newTrainer(
+              model, spec, TorchOptimizer.of(TrainConfig.defaults().optimizer()))) {
+        assertThat(TrainingLoop.trainBatch(trainer, spec, batch(), 0).finite()).isTrue();
         test.test(spec, model, trainer);
       }
     }
@@ -64,7 +65,7 @@ class NonFiniteTest {
                   trainer,
                   spec,
                   batch(),
-                  new Training.BatchOutcome(2.3, 0, "layer 4 (Conv2d)"),
+                  new TrainingLoop.BatchOutcome(2.3, 0, "layer 4 (Conv2d)"),
                   WHERE);
           assertThat(fault.engineFault()).isTrue();
           assertThat(fault)
@@ -82,7 +83,11 @@ class NonFiniteTest {
           }
           TrainingDivergedException diverged =
               NonFinite.diagnose(
-                  trainer, spec, batch(), new Training.BatchOutcome(Double.NaN, 0, null), WHERE);
+                  trainer,
+                  spec,
+                  batch(),
+                  new TrainingLoop.BatchOutcome(Double.NaN, 0, null),
+                  WHERE);
           assertThat(diverged.engineFault()).isFalse();
           assertThat(diverged)
               .hasMessage(

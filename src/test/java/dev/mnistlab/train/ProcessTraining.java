@@ -1,6 +1,7 @@
 package dev.mnistlab.train;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.run.EpochMetrics;
@@ -20,8 +21,9 @@ public final class ProcessTraining {
     Engines.start(1);
     RunResult result =
         Training.run(
-            TrainingTest.config(3),
-            ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml"),
+            Recipe.of(
+                TrainingTest.config(3),
+                ModelSpecParser.parse(SyntheticData.TINY_MODEL, "tiny.yaml")),
             SyntheticData.bands(256),
             Path.of(args[0]),
             TrainingObserver.SILENT);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DataStore;
@@ -59,8 +60,7 @@ class RunIntegrityTest {
     assertThatThrownBy(
             () ->
                 Training.run(
-                    threeEpochs(),
-                    SPEC,
+                    Recipe.of(threeEpochs(), SPEC),
                     DATA,
                     dir,
                     new TrainingObserver() {
@@ -111,7 +111,8 @@ class RunIntegrityTest {
 
   @Test
   void aCheckpointOfTheFirstFormatStillResumes() throws Exception {
-    RunResult whole = Training.run(threeEpochs(), SPEC, DATA, tmp.resolve("w"), silent());
+    RunResult whole =
+        Training.run(Recipe.of(threeEpochs(), SPEC), DATA, tmp.resolve("w"), silent());
     Path dir = interrupted("v1");
     // The first format was the same blocks after its own magic line, with no digest.
     Path file = RunDirectory.open(dir).checkpointFile();
@@ -142,7 +143,7 @@ class RunIntegrityTest {
   @Test
   void damagedWeightsAreRefusedAndOlderRunsWithoutSumsStillLoad() throws Exception {
     Path dir = tmp.resolve("done");
-    Training.run(threeEpochs(), SPEC, DATA, dir, silent());
+    Training.run(Recipe.of(threeEpochs(), SPEC), DATA, dir, silent());
     RunDirectory run = RunDirectory.openComplete(dir);
     Path weights = run.weightsFile().orElseThrow();
     // sha256sum -c reads the manifest as it is written.

@@ -39,7 +39,7 @@ class TorchInitializationTest {
       Engines.seed(engine, 1);
       model.setBlock(BlockFactory.build(spec));
       TrainConfig.Optimizer sgd = new TrainConfig.Optimizer("sgd", 0.01, 0.9, 0);
-      try (Trainer trainer = Training.newTrainer(model, spec, TorchOptimizer.of(sgd))) {
+      try (Trainer trainer = TrainingLoop.newTrainer(model, spec, TorchOptimizer.of(sgd))) {
         double[] fanIns = {9, 9, 144, 144, 12, 12, 3, 3, 12, 12};
         int i = 0;
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {

@@ -70,7 +70,7 @@ public final class TrainingProfile {
       model.setBlock(BlockFactory.build(spec));
       TorchOptimizer optimizer = TorchOptimizer.of(config.optimizer());
       optimizer.setLearningRate(0.05);
-      try (Trainer trainer = Training.newTrainer(model, spec, optimizer)) {
+      try (Trainer trainer = TrainingLoop.newTrainer(model, spec, optimizer)) {
         for (int epoch = 1; epoch <= 2; epoch++) { // the first epoch warms up; the second is timed
           java.util.Arrays.fill(nanos, 0);
           int batchIndex = 0;

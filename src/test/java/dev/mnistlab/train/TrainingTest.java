@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.SyntheticData;
+import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DataStore;
@@ -54,9 +55,12 @@ class TrainingTest {
   void sameSeedSameThreadsGiveIdenticalMetrics() {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     DataStore.Loaded data = synthetic(256);
-    RunResult a = Training.run(config(3), spec, data, tmp.resolve("a"), TrainingObserver.SILENT);
-    RunResult b = Training.run(config(3), spec, data, tmp.resolve("b"), TrainingObserver.SILENT);
-    RunResult c = Training.run(config(4), spec, data, tmp.resolve("c"), TrainingObserver.SILENT);
+    RunResult a =
+        Training.run(Recipe.of(config(3), spec), data, tmp.resolve("a"), TrainingObserver.SILENT);
+    RunResult b =
+        Training.run(Recipe.of(config(3), spec), data, tmp.resolve("b"), TrainingObserver.SILENT);
+    RunResult c =
+        Training.run(Recipe.of(config(4), spec), data, tmp.resolve("c"), TrainingObserver.SILENT);
     assertThat(b.epochs())
         .extracting(EpochMetrics::trainLoss)
         .isEqualTo(a.epochs().stream().map(EpochMetrics::trainLoss).toList());
@@ -95,8 +99,7 @@ class TrainingTest {
               .stop(c.stop())
               .build();
       Training.run(
-          fourEpochs,
-          spec,
+          Recipe.of(fourEpochs, spec),
           synthetic(256),
           tmp.resolve("flat"),
           new TrainingObserver() {
@@ -117,7 +120,10 @@ class TrainingTest {
     assertThatThrownBy(
             () ->
                 Training.run(
-                    config(1), spec, synthetic(8), tmp.resolve("x"), TrainingObserver.SILENT))
+                    Recipe.of(config(1), spec),
+                    synthetic(8),
+                    tmp.resolve("x"),
+                    TrainingObserver.SILENT))
         .isInstanceOf(SpecException.class)
         .hasMessage("rgb.yaml: input 3×28×28 does not match mnist's 1×28×28 grayscale images");
     assertThat(tmp.resolve("x")).doesNotExist();
@@ -129,7 +135,9 @@ class TrainingTest {
     TrainConfig nine =
         TrainConfigs.override(config(1), Mappers.YAML.createObjectNode().put("limit", 9), "test");
     assertThatThrownBy(
-            () -> Training.run(nine, spec, synthetic(8), tmp.resolve("y"), TrainingObserver.SILENT))
+            () ->
+                Training.run(
+                    Recipe.of(nine, spec), synthetic(8), tmp.resolve("y"), TrainingObserver.SILENT))
         .hasMessage("limit 9 is more than the 8 training images of mnist (0 uses them all)");
     assertThat(tmp.resolve("y")).doesNotExist();
   }
@@ -143,8 +151,7 @@ class TrainingTest {
     List<Integer> scored = new ArrayList<>();
     RunResult r =
         Training.run(
-            held,
-            spec,
+            Recipe.of(held, spec),
             synthetic(256),
             tmp.resolve("v"),
             new TrainingObserver() {
@@ -161,7 +168,9 @@ class TrainingTest {
         TrainConfigs.override(
             config(1), Mappers.YAML.createObjectNode().put("validation", 8), "test");
     assertThatThrownBy(
-            () -> Training.run(all, spec, synthetic(8), tmp.resolve("w"), TrainingObserver.SILENT))
+            () ->
+                Training.run(
+                    Recipe.of(all, spec), synthetic(8), tmp.resolve("w"), TrainingObserver.SILENT))
         .hasMessage("validation 8 would hold out all 8 training images of mnist");
     TrainConfig tooMany =
         TrainConfigs.override(
@@ -171,7 +180,10 @@ class TrainingTest {
     assertThatThrownBy(
             () ->
                 Training.run(
-                    tooMany, spec, synthetic(8), tmp.resolve("w"), TrainingObserver.SILENT))
+                    Recipe.of(tooMany, spec),
+                    synthetic(8),
+                    tmp.resolve("w"),
+                    TrainingObserver.SILENT))
         .hasMessage("limit 5 is more than the 4 training images of mnist (0 uses them all)");
   }
 
@@ -179,7 +191,8 @@ class TrainingTest {
   void aSoftmaxHeadTrainsOnLogProbabilities() {
     ModelSpec spec = ModelSpecParser.parse(TINY + "  - softmax\n", "softmax.yaml");
     RunResult r =
-        Training.run(config(1), spec, synthetic(256), tmp.resolve("s"), TrainingObserver.SILENT);
+        Training.run(
+            Recipe.of(config(1), spec), synthetic(256), tmp.resolve("s"), TrainingObserver.SILENT);
     assertThat(r.epochs()).allSatisfy(e -> assertThat(e.trainLoss()).isFinite().isPositive());
     assertThat(r.last().trainLoss()).isLessThan(r.epochs().get(0).trainLoss());
   }
@@ -217,7 +230,11 @@ class TrainingTest {
             .stop(new TrainConfig.Stop(5.0, 1))
             .build();
     RunResult r =
-        Training.run(stopping, spec, synthetic(128), tmp.resolve("stop"), TrainingObserver.SILENT);
+        Training.run(
+            Recipe.of(stopping, spec),
+            synthetic(128),
+            tmp.resolve("stop"),
+            TrainingObserver.SILENT);
     // Epoch 1 scores 11.7% on this data, so a 5% target held for 1 epoch ends the run there.
     assertThat(r.epochs()).as(r.epochs().toString()).hasSize(1);
     assertThat(runDirHasMetrics(tmp.resolve("stop"))).isTrue();
@@ -251,7 +268,10 @@ class TrainingTest {
               .build();
       RunResult r =
           Training.run(
-              withOptimizer, spec, synthetic(256), tmp.resolve(type), TrainingObserver.SILENT);
+              Recipe.of(withOptimizer, spec),
+              synthetic(256),
+              tmp.resolve(type),
+              TrainingObserver.SILENT);
       assertThat(r.last().trainLoss())
           .as(type)
           .isFinite()
@@ -316,9 +336,10 @@ class TrainingTest {
     for (TrainConfig recipe : recipes) {
       String name = recipe.optimizer().type();
       RunResult whole =
-          Training.run(recipe, spec, data, tmp.resolve(name + "-whole"), TrainingObserver.SILENT);
+          Training.run(
+              Recipe.of(recipe, spec), data, tmp.resolve(name + "-whole"), TrainingObserver.SILENT);
       Path broken = tmp.resolve(name + "-broken");
-      assertThatThrownBy(() -> Training.run(recipe, spec, data, broken, crashAfter(2)))
+      assertThatThrownBy(() -> Training.run(Recipe.of(recipe, spec), data, broken, crashAfter(2)))
           .hasMessage("simulated crash");
       assertThat(RunDirectory.open(broken).isComplete()).isFalse();
       assertThat(RunDirectory.open(broken).checkpointFile()).exists();
@@ -352,15 +373,13 @@ class TrainingTest {
     TrainConfig.Optimizer sgd = TrainConfig.defaults().optimizer();
     RunResult plain =
         Training.run(
-            recipe(sgd, "type: onecycle", tmp, 2, 0),
-            spec,
+            Recipe.of(recipe(sgd, "type: onecycle", tmp, 2, 0), spec),
             data,
             tmp.resolve("plain"),
             TrainingObserver.SILENT);
     RunResult averaged =
         Training.run(
-            recipe(sgd, "type: onecycle", tmp, 2, 0.9),
-            spec,
+            Recipe.of(recipe(sgd, "type: onecycle", tmp, 2, 0.9), spec),
             data,
             tmp.resolve("averaged"),
             TrainingObserver.SILENT);
@@ -376,8 +395,7 @@ class TrainingTest {
     assertThatThrownBy(
             () ->
                 Training.runOrContinue(
-                    recipe(sgd, "type: onecycle", tmp, 2, 0),
-                    spec,
+                    Recipe.of(recipe(sgd, "type: onecycle", tmp, 2, 0), spec),
                     data,
                     tmp.resolve("averaged"),
                     TrainingObserver.SILENT))
@@ -394,13 +412,17 @@ class TrainingTest {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     DataStore.Loaded data = synthetic(64);
     Path dir = tmp.resolve("continue");
-    RunResult first = Training.runOrContinue(config(5), spec, data, dir, TrainingObserver.SILENT);
+    RunResult first =
+        Training.runOrContinue(Recipe.of(config(5), spec), data, dir, TrainingObserver.SILENT);
     RunResult again =
-        Training.runOrContinue(config(5).withRun(5, 2), spec, data, dir, TrainingObserver.SILENT);
+        Training.runOrContinue(
+            Recipe.of(config(5).withRun(5, 2), spec), data, dir, TrainingObserver.SILENT);
     assertThat(again.epochs()).isEqualTo(first.epochs());
     assertThat(RunDirectory.open(dir).readConfig().threads()).isEqualTo(1);
     assertThatThrownBy(
-            () -> Training.runOrContinue(config(6), spec, data, dir, TrainingObserver.SILENT))
+            () ->
+                Training.runOrContinue(
+                    Recipe.of(config(6), spec), data, dir, TrainingObserver.SILENT))
         .hasMessageContaining("holds a run of another configuration");
   }
 
@@ -411,10 +433,12 @@ class TrainingTest {
     assertThat(edited.name()).isEqualTo(spec.name());
     DataStore.Loaded data = synthetic(64);
     Path dir = tmp.resolve("edited");
-    Training.runOrContinue(config(5), spec, data, dir, TrainingObserver.SILENT);
+    Training.runOrContinue(Recipe.of(config(5), spec), data, dir, TrainingObserver.SILENT);
     // Before, only the configuration was compared: the old network was reported complete.
     assertThatThrownBy(
-            () -> Training.runOrContinue(config(5), edited, data, dir, TrainingObserver.SILENT))
+            () ->
+                Training.runOrContinue(
+                    Recipe.of(config(5), edited), data, dir, TrainingObserver.SILENT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             dir
@@ -422,13 +446,14 @@ class TrainingTest {
                 + config(5).model()
                 + ": its layers changed); choose another --out or delete it");
     assertThatThrownBy(
-            () -> Training.runOrContinue(config(6), edited, data, dir, TrainingObserver.SILENT))
+            () ->
+                Training.runOrContinue(
+                    Recipe.of(config(6), edited), data, dir, TrainingObserver.SILENT))
         .hasMessageContaining("its layers changed; seed: 5 → 6");
     // The same network parsed again is the same run.
     RunResult again =
         Training.runOrContinue(
-            config(5),
-            ModelSpecParser.parse(TINY, "tiny.yaml"),
+            Recipe.of(config(5), ModelSpecParser.parse(TINY, "tiny.yaml")),
             data,
             dir,
             TrainingObserver.SILENT);
@@ -444,9 +469,9 @@ class TrainingTest {
     TrainConfig two = recipe(sgd, step, tmp, 2, 0);
     TrainConfig three = recipe(sgd, step, tmp, 3, 0);
     RunResult whole =
-        Training.run(three, spec, data, tmp.resolve("whole"), TrainingObserver.SILENT);
+        Training.run(Recipe.of(three, spec), data, tmp.resolve("whole"), TrainingObserver.SILENT);
     Path dir = tmp.resolve("grown");
-    Training.runOrContinue(two, spec, data, dir, TrainingObserver.SILENT);
+    Training.runOrContinue(Recipe.of(two, spec), data, dir, TrainingObserver.SILENT);
     List<String> heard = new ArrayList<>();
     TrainingObserver listener =
         new TrainingObserver() {
@@ -460,7 +485,7 @@ class TrainingTest {
             heard.add("complete with " + result.epochs().size());
           }
         };
-    RunResult grown = Training.runOrContinue(three, spec, data, dir, listener);
+    RunResult grown = Training.runOrContinue(Recipe.of(three, spec), data, dir, listener);
     // The third epoch continues the first two exactly as an uninterrupted 3-epoch run does.
     assertThat(grown.epochs().stream().map(TrainingTest::numbers).toList())
         .isEqualTo(whole.epochs().stream().map(TrainingTest::numbers).toList());
@@ -483,14 +508,16 @@ class TrainingTest {
     assertThat(grown.last().wall())
         .isGreaterThan(grown.epochs().stream().mapToDouble(EpochMetrics::seconds).sum());
 
-    Training.runOrContinue(three, spec, data, dir, listener);
+    Training.runOrContinue(Recipe.of(three, spec), data, dir, listener);
     assertThat(heard).containsExactly("extending 2 to 3", "complete with 3");
-    assertThatThrownBy(() -> Training.runOrContinue(two, spec, data, dir, TrainingObserver.SILENT))
+    assertThatThrownBy(
+            () -> Training.runOrContinue(Recipe.of(two, spec), data, dir, TrainingObserver.SILENT))
         .hasMessageContaining("epochs: 3 → 2")
         .hasMessageContaining("cannot be shortened");
     assertThatThrownBy(
             () ->
-                Training.runOrContinue(three.withSeed(8), spec, data, dir, TrainingObserver.SILENT))
+                Training.runOrContinue(
+                    Recipe.of(three.withSeed(8), spec), data, dir, TrainingObserver.SILENT))
         .hasMessage(
             dir
                 + " holds a run of another configuration (seed: 7 → 8); choose another"
@@ -498,10 +525,15 @@ class TrainingTest {
 
     Path cycle = tmp.resolve("cycle");
     Training.runOrContinue(
-        recipe(sgd, "type: onecycle", tmp, 2, 0), spec, data, cycle, TrainingObserver.SILENT);
+        Recipe.of(recipe(sgd, "type: onecycle", tmp, 2, 0), spec),
+        data,
+        cycle,
+        TrainingObserver.SILENT);
     TrainConfig longer = recipe(sgd, "type: onecycle", tmp, 3, 0);
     assertThatThrownBy(
-            () -> Training.runOrContinue(longer, spec, data, cycle, TrainingObserver.SILENT))
+            () ->
+                Training.runOrContinue(
+                    Recipe.of(longer, spec), data, cycle, TrainingObserver.SILENT))
         .hasMessageContaining("epochs: 2 → 3")
         .hasMessageContaining("OneCycle spreads its rates over the run's total epochs");
     assertThat(RunDirectory.open(cycle).isComplete()).isTrue();
@@ -521,7 +553,9 @@ class TrainingTest {
             0);
     Path dir = tmp.resolve("diverged");
     assertThatThrownBy(
-            () -> Training.run(exploding, spec, synthetic(256), dir, TrainingObserver.SILENT))
+            () ->
+                Training.run(
+                    Recipe.of(exploding, spec), synthetic(256), dir, TrainingObserver.SILENT))
         .isInstanceOf(TrainingDivergedException.class)
         .hasMessageContaining("at epoch 2, batch ")
         .hasMessageContaining(

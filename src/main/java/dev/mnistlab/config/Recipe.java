@@ -1,45 +1,65 @@
-package dev.mnistlab.experiment;
+package dev.mnistlab.config;
 
-import dev.mnistlab.config.ConfigDiff;
-import dev.mnistlab.config.TrainConfig;
-import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
-import dev.mnistlab.model.ModelZoo;
-import dev.mnistlab.run.RunDirectory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a step's runs were made of, as resolved objects: the configuration and the network it built.
- * Two recipes are the same when the runs of one are runs of the other, so the seed (each run's
- * directory names it), the engine's thread count (how a run is executed) and the model's name (the
- * network counts, not what it is called) are left out of the comparison.
+ * What a run is made of, resolved: the validated training configuration and the network its {@code
+ * model} field names, as a spec. The command line resolves a recipe once ({@code --model}, {@code
+ * --recipe}, {@code --config} and the flags) and hands it down; a run directory saves it as {@code
+ * config.yaml} and {@code model.yaml}, so the files reproduce the run. Nothing below the command
+ * line resolves a model name again.
  *
- * @param config the resolved configuration
- * @param model the model's name, as the configuration gives it
- * @param input the network's input shape
- * @param layers the network's layers
+ * <p>Two recipes are the same when the runs of one are runs of the other, so the seed (each run's
+ * directory names it), the engine's thread count (how a run is executed) and the model's name (the
+ * network counts, not what it is called) are left out of {@link #differences}.
+ *
+ * @param config the configuration, validated
+ * @param spec the network {@code config.model()} resolved to
  */
-public record Recipe(
-    TrainConfig config, String model, ModelSpec.Shape3 input, List<LayerSpec> layers) {
+public record Recipe(TrainConfig config, ModelSpec spec) {
   private static final Set<String> NOT_RECIPE = Set.of("seed", "threads", "model");
 
   /** Fields a smoke run shortens ({@code experiment run --epochs N --limit N}). */
-  static final Set<String> RUN_LENGTH = Set.of("epochs", "limit");
+  public static final Set<String> RUN_LENGTH = Set.of("epochs", "limit");
 
-  /** A step's recipe: its configuration and the model it names, resolved. */
-  public static Recipe of(TrainConfig config) {
-    return of(config, ModelZoo.resolve(config.model()));
+  /** Both parts are required. */
+  public Recipe {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(spec, "spec");
   }
 
-  /** The recipe a run directory saved: its {@code config.yaml} and {@code model.yaml}. */
-  public static Recipe of(RunDirectory run) {
-    return of(run.readConfig(), run.readSpec());
+  /**
+   * The recipe of {@code config} and the network it names, already resolved by the caller.
+   *
+   * @throws IllegalArgumentException naming the field when the configuration is not valid
+   */
+  public static Recipe of(TrainConfig config, ModelSpec spec) {
+    return new Recipe(config.validate(), spec);
   }
 
-  private static Recipe of(TrainConfig config, ModelSpec spec) {
-    return new Recipe(config, config.model(), spec.inputShape(), spec.layers());
+  /** The same network under another configuration, validated (a seed, a length, a flag). */
+  public Recipe withConfig(TrainConfig other) {
+    return of(other, spec);
+  }
+
+  /** The same recipe with another seed: one run of a multi-seed set. */
+  public Recipe withSeed(long seed) {
+    return new Recipe(config.withSeed(seed), spec);
+  }
+
+  /** The model's name, as the configuration gives it (a zoo name or a spec file). */
+  public String model() {
+    return config.model();
+  }
+
+  /** Whether both recipes train the same network: its input and layers, whatever its name. */
+  public boolean sameNetwork(Recipe other) {
+    return spec.inputShape().equals(other.spec.inputShape())
+        && spec.layers().equals(other.spec.layers());
   }
 
   /**
@@ -55,7 +75,7 @@ public record Recipe(
     public String toString() {
       // Only the model can differ under one name: its spec file was edited.
       // A value absent on one side (test_normalization's default) is null here.
-      return java.util.Objects.equals(was, now)
+      return Objects.equals(was, now)
           ? field + " " + was + " (its layers changed)"
           : field + " " + was + " → " + now;
     }
@@ -64,8 +84,8 @@ public record Recipe(
   /** The fields that differ from {@code other}, in the configuration's order; empty if none. */
   public List<Difference> differences(Recipe other) {
     List<Difference> out = new ArrayList<>();
-    if (!input.equals(other.input) || !layers.equals(other.layers)) {
-      out.add(new Difference("model", model, other.model));
+    if (!sameNetwork(other)) {
+      out.add(new Difference("model", model(), other.model()));
     }
     for (ConfigDiff.Change change : ConfigDiff.between(config, other.config).changes()) {
       if (!NOT_RECIPE.contains(change.field())) {
