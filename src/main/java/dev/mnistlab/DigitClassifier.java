@@ -8,6 +8,7 @@ import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
+import dev.mnistlab.text.UsageException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,8 +187,7 @@ public final class DigitClassifier implements AutoCloseable {
    */
   public List<Prediction> predictBatch(List<float[]> images) {
     if (images.size() > MAX_BATCH) {
-      throw new IllegalArgumentException(
-          "at most " + MAX_BATCH + " images per batch, got " + images.size());
+      throw new UsageException("at most " + MAX_BATCH + " images per batch, got " + images.size());
     }
     if (images.isEmpty()) {
       return List.of();
@@ -223,7 +223,7 @@ public final class DigitClassifier implements AutoCloseable {
   private static void check(float[] image, int index, int count) {
     String which = count == 1 ? "" : "image " + index + ": ";
     if (image == null || image.length != PIXELS) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           which
               + "expected "
               + PIXELS
@@ -232,7 +232,7 @@ public final class DigitClassifier implements AutoCloseable {
     }
     for (int p = 0; p < PIXELS; p++) {
       if (!(image[p] >= 0 && image[p] <= 1)) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             which + "pixel " + p + " is " + image[p] + "; pixels must be in [0, 1]");
       }
     }

@@ -11,6 +11,7 @@ import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
+import dev.mnistlab.text.UsageException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -64,13 +65,13 @@ public final class PytorchReference {
    */
   public PytorchReference(Path python, Path script) {
     if (!Files.isExecutable(python)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           python
               + " not found: --against-pytorch needs Python 3 with Debian's python3-torch and"
               + " python3-torchvision (see bench/README.md), or name one with --python");
     }
     if (!Files.isRegularFile(script)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           script + " not found: run from the mnistlab checkout or name it with --pytorch-script");
     }
     this.python = python;
@@ -187,14 +188,14 @@ public final class PytorchReference {
   public static void checkReplicable(TrainConfig config) {
     Augmentation a = config.augment();
     if (!a.equals(new Augmentation(a.rotation(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "the PyTorch replica reproduces bilinear rotation only (fill 0); this recipe's augmentation is "
               + a);
     }
     if (!config.optimizer().type().equals("sgd")
         || !(config.schedule().type().equals("onecycle")
             || config.schedule().type().equals("none"))) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "the PyTorch replica reproduces SGD with OneCycle or no schedule; this recipe has "
               + config.optimizer().type()
               + " with "

@@ -4,6 +4,7 @@ import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.AugmentationGrid;
 import dev.mnistlab.data.DataStore;
+import dev.mnistlab.text.UsageException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public class AugmentCommand implements Callable<Integer> {
       config = configFile != null ? TrainConfigs.load(configFile) : TrainConfig.defaults();
       config.augment().validate();
       if (digits < 1 || digits > 64 || variants < 1 || variants > 32) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             "--digits must be in 1..64 and --variants in 1..32, got "
                 + digits
                 + " and "

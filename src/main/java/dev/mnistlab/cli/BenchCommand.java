@@ -10,6 +10,7 @@ import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.ModelZoo;
+import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -140,7 +141,7 @@ public class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads < 1 || threads > Runtime.getRuntime().availableProcessors() * 4) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "--threads must be in 1.."
               + Runtime.getRuntime().availableProcessors() * 4
               + ", got "
@@ -151,7 +152,7 @@ public class BenchCommand implements Callable<Integer> {
         || throughputImages < 1
         || targetRounds < 0
         || consecutive < 1) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "--rounds ≥ 1, --throughput-epochs ≥ 2, --throughput-images ≥ 1, --target-rounds ≥ 0 and --consecutive ≥ 1");
     }
     TrainConfig recipe = config != null ? TrainConfigs.load(config) : TrainConfig.defaults();

@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.JobExecutors;
+import dev.mnistlab.text.UsageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -57,7 +58,7 @@ public class ExecutorOptions {
     try {
       if (spark != null) {
         if (commandLine.getParseResult().hasMatchedOption("--jobs")) {
-          throw new IllegalArgumentException(
+          throw new UsageException(
               "give --jobs or --spark, not both (local[N] sets Spark's parallelism)");
         }
         return JobExecutors.spark(spark, Main.class, attempts);

@@ -7,6 +7,7 @@ import dev.mnistlab.data.Dataset;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.report.Charts;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import dev.mnistlab.train.LrFinder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public class LrFindCommand implements Callable<Integer> {
       result = LrFinder.run(resolved, loaded, start, end, steps, progress);
     }
     if (result.lrs().size() < 2) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "the loss exploded at once from lr " + Plain.number(start) + "; try a lower --start");
     }
     double[] lrs = result.lrs().stream().mapToDouble(Double::doubleValue).toArray();

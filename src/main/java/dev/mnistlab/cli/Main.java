@@ -1,15 +1,7 @@
 package dev.mnistlab.cli;
 
-import dev.mnistlab.data.DataException;
-import dev.mnistlab.engine.Convolutions;
-import dev.mnistlab.engine.Engines;
-import dev.mnistlab.io.DamagedFileException;
-import dev.mnistlab.io.DirectoryLock;
-import dev.mnistlab.jobs.JobsFailedException;
-import dev.mnistlab.model.SpecException;
-import dev.mnistlab.serve.DigitServer;
+import dev.mnistlab.text.Failure;
 import dev.mnistlab.text.Reasons;
-import dev.mnistlab.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,10 +13,10 @@ public final class Main {
   public static final int OK = 0;
 
   /** The run started but failed: data, engine, training. */
-  public static final int FAILED = 1;
+  public static final int FAILED = Failure.FAILED;
 
   /** The command line or an input file is wrong. */
-  public static final int USAGE = 2;
+  public static final int USAGE = Failure.USAGE;
 
   private Main() {}
 
@@ -63,33 +55,19 @@ public final class Main {
     return cli;
   }
 
+  /** A foreseen failure's own exit status; anything else is a failure of the run. */
   static int exitCode(Exception ex) {
-    if (ex instanceof SpecException || ex instanceof IllegalArgumentException) {
-      return USAGE;
-    }
-    return FAILED;
+    return ex instanceof Failure failure ? failure.exitCode() : FAILED;
   }
 
   /**
-   * The one line a failure prints. mnistlab's own exceptions carry a sentence for the user; for the
+   * The one line a failure prints. mnistlab's own failures carry a sentence for the user; for the
    * rest the message is put in words (never a Java class name, which tells a user nothing), with
    * the cause's reason when there is one.
    */
   static String message(Throwable ex) {
-    if (ex instanceof DataException
-        || ex instanceof DamagedFileException
-        || ex instanceof DirectoryLock.HeldException
-        || ex instanceof SpecException
-        || ex instanceof Engines.EngineUnavailableException
-        || ex instanceof Engines.EngineBusyException
-        || ex instanceof Convolutions.EngineFaultException
-        || ex instanceof TrainingDivergedException
-        || ex instanceof DigitServer.CannotServeException
-        || ex instanceof JobsFailedException
-        || ex instanceof IllegalArgumentException) {
-      if (ex.getMessage() != null) {
-        return ex.getMessage();
-      }
+    if (ex instanceof Failure && ex.getMessage() != null) {
+      return ex.getMessage();
     }
     String text = Reasons.of(ex);
     Throwable cause = ex.getCause();

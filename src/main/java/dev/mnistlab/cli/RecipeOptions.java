@@ -7,6 +7,7 @@ import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -121,7 +122,7 @@ public class RecipeOptions {
   Recipe resolve(DataOptions data, CommandLine commandLine) {
     try {
       if (recipe != null && configFile != null) {
-        throw new IllegalArgumentException("give --recipe or --config, not both");
+        throw new UsageException("give --recipe or --config, not both");
       }
       TrainConfig d;
       ModelSpec spec = null;
@@ -142,7 +143,7 @@ public class RecipeOptions {
       }
       TrainConfig.Schedule s = d.schedule();
       if (maxLr != null && !s.type().equals("onecycle")) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             "--max-lr sets OneCycle's peak learning rate, but the schedule is '"
                 + s.type()
                 + "', which has no peak; set its starting rate with optimizer.lr in --config");

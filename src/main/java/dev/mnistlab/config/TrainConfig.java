@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.util.List;
 
 /**
@@ -186,7 +187,7 @@ public record TrainConfig(
         case "linear" -> java.util.Set.of("type", "start_factor", "total_iters");
         case "plateau" -> java.util.Set.of("type", "factor", "patience", "threshold", "min_lr");
         case "constant" -> java.util.Set.of("type");
-        default -> throw new IllegalArgumentException("unknown schedule type '" + type + "'");
+        default -> throw new UsageException("unknown schedule type '" + type + "'");
       };
     }
 
@@ -496,7 +497,7 @@ public record TrainConfig(
       }
       case "constant" -> {}
       default ->
-          throw new IllegalArgumentException(
+          throw new UsageException(
               "schedule must be onecycle, step, multistep, cosine, linear, plateau or constant, got '"
                   + schedule.type()
                   + "'");
@@ -517,7 +518,7 @@ public record TrainConfig(
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new IllegalArgumentException(message);
+      throw new UsageException(message);
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,10 +76,9 @@ public final class TrainConfigs {
     try {
       text = YamlInput.read(file);
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(file));
+      throw new UsageException(e.in(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          file + ": cannot read configuration (" + Reasons.of(e) + ")");
+      throw new UsageException(file + ": cannot read configuration (" + Reasons.of(e) + ")");
     }
     return tree(text, file.toString());
   }
@@ -120,9 +120,9 @@ public final class TrainConfigs {
       YamlInput.check(text);
       overrides = YAML.readTree(text);
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(origin));
+      throw new UsageException(e.in(origin));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           origin
               + ":"
               + Reasons.yamlLine(e)
@@ -141,7 +141,7 @@ public final class TrainConfigs {
       return config.validate();
     } catch (IllegalArgumentException e) {
       // A value out of range is the file's mistake: say which file.
-      throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+      throw new UsageException(origin + ": " + e.getMessage(), e);
     }
   }
 
@@ -160,7 +160,7 @@ public final class TrainConfigs {
    */
   public static TrainConfig shipped(String name) {
     if (!RECIPES.contains(name)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "no recipe '" + name + "' (shipped: " + String.join(", ", RECIPES) + ")");
     }
     if (name.equals("default")) {
@@ -186,7 +186,7 @@ public final class TrainConfigs {
    */
   public static TrainConfig override(TrainConfig base, JsonNode overrides, String source) {
     if (!overrides.isObject()) {
-      throw new IllegalArgumentException(source + ": a configuration must be a map of fields");
+      throw new UsageException(source + ": a configuration must be a map of fields");
     }
     ObjectNode merged = YAML.valueToTree(base);
     replaceAugmentationKind(merged, overrides);
@@ -200,7 +200,7 @@ public final class TrainConfigs {
         List<String> known = new ArrayList<>();
         unknown.getKnownPropertyIds().forEach(id -> known.add(id.toString()));
         java.util.Collections.sort(known);
-        throw new IllegalArgumentException(
+        throw new UsageException(
             source
                 + ": unknown field '"
                 + Reasons.fieldPath(e)
@@ -213,13 +213,13 @@ public final class TrainConfigs {
           e instanceof InvalidTypeIdException
               ? "a map naming one transform (" + String.join(", ", Transform.names()) + ")"
               : Reasons.expected(e.getTargetType());
-      throw new IllegalArgumentException(source + ": " + Reasons.wrongType(e, merged, expected));
+      throw new UsageException(source + ": " + Reasons.wrongType(e, merged, expected));
     } catch (ValueInstantiationException e) {
       // A value's own check refused it (a record's constructor): its message says why.
       String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
-      throw new IllegalArgumentException(source + ": " + why);
+      throw new UsageException(source + ": " + why);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": " + Reasons.yaml(e.getOriginalMessage()));
+      throw new UsageException(source + ": " + Reasons.yaml(e.getOriginalMessage()));
     }
   }
 
@@ -255,7 +255,7 @@ public final class TrainConfigs {
       if (current == null) {
         List<String> known = new ArrayList<>();
         base.fieldNames().forEachRemaining(known::add);
-        throw new IllegalArgumentException(
+        throw new UsageException(
             file
                 + ": unknown field '"
                 + prefix
@@ -268,13 +268,13 @@ public final class TrainConfigs {
         // A field left empty ("type:") means null: only a field whose default is null takes it
         // (test_normalization: null goes back to "the training normalization").
         if (!nullByDefault(prefix + name)) {
-          throw new IllegalArgumentException(
+          throw new UsageException(
               file + ": field '" + prefix + name + "' needs a value, got nothing (null)");
         }
         base.set(name, field.getValue());
       } else if (current.isObject()) {
         if (!field.getValue().isObject()) {
-          throw new IllegalArgumentException(
+          throw new UsageException(
               file + ": field '" + prefix + name + "' must be a map, got " + field.getValue());
         }
         merge((ObjectNode) current, (ObjectNode) field.getValue(), prefix + name + ".", file);

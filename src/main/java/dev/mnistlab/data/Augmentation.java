@@ -3,6 +3,7 @@ package dev.mnistlab.data;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -72,7 +73,7 @@ public record Augmentation(
     }
     if (transforms != null && transforms.stream().anyMatch(java.util.Objects::isNull)) {
       // List.copyOf would fail on it with a bare NullPointerException.
-      throw new IllegalArgumentException("augment: a transform in the list is empty");
+      throw new UsageException("augment: a transform in the list is empty");
     }
     transforms = transforms == null ? List.of() : List.copyOf(transforms);
   }
@@ -191,7 +192,7 @@ public record Augmentation(
     check(fill >= 0 && fill <= 255, "fill must be a pixel value in [0, 255]", fill);
     if (!transforms.isEmpty()) {
       if (!ownIsIdentity()) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             "augment: give either transforms (torchvision's, in order) or mnistlab's own fields"
                 + " (rotation, translate, ...), not both");
       }
@@ -204,7 +205,7 @@ public record Augmentation(
 
   private static void check(boolean ok, String rule, double value) {
     if (!ok) {
-      throw new IllegalArgumentException(rule + ", got " + Plain.number(value));
+      throw new UsageException(rule + ", got " + Plain.number(value));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.mnistlab.data;
 
 import dev.mnistlab.text.Suggestions;
+import dev.mnistlab.text.UsageException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -139,7 +140,7 @@ public enum Dataset {
       }
     }
     List<String> ids = Arrays.stream(values()).map(d -> d.id).toList();
-    throw new IllegalArgumentException(
+    throw new UsageException(
         "unknown dataset '"
             + name
             + "'"

@@ -1,5 +1,6 @@
 package dev.mnistlab.data;
 
+import dev.mnistlab.text.UsageException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,8 +75,7 @@ public final class ImageFiles {
    */
   public static BufferedImage read(InputStream in, String name, long maxPixels) {
     if (maxPixels < 1 || maxPixels > MAX_PIXELS) {
-      throw new IllegalArgumentException(
-          "maxPixels must be in 1.." + MAX_PIXELS + ", got " + maxPixels);
+      throw new UsageException("maxPixels must be in 1.." + MAX_PIXELS + ", got " + maxPixels);
     }
     // Buffered in memory, not in a temporary file as ImageIO's default cache would (a server reads
     // many pictures at once; the input is already bounded by the caller).

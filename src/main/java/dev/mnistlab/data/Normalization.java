@@ -2,6 +2,7 @@ package dev.mnistlab.data;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mnistlab.text.UsageException;
 
 /**
  * How a dataset's pixels are fed to a network: a pixel scaled to [0, 1] becomes {@code (p − mean) /
@@ -24,7 +25,7 @@ public record Normalization(@JsonProperty("mean") float mean, @JsonProperty("std
   @JsonCreator
   public Normalization {
     if (!Float.isFinite(mean) || !Float.isFinite(std) || std <= 0) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "normalization needs a finite mean and a positive deviation, got mean "
               + mean
               + ", std "

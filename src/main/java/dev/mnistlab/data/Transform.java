@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.mnistlab.data.Augmentation.Interpolation;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -338,7 +339,7 @@ public sealed interface Transform {
     public ResizedCrop validate() {
       checkRange(scale, "resized_crop scale", 0.01, 1);
       if (scale.isEmpty()) {
-        throw new IllegalArgumentException("resized_crop needs scale: [lo, hi], e.g. [0.85, 1]");
+        throw new UsageException("resized_crop needs scale: [lo, hi], e.g. [0.85, 1]");
       }
       checkRange(ratio, "resized_crop ratio", 0.05, 20);
       return this;
@@ -454,7 +455,7 @@ public sealed interface Transform {
 
   private static void check(boolean ok, String rule, double value) {
     if (!ok) {
-      throw new IllegalArgumentException(rule + ", got " + Plain.number(value));
+      throw new UsageException(rule + ", got " + Plain.number(value));
     }
   }
 
@@ -473,7 +474,7 @@ public sealed interface Transform {
         || !(r.get(0) <= r.get(1))
         || r.get(0) < min
         || r.get(1) > max) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           name
               + " must be two values lo ≤ hi within ["
               + Plain.number(min)

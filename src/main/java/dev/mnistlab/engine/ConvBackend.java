@@ -1,5 +1,6 @@
 package dev.mnistlab.engine;
 
+import dev.mnistlab.text.UsageException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -61,7 +62,7 @@ public enum ConvBackend {
         return backend;
       }
     }
-    throw new IllegalArgumentException(
+    throw new UsageException(
         "unknown convolution backend '"
             + id
             + "' (known: "

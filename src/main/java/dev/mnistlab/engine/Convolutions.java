@@ -3,6 +3,8 @@ package dev.mnistlab.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import dev.mnistlab.engine.EngineCheck.Direction;
+import dev.mnistlab.text.Failure;
+import dev.mnistlab.text.UsageException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -35,7 +37,12 @@ public final class Convolutions {
   private Convolutions() {}
 
   /** No backend computes this machine's convolutions correctly; nothing should run. */
-  public static final class EngineFaultException extends RuntimeException {
+  public static final class EngineFaultException extends RuntimeException implements Failure {
+    @Override
+    public int exitCode() {
+      return FAILED;
+    }
+
     EngineFaultException(String message) {
       super(message);
     }
@@ -232,7 +239,7 @@ public final class Convolutions {
     try {
       return ConvBackend.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("MNISTLAB_CONV_BACKEND: " + e.getMessage(), e);
+      throw new UsageException("MNISTLAB_CONV_BACKEND: " + e.getMessage(), e);
     }
   }
 
@@ -243,7 +250,7 @@ public final class Convolutions {
       if (!name.isBlank()) {
         String constant = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         if (Arrays.stream(Direction.values()).noneMatch(d -> d.name().equals(constant))) {
-          throw new IllegalArgumentException(
+          throw new UsageException(
               "mnistlab.engine.simulate: unknown direction '"
                   + name.trim()
                   + "' (known: forward, backward-data, backward-weights)");

@@ -1,7 +1,9 @@
 package dev.mnistlab.engine;
 
 import ai.djl.engine.Engine;
+import dev.mnistlab.text.Failure;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,14 +18,24 @@ public final class Engines {
   private Engines() {}
 
   /** The engine could not start. */
-  public static class EngineUnavailableException extends RuntimeException {
+  public static class EngineUnavailableException extends RuntimeException implements Failure {
+    @Override
+    public int exitCode() {
+      return FAILED;
+    }
+
     EngineUnavailableException(String message, Throwable cause) {
       super(message, cause);
     }
   }
 
   /** A second training was started while one is running in this JVM. */
-  public static class EngineBusyException extends IllegalStateException {
+  public static class EngineBusyException extends IllegalStateException implements Failure {
+    @Override
+    public int exitCode() {
+      return FAILED;
+    }
+
     EngineBusyException(String message) {
       super(message);
     }
@@ -53,7 +65,7 @@ public final class Engines {
     int cores = Runtime.getRuntime().availableProcessors();
     if (threads > cores) {
       // Beyond the cores, threads only wait on each other: 1000 made a batch 250 times slower.
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "threads "
               + threads
               + " is more than the "

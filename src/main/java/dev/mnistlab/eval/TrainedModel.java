@@ -16,6 +16,7 @@ import dev.mnistlab.export.OnnxExporter;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -98,7 +99,7 @@ public final class TrainedModel implements AutoCloseable {
       throw e;
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new IllegalArgumentException(
+      throw new UsageException(
           dir + ": cannot load the trained weights (" + e.getMessage() + ")", e);
     }
   }
@@ -190,10 +191,10 @@ public final class TrainedModel implements AutoCloseable {
     ModelSpec.Shape3 in = spec.inputShape();
     long expected = (long) count * in.channels() * in.height() * in.width();
     if (count < 1) {
-      throw new IllegalArgumentException("a batch needs at least 1 image, got " + count);
+      throw new UsageException("a batch needs at least 1 image, got " + count);
     }
     if (unitPixels.length != expected) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "a batch of "
               + count
               + " needs "
@@ -339,7 +340,7 @@ public final class TrainedModel implements AutoCloseable {
     String name = value == null || value.isBlank() ? "onnxruntime" : value.strip();
     name = name.toLowerCase(Locale.ROOT);
     if (!name.equals("onnxruntime") && !name.equals("engine")) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           INFERENCE_VARIABLE + "=" + value + ": expected onnxruntime or engine");
     }
     return name;

@@ -6,6 +6,7 @@ import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
 import dev.mnistlab.io.Mappers;
+import dev.mnistlab.text.UsageException;
 import java.util.List;
 
 /**
@@ -33,11 +34,10 @@ public record Experiment(
    */
   public Experiment shortened(Integer epochs, Integer limit) {
     if (epochs != null && epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+      throw new UsageException("--epochs must be at least 1, got " + epochs);
     }
     if (limit != null && limit < 0) {
-      throw new IllegalArgumentException(
-          "--limit must be 0 (all training images) or positive, got " + limit);
+      throw new UsageException("--limit must be 0 (all training images) or positive, got " + limit);
     }
     ObjectNode length = Mappers.YAML.createObjectNode();
     if (epochs != null) {

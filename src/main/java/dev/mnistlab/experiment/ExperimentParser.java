@@ -11,6 +11,7 @@ import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.Bundled;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class ExperimentParser {
     Map<String, Experiment> shipped = bundled();
     Experiment e = shipped.get(nameOrFile);
     if (e == null) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           nameOrFile
               + ": no such experiment file or shipped experiment; shipped: "
               + String.join(", ", shipped.keySet()));
@@ -99,9 +100,9 @@ public final class ExperimentParser {
     try {
       return parse(YamlInput.read(file), file.toString(), baseDir);
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(file));
+      throw new UsageException(e.in(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read (" + Reasons.of(e) + ")");
+      throw new UsageException(file + ": cannot read (" + Reasons.of(e) + ")");
     }
   }
 
@@ -117,20 +118,20 @@ public final class ExperimentParser {
       YamlInput.check(text);
       root = YAML.readTree(text);
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(origin));
+      throw new UsageException(e.in(origin));
     } catch (JsonProcessingException e) {
       int line = Reasons.yamlLine(e);
-      throw new IllegalArgumentException(
+      throw new UsageException(
           origin + ":" + line + ": not valid YAML (" + Reasons.yaml(e.getOriginalMessage()) + ")");
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(origin + ": an experiment must be a map of fields");
+      throw new UsageException(origin + ": an experiment must be a map of fields");
     }
     checkFields(root, TOP, origin);
     String name = required(root, "name", origin);
     if (!SAFE_NAME.matcher(name).matches()) {
       // The name is a directory (runs/experiments/NAME): "../x" or "/tmp" would escape it.
-      throw new IllegalArgumentException(
+      throw new UsageException(
           origin
               + ": name '"
               + name
@@ -139,7 +140,7 @@ public final class ExperimentParser {
     }
     JsonNode stepNodes = root.get("steps");
     if (stepNodes == null || !stepNodes.isArray() || stepNodes.isEmpty()) {
-      throw new IllegalArgumentException(origin + ": 'steps' must list at least one step");
+      throw new UsageException(origin + ": 'steps' must list at least one step");
     }
     List<Experiment.Step> steps = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -148,13 +149,13 @@ public final class ExperimentParser {
       JsonNode node = stepNodes.get(i);
       String where = origin + ": step " + (i + 1);
       if (!node.isObject()) {
-        throw new IllegalArgumentException(where + ": a step must be a map of fields");
+        throw new UsageException(where + ": a step must be a map of fields");
       }
       String stepName = required(node, "name", where);
       where = origin + ": step " + (i + 1) + " '" + stepName + "'";
       checkFields(node, STEP, where);
       if (!names.add(stepName)) {
-        throw new IllegalArgumentException(where + ": another step has this name");
+        throw new UsageException(where + ": another step has this name");
       }
       TrainConfig config = stepConfig(node.get("config"), previous, baseDir, where);
       if (node.hasNonNull("model")) {
@@ -166,14 +167,14 @@ public final class ExperimentParser {
       try {
         recipe = Recipe.of(config, ModelZoo.resolve(config.model()));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        throw new UsageException(where + ": " + e.getMessage(), e);
       }
       Experiment.Reported reported = Experiment.Reported.NONE;
       if (node.hasNonNull("reported")) {
         try {
           reported = YAML.treeToValue(node.get("reported"), Experiment.Reported.class);
         } catch (JsonProcessingException e) {
-          throw new IllegalArgumentException(where + ": reported: " + e.getOriginalMessage());
+          throw new UsageException(where + ": reported: " + e.getOriginalMessage());
         }
       }
       steps.add(
@@ -203,7 +204,7 @@ public final class ExperimentParser {
       try {
         return TrainConfigs.load(file);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        throw new UsageException(where + ": " + e.getMessage(), e);
       }
     }
     return TrainConfigs.override(previous, config, where + ": config");
@@ -213,7 +214,7 @@ public final class ExperimentParser {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!known.contains(field)) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             where
                 + ": unknown field '"
                 + field
@@ -227,7 +228,7 @@ public final class ExperimentParser {
   private static String required(JsonNode node, String field, String where) {
     String value = text(node, field);
     if (value.isBlank()) {
-      throw new IllegalArgumentException(where + ": '" + field + "' is required");
+      throw new UsageException(where + ": '" + field + "' is required");
     }
     return value;
   }

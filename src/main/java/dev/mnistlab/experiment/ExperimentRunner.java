@@ -15,6 +15,7 @@ import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import dev.mnistlab.train.Training;
 import dev.mnistlab.train.TrainingObserver;
 import java.io.IOException;
@@ -373,7 +374,7 @@ public final class ExperimentRunner {
       List<String> asks = new ArrayList<>();
       stepsByThreads.forEach(
           (t, s) -> asks.add((s.size() == 1 ? "step " : "steps ") + Plain.list(s) + ": " + t));
-      throw new IllegalArgumentException(
+      throw new UsageException(
           experiment.origin()
               + ": the steps ask for different engine thread counts ("
               + String.join("; ", asks)
@@ -456,7 +457,7 @@ public final class ExperimentRunner {
   private static void checkSteps(Experiment experiment, List<Long> steps) {
     for (long n : steps) {
       if (n < 1 || n > experiment.steps().size()) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             "step "
                 + n
                 + " does not exist; "
@@ -470,7 +471,7 @@ public final class ExperimentRunner {
   private static void checkThreads(RunDirectory run, int threads) {
     int saved = run.readConfig().threads();
     if (saved != threads) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           run.path()
               + " was interrupted; its config.yaml says threads: "
               + saved
@@ -642,13 +643,13 @@ public final class ExperimentRunner {
     try {
       saved = Mappers.YAML.readTree(YamlInput.read(file));
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(file));
+      throw new UsageException(e.in(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read (" + Reasons.of(e) + ")");
+      throw new UsageException(file + ": cannot read (" + Reasons.of(e) + ")");
     }
     String name = saved == null || saved.get("name") == null ? "" : saved.get("name").asText();
     if (!name.equals(experiment.name())) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           out
               + " holds another experiment ("
               + (name.isEmpty() ? "unnamed" : "'" + name + "'")

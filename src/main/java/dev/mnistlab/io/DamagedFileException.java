@@ -1,5 +1,6 @@
 package dev.mnistlab.io;
 
+import dev.mnistlab.text.Failure;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,12 @@ import java.nio.file.Path;
  * not loaded from it. The message names the file and what is wrong; commands exit with 1 (the run
  * failed), not 2 (the command line is wrong).
  */
-public class DamagedFileException extends RuntimeException {
+public class DamagedFileException extends RuntimeException implements Failure {
+  @Override
+  public int exitCode() {
+    return FAILED;
+  }
+
   private final transient Path file;
 
   /**

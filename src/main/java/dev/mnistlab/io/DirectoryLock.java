@@ -1,5 +1,6 @@
 package dev.mnistlab.io;
 
+import dev.mnistlab.text.Failure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -45,7 +46,12 @@ public final class DirectoryLock implements AutoCloseable {
   }
 
   /** Another process holds the directory. */
-  public static class HeldException extends IllegalStateException {
+  public static class HeldException extends IllegalStateException implements Failure {
+    @Override
+    public int exitCode() {
+      return FAILED;
+    }
+
     HeldException(String message) {
       super(message);
     }

@@ -1,5 +1,6 @@
 package dev.mnistlab.jobs;
 
+import dev.mnistlab.text.UsageException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public final class JobExecutors {
    */
   public static JobExecutor spark(String master, Class<?> mainClass, int attempts) {
     if (!master.matches("local(\\[(\\*|[1-9][0-9]{0,3})])?|(spark|yarn|k8s)(://.+)?")) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "--spark: '" + master + "' is not a Spark master (local[N], spark://HOST:7077)");
     }
     Class<?> executor;
@@ -43,7 +44,7 @@ public final class JobExecutors {
       Class.forName("org.apache.spark.api.java.JavaSparkContext");
       executor = Class.forName(SPARK_EXECUTOR);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "--spark: the Spark libraries are not installed; build them with `mvn -Pspark package`"
               + " (docs/guide.md, \"Searching on a Spark cluster\")");
     }

@@ -1,5 +1,6 @@
 package dev.mnistlab.jobs;
 
+import dev.mnistlab.text.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -25,10 +26,10 @@ public final class LocalProcesses implements JobExecutor {
    */
   public LocalProcesses(Class<?> mainClass, int parallel, int attempts, List<String> jvmOptions) {
     if (parallel < 1) {
-      throw new IllegalArgumentException("jobs must be at least 1, got " + parallel);
+      throw new UsageException("jobs must be at least 1, got " + parallel);
     }
     if (attempts < 1) {
-      throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+      throw new UsageException("attempts must be at least 1, got " + attempts);
     }
     this.child = ChildJvm.likeThisProcess(mainClass.getName(), jvmOptions);
     this.parallel = parallel;

@@ -6,6 +6,7 @@ import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class Comparison {
    */
   public static Result of(List<Path> dirs, Path out) {
     if (dirs.isEmpty()) {
-      throw new IllegalArgumentException("name at least one run directory to compare");
+      throw new UsageException("name at least one run directory to compare");
     }
     List<Entry> entries = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
@@ -153,7 +154,7 @@ public final class Comparison {
   private static Entry entry(Path dir, Set<String> names) {
     List<RunDirectory> runs = RunDirectory.completeRunsIn(dir);
     if (runs.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           dir
               + (RunDirectory.runsIn(dir).isEmpty()
                   ? ": not a run directory nor a directory of seed-N runs"

@@ -17,6 +17,7 @@ import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -113,7 +114,7 @@ public final class ReportBuilder {
     } else {
       List<RunDirectory> runs = RunDirectory.runsIn(dir);
       if (runs.isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             dir
                 + ": not an experiment directory (no "
                 + ExperimentRunner.EXPERIMENT_FILE
@@ -121,7 +122,7 @@ public final class ReportBuilder {
       }
       List<RunDirectory> complete = runs.stream().filter(RunDirectory::isComplete).toList();
       if (complete.isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             dir
                 + ": no complete run yet; finish it with `mnistlab train --resume "
                 + runs.get(0)

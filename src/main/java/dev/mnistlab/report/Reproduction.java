@@ -3,6 +3,7 @@ package dev.mnistlab.report;
 import dev.mnistlab.experiment.Experiment;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunResult;
+import dev.mnistlab.text.UsageException;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ public record Reproduction(
    */
   public static Reproduction of(Experiment.Reported reported, List<RunResult> runs) {
     if (runs.isEmpty()) {
-      throw new IllegalArgumentException("no runs to compare with the author's figures");
+      throw new UsageException("no runs to compare with the author's figures");
     }
     Range train = Range.of(runs.stream().map(RunResult::bestTrainAccuracy).toList());
     Range test = Range.of(runs.stream().map(RunResult::bestTestAccuracy).toList());

@@ -15,6 +15,7 @@ import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.ModelSpecWriter;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -94,8 +95,7 @@ public final class RunDirectory {
   public static void checkCanHold(Path dir) {
     Path file = AtomicFiles.fileInTheWay(dir);
     if (file != null) {
-      throw new IllegalArgumentException(
-          "cannot use " + dir + " as a run directory: " + file + " is a file");
+      throw new UsageException("cannot use " + dir + " as a run directory: " + file + " is a file");
     }
   }
 
@@ -106,8 +106,7 @@ public final class RunDirectory {
    */
   public static RunDirectory open(Path dir) {
     if (!Files.isRegularFile(dir.resolve(CONFIG)) || !Files.isRegularFile(dir.resolve(SPEC))) {
-      throw new IllegalArgumentException(
-          dir + ": not a run directory (no " + CONFIG + " and " + SPEC + ")");
+      throw new UsageException(dir + ": not a run directory (no " + CONFIG + " and " + SPEC + ")");
     }
     return new RunDirectory(dir);
   }
@@ -128,7 +127,7 @@ public final class RunDirectory {
    */
   public RunDirectory requireComplete() {
     if (!isComplete()) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           dir
               + ": the run is not complete (no "
               + METRICS
@@ -313,7 +312,7 @@ public final class RunDirectory {
     try {
       return Mappers.JSON.readValue(file.toFile(), RunResult.class).in(dir);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read metrics (" + e.getMessage() + ")");
+      throw new UsageException(file + ": cannot read metrics (" + e.getMessage() + ")");
     }
   }
 
@@ -331,8 +330,7 @@ public final class RunDirectory {
         weightsFile()
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
-                        dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)"));
+                    new UsageException(dir + ": no trained weights (" + WEIGHTS + "-NNNN.params)"));
     verifyWeights(weights);
     ModelSpec spec = readSpec();
     try {

@@ -6,6 +6,7 @@ import dev.mnistlab.data.Dataset;
 import dev.mnistlab.eval.Evaluation;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.eval.TrainedModel;
+import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +51,7 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
       Path dir, Dataset dataset, Function<Dataset, DataStore.Loaded> data) {
     List<RunDirectory> runs = RunDirectory.runsIn(dir);
     if (runs.isEmpty()) {
-      throw new IllegalArgumentException(
-          dir + ": not a run directory nor a directory of seed-N runs");
+      throw new UsageException(dir + ": not a run directory nor a directory of seed-N runs");
     }
     List<Run> results = new ArrayList<>();
     for (RunDirectory run : runs) {

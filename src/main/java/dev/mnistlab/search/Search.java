@@ -15,6 +15,7 @@ import dev.mnistlab.run.Consistency;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,7 +52,7 @@ public final class Search {
    * @param target test accuracy (%) every seed must hold in each of its last 3 epochs
    * @param everySeed train every seed of every finalist; otherwise the full runs go seed by seed
    *     and a finalist that misses the bar on one seed trains no more (it cannot hold it)
-   * @param recipe the full runs' training configuration (its model and seed are replaced)
+   * @param config the full runs' training configuration (its model and seed are replaced)
    * @param dataDir where the jobs read the dataset (fetched and verified beforehand)
    */
   public record Plan(
@@ -64,7 +65,7 @@ public final class Search {
       List<Long> seeds,
       double target,
       boolean everySeed,
-      TrainConfig recipe,
+      TrainConfig config,
       Path dataDir) {
     /** Copies the seeds and checks the counts. */
     public Plan {
@@ -84,7 +85,7 @@ public final class Search {
 
   private static void check(boolean ok, String message) {
     if (!ok) {
-      throw new IllegalArgumentException(message);
+      throw new UsageException(message);
     }
   }
 
@@ -107,7 +108,7 @@ public final class Search {
           CandidateSampler.sample(
               plan.space(), plan.budget(), plan.candidates(), plan.searchSeed());
       if (candidates.isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             "no candidate of the space lies between "
                 + Math.round(plan.space().minParamsFraction() * plan.budget())
                 + " and "
@@ -169,7 +170,7 @@ public final class Search {
           Candidate c = find(candidates, f.name());
           for (long seed : round) {
             Path run = RunDirectory.seedDir(dir.fullRuns(c.name()), seed);
-            TrainConfig config = config(plan, dir, c, plan.recipe().epochs(), seed);
+            TrainConfig config = config(plan, dir, c, plan.config().epochs(), seed);
             if (!finished(run, config)) {
               fullJobs.add(job(c, seed, config, run, plan.dataDir()));
             }
@@ -211,7 +212,7 @@ public final class Search {
               .min(Comparator.comparingLong(SearchResult.Finalist::trainableParams))
               .orElse(null);
       if (winner != null) {
-        dir.write(dir.winner(), winnerSpec(find(candidates, winner.name()), plan.recipe()));
+        dir.write(dir.winner(), winnerSpec(find(candidates, winner.name()), plan.config()));
       } else {
         dir.deleteWinner(); // one from an earlier search here, under another bar
       }
@@ -231,7 +232,7 @@ public final class Search {
     return new SearchResult(
         plan.budget(),
         plan.shortEpochs(),
-        plan.recipe().epochs(),
+        plan.config().epochs(),
         plan.seeds(),
         plan.target(),
         plan.everySeed(),
@@ -260,7 +261,7 @@ public final class Search {
     TrainConfig saved = existing.readConfig();
     ConfigDiff diff = ConfigDiff.ofRun(saved, config);
     if (!diff.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           run
               + " holds a run of another search setting ("
               + diff
@@ -276,7 +277,7 @@ public final class Search {
     fields.put("model", dir.candidateSpec(c.name()).toAbsolutePath().normalize().toString());
     fields.put("epochs", epochs);
     fields.put("seed", seed);
-    return TrainConfigs.override(plan.recipe(), fields, "search").validate();
+    return TrainConfigs.override(plan.config(), fields, "search").validate();
   }
 
   private static Job job(Candidate c, long seed, TrainConfig config, Path run, Path dataDir) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -92,30 +93,29 @@ public record SearchSpace(
     lastPadding = choices("last_padding", lastPadding, 0, 2);
     squeezeExcite = choices("squeeze_excite", squeezeExcite, 0, MAX_WIDTH);
     if (heads == null || heads.isEmpty() || !HEADS.containsAll(heads)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "heads must list some of " + String.join(", ", HEADS) + ", got " + heads);
     }
     heads = List.copyOf(heads);
     if (noChoice(dropout)) {
-      throw new IllegalArgumentException("dropout must list at least one rate");
+      throw new UsageException("dropout must list at least one rate");
     }
     for (double rate : dropout) {
       if (!(rate >= 0 && rate < 1)) {
-        throw new IllegalArgumentException("dropout rates must lie in [0, 1), got " + rate);
+        throw new UsageException("dropout rates must lie in [0, 1), got " + rate);
       }
     }
     dropout = List.copyOf(dropout);
     if (noChoice(separable)) {
-      throw new IllegalArgumentException("separable must list false, true or both");
+      throw new UsageException("separable must list false, true or both");
     }
     separable = List.copyOf(separable);
     if (noChoice(linearDepthwise)) {
-      throw new IllegalArgumentException("linear_depthwise must list false, true or both");
+      throw new UsageException("linear_depthwise must list false, true or both");
     }
     linearDepthwise = List.copyOf(linearDepthwise);
     if (!(minParamsFraction >= 0 && minParamsFraction < 1)) {
-      throw new IllegalArgumentException(
-          "min_params_fraction must lie in [0, 1), got " + minParamsFraction);
+      throw new UsageException("min_params_fraction must lie in [0, 1), got " + minParamsFraction);
     }
   }
 
@@ -129,13 +129,11 @@ public record SearchSpace(
 
   private static List<Integer> choices(String field, List<Integer> values, int min, int max) {
     if (noChoice(values)) {
-      throw new IllegalArgumentException(
-          field + " must list at least one choice, and no empty one");
+      throw new UsageException(field + " must list at least one choice, and no empty one");
     }
     for (int v : values) {
       if (v < min || v > max) {
-        throw new IllegalArgumentException(
-            field + " choices must lie in " + min + ".." + max + ", got " + v);
+        throw new UsageException(field + " choices must lie in " + min + ".." + max + ", got " + v);
       }
     }
     return List.copyOf(values);
@@ -167,10 +165,9 @@ public record SearchSpace(
     try {
       return parse(YamlInput.read(file), file.toString());
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(file));
+      throw new UsageException(e.in(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          file + ": cannot read search space (" + Reasons.of(e) + ")");
+      throw new UsageException(file + ": cannot read search space (" + Reasons.of(e) + ")");
     }
   }
 
@@ -193,7 +190,7 @@ public record SearchSpace(
       JsonNode given = YAML.readTree(text);
       if (given != null && !given.isNull() && !given.isMissingNode()) {
         if (!given.isObject()) {
-          throw new IllegalArgumentException(origin + ": a search space must be a map of fields");
+          throw new UsageException(origin + ": a search space must be a map of fields");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
@@ -202,22 +199,22 @@ public record SearchSpace(
       }
       return YAML.treeToValue(merged, SearchSpace.class);
     } catch (YamlInput.Problem e) {
-      throw new IllegalArgumentException(e.in(origin));
+      throw new UsageException(e.in(origin));
     } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           origin
               + ": unknown field '"
               + e.getPropertyName()
               + "' (the shipped space, `mnistlab search --print-space`, lists them all)");
     } catch (MismatchedInputException e) {
       // A value of the wrong type (`linear_depthwise: [maybe]`): the field and value in words.
-      throw new IllegalArgumentException(
+      throw new UsageException(
           origin + ": " + Reasons.wrongType(e, merged, Reasons.expected(e.getTargetType())));
     } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
       String why = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
-      throw new IllegalArgumentException(origin + ": " + why);
+      throw new UsageException(origin + ": " + why);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           YamlInput.located(origin, Reasons.yamlLine(e), Reasons.yaml(e.getOriginalMessage())));
     }
   }

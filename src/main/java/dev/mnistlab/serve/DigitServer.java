@@ -3,6 +3,7 @@ package dev.mnistlab.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mnistlab.DigitClassifier;
+import dev.mnistlab.text.Failure;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -80,7 +81,12 @@ public final class DigitServer implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
 
   /** The server could not start: the address is taken or cannot be bound. */
-  public static final class CannotServeException extends RuntimeException {
+  public static final class CannotServeException extends RuntimeException implements Failure {
+    @Override
+    public int exitCode() {
+      return FAILED;
+    }
+
     CannotServeException(String message, Throwable cause) {
       super(message, cause);
     }

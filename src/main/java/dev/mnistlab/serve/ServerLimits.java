@@ -2,6 +2,7 @@ package dev.mnistlab.serve;
 
 import dev.mnistlab.DigitClassifier;
 import dev.mnistlab.data.ImageFiles;
+import dev.mnistlab.text.UsageException;
 import java.time.Duration;
 
 /**
@@ -35,7 +36,7 @@ public record ServerLimits(
 
   public ServerLimits {
     if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("--host must name an address, got '" + host + "'");
+      throw new UsageException("--host must name an address, got '" + host + "'");
     }
     check("--port", port, 0, 65_535);
     check("--threads", workers, 1, MAX_WORKERS);
@@ -43,11 +44,11 @@ public record ServerLimits(
     checkDuration("--timeout", requestTimeout);
     checkDuration("idle timeout", idleTimeout);
     if (maxBodyBytes < 1024 || maxBodyBytes > 1L << 30) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "the request body limit must be in 1 KiB..1 GiB, got " + maxBodyBytes + " bytes");
     }
     if (maxImagePixels < 1 || maxImagePixels > ImageFiles.MAX_PIXELS) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "the picture limit must be in 1.."
               + ImageFiles.MAX_PIXELS
               + " pixels, got "
@@ -131,15 +132,13 @@ public record ServerLimits(
 
   private static void check(String what, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          what + " must be in " + min + ".." + max + ", got " + value);
+      throw new UsageException(what + " must be in " + min + ".." + max + ", got " + value);
     }
   }
 
   private static void checkDuration(String what, Duration value) {
     if (value == null || value.isNegative() || value.isZero() || value.toHours() > 1) {
-      throw new IllegalArgumentException(
-          what + " must be more than 0 and at most an hour, got " + value);
+      throw new UsageException(what + " must be more than 0 and at most an hour, got " + value);
     }
   }
 }

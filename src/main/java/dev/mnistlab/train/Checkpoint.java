@@ -13,6 +13,7 @@ import dev.mnistlab.io.Sha256;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -168,7 +169,7 @@ public record Checkpoint(
       Parameter parameter = pair.getValue();
       NDArray saved = byName.remove(pair.getKey());
       if (saved == null || !saved.getShape().equals(parameter.getArray().getShape())) {
-        throw new IllegalArgumentException(
+        throw new UsageException(
             file
                 + ": parameter "
                 + pair.getKey()
@@ -180,14 +181,13 @@ public record Checkpoint(
       parameters.put(pair.getKey(), parameter);
     }
     if (!byName.isEmpty()) {
-      throw new IllegalArgumentException(
-          file + ": parameters " + byName.keySet() + " are not in the model");
+      throw new UsageException(file + ": parameters " + byName.keySet() + " are not in the model");
     }
     try {
       optimizer.restore(new TorchOptimizer.State(checkpoint.optimizerSteps(), buffers), parameters);
       average.restore(averaged);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new UsageException(file + ": " + e.getMessage(), e);
     }
     return checkpoint;
   }

@@ -11,6 +11,7 @@ import dev.mnistlab.engine.Engines;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -72,14 +73,14 @@ public final class LrFinder {
     TrainConfig config = recipe.config();
     ModelSpec spec = recipe.spec();
     if (!(startLr > 0 && endLr > startLr)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "the range must satisfy 0 < start < end, got "
               + Plain.number(startLr)
               + " and "
               + Plain.number(endLr));
     }
     if (steps < 10) {
-      throw new IllegalArgumentException("steps must be at least 10, got " + steps);
+      throw new UsageException("steps must be at least 10, got " + steps);
     }
     Training.checkInput(config, spec, data);
     var train = data.train().first(config.limit() == 0 ? Integer.MAX_VALUE : config.limit());

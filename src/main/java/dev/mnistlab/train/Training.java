@@ -11,6 +11,7 @@ import dev.mnistlab.model.SpecException;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -107,7 +108,7 @@ public final class Training {
     ConfigDiff diff = ConfigDiff.ofRun(saved, config);
     // The network counts, not its name: an edited spec file keeps its name but not its run.
     if (!savedRecipe.sameNetwork(recipe)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           runDir
               + " holds a run of another network (model "
               + config.model()
@@ -119,7 +120,7 @@ public final class Training {
       return resume(runDir, data, observer);
     }
     if (!diff.fields().equals(List.of("epochs"))) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           runDir
               + " holds a run of another configuration ("
               + diff
@@ -127,7 +128,7 @@ public final class Training {
     }
     String refusal = whyNotExtensible(saved, config.epochs(), dir);
     if (refusal != null) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           runDir
               + " holds a run of "
               + saved.epochs()
@@ -179,7 +180,7 @@ public final class Training {
    */
   static void checkInput(TrainConfig config, ModelSpec spec, DataStore.Loaded data) {
     if (config.validation() >= data.train().count()) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "validation "
               + config.validation()
               + " would hold out all "
@@ -189,7 +190,7 @@ public final class Training {
     }
     if (config.limit() > data.train().count() - config.validation()) {
       // More images than there are would silently train on all of them.
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "limit "
               + config.limit()
               + " is more than the "

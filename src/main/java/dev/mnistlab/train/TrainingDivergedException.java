@@ -1,5 +1,6 @@
 package dev.mnistlab.train;
 
+import dev.mnistlab.text.Failure;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,12 @@ import java.nio.file.Path;
  * divergence (values grew until they overflowed: a lower learning rate helps) from an engine fault
  * (non-finite figures computed from ordinary ones: it does not), see {@link #engineFault()}.
  */
-public class TrainingDivergedException extends RuntimeException {
+public class TrainingDivergedException extends RuntimeException implements Failure {
+  @Override
+  public int exitCode() {
+    return FAILED;
+  }
+
   private final boolean engineFault;
 
   /**

@@ -292,6 +292,23 @@ class CliTest {
   }
 
   @Test
+  void aFailureCarriesItsExitCodeAndAnIllegalArgumentFromInsideIsNotAUsageError() {
+    var usage = new dev.mnistlab.text.UsageException("--epochs must be at least 1, got 0");
+    assertThat(Main.exitCode(usage)).isEqualTo(Main.USAGE);
+    assertThat(Main.message(usage)).isEqualTo("--epochs must be at least 1, got 0");
+    assertThat(Main.exitCode(new dev.mnistlab.model.SpecException("m.yaml", 3, "kernal")))
+        .isEqualTo(Main.USAGE);
+    assertThat(Main.exitCode(new dev.mnistlab.data.DataException("checksum")))
+        .isEqualTo(Main.FAILED);
+    // A broken contract between classes is a bug, said as one, not blamed on the command line.
+    var inside = new IllegalArgumentException("columns must be at least 1, got 0");
+    assertThat(Main.exitCode(inside)).isEqualTo(Main.FAILED);
+    assertThat(Main.message(inside))
+        .isEqualTo(
+            "unexpected error: columns must be at least 1, got 0 (run with --verbose for details)");
+  }
+
+  @Test
   void failuresAreSaidInWordsWithoutJavaClassNames() {
     assertThat(Main.message(new java.nio.file.AccessDeniedException("/runs/x")))
         .isEqualTo("/runs/x: permission denied");
