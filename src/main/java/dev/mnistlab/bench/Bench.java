@@ -32,7 +32,20 @@ public final class Bench {
   /** Who ran a measurement. */
   public static final String MNISTLAB = "mnistlab";
 
-  private Bench() {}
+  // One bench run's setting, shared by its benchmarks so that each reads as its own steps.
+  private final Options o;
+  private final DataStore.Loaded data;
+  private final Path dataDir;
+  private final Path scratch;
+  private final PrintStream log;
+
+  private Bench(Options o, DataStore.Loaded data, Path dataDir, Path scratch, PrintStream log) {
+    this.o = o;
+    this.data = data;
+    this.dataDir = dataDir;
+    this.scratch = scratch;
+    this.log = log;
+  }
 
   /**
    * What to measure.
@@ -98,194 +111,16 @@ public final class Bench {
     List<Measure> measures = new ArrayList<>();
     Path scratch = Files.createTempDirectory("mnistlab-bench-");
     try {
+      Bench bench = new Bench(o, data, dataDir, scratch, log);
       for (String model : o.models()) {
-        ModelSpec spec = ModelZoo.resolve(model);
-        TrainConfig config =
-            with(
-                o.recipe(),
-                model,
-                o.throughputEpochs(),
-                o.throughputLimit(),
-                TrainConfig.Stop.NEVER);
-        String what = "training images/s, " + model;
-        List<Double> ours = new ArrayList<>();
-        List<Double> rssGrowth = new ArrayList<>();
-        List<List<Double>> theirs = List.of(new ArrayList<>(), new ArrayList<>());
-        for (int round = 1; round <= o.rounds(); round++) {
-          log.printf(Locale.ROOT, "round %d/%d, %s: mnistlab%n", round, o.rounds(), model);
-          Timed run =
-              train(
-                  config.withSeed(round),
-                  spec,
-                  data,
-                  scratch.resolve(model.replace('/', '_') + "-" + round));
-          ours.add(
-              steady(run.result().epochs().stream().map(EpochMetrics::imagesPerSecond).toList()));
-          rssGrowth.add(run.rssGrowthMiB());
-          if (o.pytorch() != null) {
-            for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
-              PytorchReference.Run ref =
-                  replica(
-                      o,
-                      spec,
-                      config.withSeed(round),
-                      data,
-                      dataDir,
-                      flavour,
-                      String.format(
-                          Locale.ROOT,
-                          "round %d/%d, %s: %s",
-                          round,
-                          o.rounds(),
-                          model,
-                          flavour.label),
-                      log);
-              theirs
-                  .get(flavour.ordinal())
-                  .add(
-                      steady(
-                          ref.epochs().stream()
-                              .map(PytorchReference.Epoch::imagesPerSecond)
-                              .toList()));
-            }
-          }
-        }
-        measures.add(new Measure(what, MNISTLAB, "images/s", ours, ""));
-        if (o.pytorch() != null) {
-          for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
-            measures.add(
-                new Measure(what, flavour.label, "images/s", theirs.get(flavour.ordinal()), ""));
-          }
-        }
-        measures.add(
-            new Measure(
-                "resident memory growth from epoch 2 to the last, " + model,
-                MNISTLAB,
-                "MiB",
-                rssGrowth,
-                ""));
-        long macs = ModelSummary.of(spec).macs();
-        // A training image costs a forward pass and a backward pass of about twice its work;
-        // one multiply-accumulate is two floating-point operations.
-        double flopPerImage = 6.0 * macs;
-        measures.add(
-            new Measure(
-                "training FLOP per image (6 × MACs), " + model,
-                MNISTLAB,
-                "MFLOP",
-                List.of(flopPerImage / 1e6),
-                String.format(Locale.ROOT, "%,d MACs forward", macs)));
-        measures.add(
-            new Measure(
-                "achieved training GFLOP/s, " + model,
-                MNISTLAB,
-                "GFLOP/s",
-                ours.stream().map(ips -> ips * flopPerImage / 1e9).toList(),
-                ""));
+        measures.addAll(bench.throughput(model));
       }
-
       if (o.timeToTargetRounds() > 0) {
-        String model = o.models().get(0);
-        ModelSpec spec = ModelZoo.resolve(model);
-        TrainConfig.Stop stop = new TrainConfig.Stop(o.target(), o.consecutive());
-        // mnistlab trains with its best recipe. The seed-style replica trains with the reference
-        // recipe, as a user of the seed notebooks would; the tuned replica with mnistlab's recipe
-        // where it can reproduce it, so that one comparison is engine against engine.
-        TrainConfig ourRecipe =
-            with(
-                o.targetRecipe(), model, o.targetRecipe().epochs(), o.targetRecipe().limit(), stop);
-        TrainConfig reference =
-            with(o.recipe(), model, o.recipe().epochs(), o.recipe().limit(), stop);
-        TrainConfig tunedRecipe = replicable(ourRecipe) ? ourRecipe : reference;
-        String what =
-            String.format(
-                Locale.ROOT,
-                "seconds to ≥ %.2f%% in %d consecutive epochs, %s",
-                o.target(),
-                o.consecutive(),
-                model);
-        List<Double> ours = new ArrayList<>();
-        List<String> oursAt = new ArrayList<>();
-        List<List<Double>> theirs = List.of(new ArrayList<>(), new ArrayList<>());
-        List<List<String>> theirsAt = List.of(new ArrayList<>(), new ArrayList<>());
-        Path lastRun = null;
-        for (int round = 1; round <= o.timeToTargetRounds(); round++) {
-          log.printf(
-              Locale.ROOT,
-              "time to target, round %d/%d: mnistlab%n",
-              round,
-              o.timeToTargetRounds());
-          lastRun = scratch.resolve("target-" + round);
-          Timed run = train(ourRecipe.withSeed(round), spec, data, lastRun);
-          int at = reachedAt(run.result().testAccuracies(), o.target(), o.consecutive());
-          ours.add(at < 0 ? Double.NaN : run.wallSeconds().get(at - 1));
-          oursAt.add(
-              "recipe "
-                  + o.targetRecipeName()
-                  + " ("
-                  + ourRecipe.epochs()
-                  + " epochs): "
-                  + (at < 0 ? "not reached" : "epoch " + at));
-          if (o.pytorch() != null) {
-            for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
-              TrainConfig config =
-                  flavour == PytorchReference.Flavour.TUNED ? tunedRecipe : reference;
-              PytorchReference.Run ref =
-                  replica(
-                      o,
-                      spec,
-                      config.withSeed(round),
-                      data,
-                      dataDir,
-                      flavour,
-                      String.format(
-                          Locale.ROOT,
-                          "time to target, round %d/%d: %s",
-                          round,
-                          o.timeToTargetRounds(),
-                          flavour.label),
-                      log);
-              int refAt =
-                  reachedAt(
-                      ref.epochs().stream().map(PytorchReference.Epoch::testAcc).toList(),
-                      o.target(),
-                      o.consecutive());
-              theirs
-                  .get(flavour.ordinal())
-                  .add(refAt < 0 ? Double.NaN : ref.epochs().get(refAt - 1).wallSeconds());
-              theirsAt
-                  .get(flavour.ordinal())
-                  .add(
-                      "recipe "
-                          + (config == ourRecipe ? o.targetRecipeName() : "--config's")
-                          + " ("
-                          + config.epochs()
-                          + " epochs): "
-                          + (refAt < 0 ? "not reached" : "epoch " + refAt));
-            }
-          }
-        }
-        measures.add(new Measure(what, MNISTLAB, "s", ours, String.join(", ", oursAt)));
-        if (o.pytorch() != null) {
-          for (PytorchReference.Flavour flavour : PytorchReference.Flavour.values()) {
-            measures.add(
-                new Measure(
-                    what,
-                    flavour.label,
-                    "s",
-                    theirs.get(flavour.ordinal()),
-                    String.join(", ", theirsAt.get(flavour.ordinal()))));
-          }
-        }
-        measures.addAll(InferenceBench.measure(lastRun, data.test(), o.rounds()));
+        ToTarget toTarget = bench.timeToTarget();
+        measures.addAll(toTarget.measures());
+        measures.addAll(InferenceBench.measure(toTarget.lastRun(), data.test(), o.rounds()));
       }
-      measures.add(
-          new Measure(
-              "peak resident memory of the process",
-              MNISTLAB,
-              "MiB",
-              List.of(residentMiB("VmHWM:")),
-              "training included"));
+      measures.add(peakMemory());
       // The engine's line names the convolution backend the self-check chose: speed depends on it.
       return new Report(
           Machine.describe() + "; engine " + Engines.describe(),
@@ -295,6 +130,161 @@ public final class Bench {
     } finally {
       deleteTree(scratch);
     }
+  }
+
+  /**
+   * Training throughput of {@code model} over the rounds (mnistlab, then each PyTorch flavour),
+   * then mnistlab's resident memory growth, FLOP per image and achieved FLOP/s.
+   */
+  private List<Measure> throughput(String model) throws IOException, InterruptedException {
+    ModelSpec spec = ModelZoo.resolve(model);
+    TrainConfig config =
+        with(o.recipe(), model, o.throughputEpochs(), o.throughputLimit(), TrainConfig.Stop.NEVER);
+    Tally imagesPerSecond = new Tally("training images/s, " + model, "images/s", flavours());
+    List<Double> rssGrowth = new ArrayList<>();
+    for (int round = 1; round <= o.rounds(); round++) {
+      String progress = String.format(Locale.ROOT, "round %d/%d, %s: ", round, o.rounds(), model);
+      log.println(progress + MNISTLAB);
+      Timed run =
+          train(
+              config.withSeed(round), spec, scratch.resolve(model.replace('/', '_') + "-" + round));
+      imagesPerSecond.add(
+          MNISTLAB,
+          steady(run.result().epochs().stream().map(EpochMetrics::imagesPerSecond).toList()));
+      rssGrowth.add(run.rssGrowthMiB());
+      for (PytorchReference.Flavour flavour : flavours()) {
+        log.println(progress + flavour.label);
+        PytorchReference.Run ref = replica(spec, config.withSeed(round), flavour);
+        imagesPerSecond.add(
+            flavour.label,
+            steady(ref.epochs().stream().map(PytorchReference.Epoch::imagesPerSecond).toList()));
+      }
+    }
+    List<Measure> measures = new ArrayList<>(imagesPerSecond.measures());
+    measures.add(
+        new Measure(
+            "resident memory growth from epoch 2 to the last, " + model,
+            MNISTLAB,
+            "MiB",
+            rssGrowth,
+            ""));
+    long macs = ModelSummary.of(spec).macs();
+    // A training image costs a forward pass and a backward pass of about twice its work;
+    // one multiply-accumulate is two floating-point operations.
+    double flopPerImage = 6.0 * macs;
+    measures.add(
+        new Measure(
+            "training FLOP per image (6 × MACs), " + model,
+            MNISTLAB,
+            "MFLOP",
+            List.of(flopPerImage / 1e6),
+            String.format(Locale.ROOT, "%,d MACs forward", macs)));
+    measures.add(
+        new Measure(
+            "achieved training GFLOP/s, " + model,
+            MNISTLAB,
+            "GFLOP/s",
+            imagesPerSecond.values(MNISTLAB).stream().map(ips -> ips * flopPerImage / 1e9).toList(),
+            ""));
+    return measures;
+  }
+
+  /** The time-to-target measures, and the directory of mnistlab's last run to the target. */
+  private record ToTarget(List<Measure> measures, Path lastRun) {}
+
+  /**
+   * Seconds for the first model to reach the target in {@code consecutive} epochs, over the
+   * time-to-target rounds (mnistlab, then each PyTorch flavour); mnistlab's last run is kept for
+   * the inference measurements.
+   */
+  private ToTarget timeToTarget() throws IOException, InterruptedException {
+    String model = o.models().get(0);
+    ModelSpec spec = ModelZoo.resolve(model);
+    TrainConfig.Stop stop = new TrainConfig.Stop(o.target(), o.consecutive());
+    // mnistlab trains with its best recipe. The seed-style replica trains with the reference
+    // recipe, as a user of the seed notebooks would; the tuned replica with mnistlab's recipe
+    // where it can reproduce it, so that one comparison is engine against engine.
+    TrainConfig ourRecipe =
+        with(o.targetRecipe(), model, o.targetRecipe().epochs(), o.targetRecipe().limit(), stop);
+    TrainConfig reference = with(o.recipe(), model, o.recipe().epochs(), o.recipe().limit(), stop);
+    TrainConfig tunedRecipe = replicable(ourRecipe) ? ourRecipe : reference;
+    Tally seconds =
+        new Tally(
+            String.format(
+                Locale.ROOT,
+                "seconds to ≥ %.2f%% in %d consecutive epochs, %s",
+                o.target(),
+                o.consecutive(),
+                model),
+            "s",
+            flavours());
+    Path lastRun = null;
+    for (int round = 1; round <= o.timeToTargetRounds(); round++) {
+      String progress =
+          String.format(
+              Locale.ROOT, "time to target, round %d/%d: ", round, o.timeToTargetRounds());
+      log.println(progress + MNISTLAB);
+      lastRun = scratch.resolve("target-" + round);
+      Timed run = train(ourRecipe.withSeed(round), spec, lastRun);
+      reached(
+          seconds,
+          MNISTLAB,
+          run.result().testAccuracies(),
+          run.wallSeconds(),
+          o.targetRecipeName(),
+          ourRecipe.epochs());
+      for (PytorchReference.Flavour flavour : flavours()) {
+        TrainConfig config = flavour == PytorchReference.Flavour.TUNED ? tunedRecipe : reference;
+        log.println(progress + flavour.label);
+        PytorchReference.Run ref = replica(spec, config.withSeed(round), flavour);
+        reached(
+            seconds,
+            flavour.label,
+            ref.epochs().stream().map(PytorchReference.Epoch::testAcc).toList(),
+            ref.epochs().stream().map(PytorchReference.Epoch::wallSeconds).toList(),
+            config == ourRecipe ? o.targetRecipeName() : "--config's",
+            config.epochs());
+      }
+    }
+    return new ToTarget(seconds.measures(), lastRun);
+  }
+
+  /**
+   * Adds one run to the target to {@code seconds}: the seconds to the epoch that reached it (NaN
+   * when none did), noted with the recipe and that epoch.
+   */
+  private void reached(
+      Tally seconds,
+      String who,
+      List<Double> testAcc,
+      List<Double> wallSeconds,
+      String recipeName,
+      int epochs) {
+    int at = reachedAt(testAcc, o.target(), o.consecutive());
+    seconds.add(
+        who,
+        at < 0 ? Double.NaN : wallSeconds.get(at - 1),
+        "recipe "
+            + recipeName
+            + " ("
+            + epochs
+            + " epochs): "
+            + (at < 0 ? "not reached" : "epoch " + at));
+  }
+
+  /** The process's peak resident memory, measured last so that it covers every training. */
+  private static Measure peakMemory() {
+    return new Measure(
+        "peak resident memory of the process",
+        MNISTLAB,
+        "MiB",
+        List.of(residentMiB("VmHWM:")),
+        "training included");
+  }
+
+  /** The PyTorch flavours measured beside mnistlab: none without the replica. */
+  private List<PytorchReference.Flavour> flavours() {
+    return o.pytorch() == null ? List.of() : List.of(PytorchReference.Flavour.values());
   }
 
   private static boolean replicable(TrainConfig recipe) {
@@ -313,7 +303,7 @@ public final class Bench {
     }
   }
 
-  private static Timed train(TrainConfig config, ModelSpec spec, DataStore.Loaded data, Path dir) {
+  private Timed train(TrainConfig config, ModelSpec spec, Path dir) {
     long start = System.nanoTime();
     List<Double> wall = new ArrayList<>();
     List<Double> rss = new ArrayList<>();
@@ -335,20 +325,12 @@ public final class Bench {
   }
 
   /**
-   * Trains the PyTorch replica, after printing {@code progress}, and checks that it is the same
-   * network: a replica with another trainable-parameter count would make every ratio meaningless.
+   * Trains the PyTorch replica and checks that it is the same network: a replica with another
+   * trainable-parameter count would make every ratio meaningless.
    */
-  private static PytorchReference.Run replica(
-      Options o,
-      ModelSpec spec,
-      TrainConfig config,
-      DataStore.Loaded data,
-      Path dataDir,
-      PytorchReference.Flavour flavour,
-      String progress,
-      PrintStream log)
+  private PytorchReference.Run replica(
+      ModelSpec spec, TrainConfig config, PytorchReference.Flavour flavour)
       throws IOException, InterruptedException {
-    log.println(progress);
     PytorchReference.Run ref =
         o.pytorch()
             .run(spec, config, data.dataset().normalization(), dataDir, flavour, o.threads());

@@ -8,16 +8,12 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -57,12 +53,6 @@ public final class DigitServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DigitServer.class);
   private static final String PAGE_RESOURCE = "/dev/mnistlab/serve/index.html";
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * A refused body up to this many times the limit is still read (and dropped) so the client gets
-   * its 413; a larger one is refused without reading, and the connection closed.
-   */
-  private static final long DRAIN_FACTOR = 4;
 
   // The page's script and styles are inline; it talks only to this server and shows data: images.
   private static final String CONTENT_SECURITY_POLICY =
@@ -256,16 +246,7 @@ public final class DigitServer implements AutoCloseable {
 
   private void predict(Context ctx) {
     long started = System.nanoTime();
-    PredictRequest request = read(ctx);
-    if (request.size() == 0) {
-      throw ApiException.badRequest("no images in the request");
-    }
-    if (request.size() > limits.maxBatch()) {
-      throw ApiException.badRequest(
-          request.size()
-              + " images in one request; this server takes at most "
-              + limits.maxBatch());
-    }
+    PredictRequest request = PredictRequest.from(ctx, limits);
     boolean withImages = flag(ctx.queryParam("image"));
     Future<Object> answer;
     try {
@@ -310,131 +291,6 @@ public final class DigitServer implements AutoCloseable {
     }
   }
 
-  /** Reads the body by its content type, never more than the body limit. */
-  private PredictRequest read(Context ctx) {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > limits.maxBodyBytes()) {
-      if (declared <= DRAIN_FACTOR * limits.maxBodyBytes()) {
-        discardBody(ctx);
-      }
-      throw ApiException.tooLarge(tooLargeMessage(declared));
-    }
-    String type = mediaType(ctx.contentType());
-    if (type.equals("application/json")) {
-      return PredictRequest.ofJson(body(ctx));
-    }
-    if (type.equals("multipart/form-data")) {
-      List<PredictRequest.Picture> pictures = new ArrayList<>();
-      for (UploadedFile file : uploadedFiles(ctx)) {
-        if (pictures.size() == limits.maxBatch()) {
-          throw ApiException.badRequest(
-              "more than " + limits.maxBatch() + " pictures in one request");
-        }
-        try (InputStream in = file.content()) {
-          byte[] bytes = bounded(in);
-          if (bytes == null) {
-            throw ApiException.tooLarge(tooLargeMessage(-1));
-          }
-          pictures.add(new PredictRequest.Picture(file.filename(), bytes));
-        } catch (IOException e) {
-          throw ApiException.badRequest("cannot read " + file.filename() + ": " + e.getMessage());
-        }
-      }
-      return new PredictRequest.Pictures(pictures, true);
-    }
-    if (type.isEmpty() || type.startsWith("image/") || type.equals("application/octet-stream")) {
-      return new PredictRequest.Pictures(
-          List.of(new PredictRequest.Picture("the picture", body(ctx))), false);
-    }
-    throw ApiException.unsupported(
-        "Content-Type "
-            + type
-            + " is not taken: send a picture's bytes (image/png, image/jpeg, image/bmp,"
-            + " image/gif), multipart/form-data, or application/json");
-  }
-
-  private List<UploadedFile> uploadedFiles(Context ctx) {
-    try {
-      return ctx.uploadedFiles();
-    } catch (RuntimeException e) {
-      // Jetty refuses a multipart body over its limits with an IllegalStateException.
-      String message = rootMessage(e);
-      if (message.toLowerCase(Locale.ROOT).contains("exceed")) {
-        throw ApiException.tooLarge(tooLargeMessage(-1));
-      }
-      throw ApiException.badRequest("not a readable multipart/form-data body: " + message);
-    }
-  }
-
-  private byte[] body(Context ctx) {
-    try (InputStream in = ctx.bodyInputStream()) {
-      byte[] bytes = bounded(in);
-      if (bytes == null) {
-        discard(in, (DRAIN_FACTOR - 1) * limits.maxBodyBytes());
-        throw ApiException.tooLarge(tooLargeMessage(-1));
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
-    }
-  }
-
-  /** Reads at most the body limit, or returns null when there is more. */
-  private byte[] bounded(InputStream in) throws IOException {
-    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
-    return bytes.length > limits.maxBodyBytes() ? null : bytes;
-  }
-
-  /**
-   * Reads and drops a refused body that is still being sent, so that the client reads the 413
-   * rather than a connection reset (a browser uploading a large photo would otherwise show only a
-   * network error). A client that asked to wait ({@code Expect: 100-continue}) has sent nothing.
-   */
-  private static void discardBody(Context ctx) {
-    String expect = ctx.header("Expect");
-    if (expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue")) {
-      return;
-    }
-    try (InputStream in = ctx.bodyInputStream()) {
-      discard(in, Long.MAX_VALUE);
-    } catch (IOException e) {
-      // the client went away: nothing to answer
-    }
-  }
-
-  private static void discard(InputStream in, long most) {
-    byte[] buffer = new byte[64 * 1024];
-    try {
-      for (long read = 0; read < most; ) {
-        int n = in.read(buffer);
-        if (n < 0) {
-          return;
-        }
-        read += n;
-      }
-    } catch (IOException e) {
-      // the client went away: nothing to answer
-    }
-  }
-
-  private String tooLargeMessage(long declared) {
-    return String.format(
-        Locale.ROOT,
-        "the request body%s is more than the %,d bytes this server takes",
-        declared < 0 ? "" : String.format(Locale.ROOT, " (%,d bytes)", declared),
-        limits.maxBodyBytes());
-  }
-
-  private static String mediaType(String contentType) {
-    if (contentType == null) {
-      return "";
-    }
-    int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
-        .trim()
-        .toLowerCase(Locale.ROOT);
-  }
-
   private static boolean flag(String value) {
     return value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
   }
@@ -463,7 +319,8 @@ public final class DigitServer implements AutoCloseable {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The innermost cause's message, or its class's name: what a client or user can act on. */
+  static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -7,16 +7,22 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mnistlab.DigitClassifier;
 import dev.mnistlab.data.ImageFiles;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What one {@code POST /api/predict} carried, read but not yet decoded: picture files (raw bytes or
- * multipart parts) or 28×28 pixel arrays (JSON). {@link #answer} decodes and classifies them with
- * exactly the preprocessing of {@code mnistlab predict} ({@link DigitClassifier#predictImages}).
+ * multipart parts) or 28×28 pixel arrays (JSON). {@link #from} reads and bounds the body, and
+ * refuses it with the status and message the client sees; {@link #answer} decodes and classifies
+ * the images with exactly the preprocessing of {@code mnistlab predict} ({@link
+ * DigitClassifier#predictImages}).
  */
 sealed interface PredictRequest {
   /** JSON reader: NaN and Infinity are read as numbers so the pixel check can name them. */
@@ -93,6 +99,157 @@ sealed interface PredictRequest {
 
   /** What to call image {@code index} in its answer, or null. */
   String name(int index);
+
+  /**
+   * A refused body up to this many times the limit is still read (and dropped) so the client gets
+   * its 413; a larger one is refused without reading, and the connection closed.
+   */
+  long DRAIN_FACTOR = 4;
+
+  /**
+   * Reads a {@code POST /api/predict} body by its content type, never more than the body limit, and
+   * checks that it carries at least one image and no more than the batch limit.
+   *
+   * @throws ApiException 400 (unreadable, no images, too many), 413 (over the body limit) or 415 (a
+   *     content type not taken), with the message the client sees
+   */
+  static PredictRequest from(Context ctx, ServerLimits limits) {
+    PredictRequest request = read(ctx, limits);
+    if (request.size() == 0) {
+      throw ApiException.badRequest("no images in the request");
+    }
+    if (request.size() > limits.maxBatch()) {
+      throw ApiException.badRequest(
+          request.size()
+              + " images in one request; this server takes at most "
+              + limits.maxBatch());
+    }
+    return request;
+  }
+
+  /** Reads the body by its content type, never more than the body limit. */
+  private static PredictRequest read(Context ctx, ServerLimits limits) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > limits.maxBodyBytes()) {
+      if (declared <= DRAIN_FACTOR * limits.maxBodyBytes()) {
+        discardBody(ctx);
+      }
+      throw ApiException.tooLarge(tooLargeMessage(declared, limits));
+    }
+    String type = mediaType(ctx.contentType());
+    if (type.equals("application/json")) {
+      return ofJson(body(ctx, limits));
+    }
+    if (type.equals("multipart/form-data")) {
+      List<Picture> pictures = new ArrayList<>();
+      for (UploadedFile file : uploadedFiles(ctx, limits)) {
+        if (pictures.size() == limits.maxBatch()) {
+          throw ApiException.badRequest(
+              "more than " + limits.maxBatch() + " pictures in one request");
+        }
+        try (InputStream in = file.content()) {
+          byte[] bytes = bounded(in, limits);
+          if (bytes == null) {
+            throw ApiException.tooLarge(tooLargeMessage(-1, limits));
+          }
+          pictures.add(new Picture(file.filename(), bytes));
+        } catch (IOException e) {
+          throw ApiException.badRequest("cannot read " + file.filename() + ": " + e.getMessage());
+        }
+      }
+      return new Pictures(pictures, true);
+    }
+    if (type.isEmpty() || type.startsWith("image/") || type.equals("application/octet-stream")) {
+      return new Pictures(List.of(new Picture("the picture", body(ctx, limits))), false);
+    }
+    throw ApiException.unsupported(
+        "Content-Type "
+            + type
+            + " is not taken: send a picture's bytes (image/png, image/jpeg, image/bmp,"
+            + " image/gif), multipart/form-data, or application/json");
+  }
+
+  private static List<UploadedFile> uploadedFiles(Context ctx, ServerLimits limits) {
+    try {
+      return ctx.uploadedFiles();
+    } catch (RuntimeException e) {
+      // Jetty refuses a multipart body over its limits with an IllegalStateException.
+      String message = DigitServer.rootMessage(e);
+      if (message.toLowerCase(Locale.ROOT).contains("exceed")) {
+        throw ApiException.tooLarge(tooLargeMessage(-1, limits));
+      }
+      throw ApiException.badRequest("not a readable multipart/form-data body: " + message);
+    }
+  }
+
+  private static byte[] body(Context ctx, ServerLimits limits) {
+    try (InputStream in = ctx.bodyInputStream()) {
+      byte[] bytes = bounded(in, limits);
+      if (bytes == null) {
+        discard(in, (DRAIN_FACTOR - 1) * limits.maxBodyBytes());
+        throw ApiException.tooLarge(tooLargeMessage(-1, limits));
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
+    }
+  }
+
+  /** Reads at most the body limit, or returns null when there is more. */
+  private static byte[] bounded(InputStream in, ServerLimits limits) throws IOException {
+    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
+    return bytes.length > limits.maxBodyBytes() ? null : bytes;
+  }
+
+  /**
+   * Reads and drops a refused body that is still being sent, so that the client reads the 413
+   * rather than a connection reset (a browser uploading a large photo would otherwise show only a
+   * network error). A client that asked to wait ({@code Expect: 100-continue}) has sent nothing.
+   */
+  private static void discardBody(Context ctx) {
+    String expect = ctx.header("Expect");
+    if (expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue")) {
+      return;
+    }
+    try (InputStream in = ctx.bodyInputStream()) {
+      discard(in, Long.MAX_VALUE);
+    } catch (IOException e) {
+      // the client went away: nothing to answer
+    }
+  }
+
+  private static void discard(InputStream in, long most) {
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      for (long read = 0; read < most; ) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          return;
+        }
+        read += n;
+      }
+    } catch (IOException e) {
+      // the client went away: nothing to answer
+    }
+  }
+
+  private static String tooLargeMessage(long declared, ServerLimits limits) {
+    return String.format(
+        Locale.ROOT,
+        "the request body%s is more than the %,d bytes this server takes",
+        declared < 0 ? "" : String.format(Locale.ROOT, " (%,d bytes)", declared),
+        limits.maxBodyBytes());
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(Locale.ROOT);
+  }
 
   /** Several answers, in the order of the request. */
   record Batch(List<Answer> predictions) {}

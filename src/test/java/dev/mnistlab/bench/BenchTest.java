@@ -2,6 +2,7 @@ package dev.mnistlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
@@ -33,6 +34,27 @@ class BenchTest {
   void throughputLeavesTheFirstEpochOut() {
     assertThat(Bench.steady(List.of(100.0, 300.0, 200.0, 400.0))).isEqualTo(300.0);
     assertThat(Bench.steady(List.of(100.0))).isEqualTo(100.0);
+  }
+
+  @Test
+  void aTallyGivesMnistlabFirstThenTheFlavoursWithTheirNotesJoined() {
+    Tally tally =
+        new Tally("seconds to target, m", "s", List.of(PytorchReference.Flavour.values()));
+    tally.add("PyTorch tuned", 120.0, "epoch 9");
+    tally.add(Bench.MNISTLAB, 100.0, "epoch 7");
+    tally.add(Bench.MNISTLAB, Double.NaN, "not reached");
+    assertThat(tally.measures())
+        .extracting(Bench.Measure::who, Bench.Measure::values, Bench.Measure::note)
+        .containsExactly(
+            tuple(Bench.MNISTLAB, List.of(100.0, Double.NaN), "epoch 7, not reached"),
+            tuple("PyTorch seed-style", List.of(), ""),
+            tuple("PyTorch tuned", List.of(120.0), "epoch 9"));
+    Tally alone = new Tally("training images/s, m", "images/s", List.of());
+    alone.add(Bench.MNISTLAB, 3000.0);
+    assertThat(alone.measures())
+        .containsExactly(
+            new Bench.Measure(
+                "training images/s, m", Bench.MNISTLAB, "images/s", List.of(3000.0), ""));
   }
 
   @Test
