@@ -1,22 +1,15 @@
 package dev.mnistlab.report;
 
-import dev.mnistlab.data.DigitImages;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.text.Plain;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -28,8 +21,9 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's pictures as PNG bytes: curves and scatter plots drawn with XChart, the confusion
- * heat map and the gallery of mistakes drawn directly. Everything renders headless.
+ * The report's plots as PNG bytes, drawn with XChart: curves per epoch, the learning rate, the LR
+ * range test and scatter plots. A note under a plot and a second panel below it are painted on by
+ * {@link Pictures}. Everything renders headless.
  */
 public final class Charts {
   private static final int WIDTH = 800;
@@ -105,7 +99,7 @@ public final class Charts {
       logarithmic(chart, false, low);
     }
     drawCurves(chart, runs, lines, EpochMetrics::trainLoss, EpochMetrics::testLoss);
-    return encode(withNote(BitmapEncoder.getBufferedImage(chart), legendNote(runs, lines)));
+    return png(chart, legendNote(runs, lines));
   }
 
   /**
@@ -137,9 +131,9 @@ public final class Charts {
                     + "%: lower points are cut off here; the panel below shows every epoch. "
                 : "")
             + legendNote(runs, lines);
-    BufferedImage top = withNote(BitmapEncoder.getBufferedImage(main), note.strip());
+    BufferedImage top = Pictures.withNote(BitmapEncoder.getBufferedImage(main), note.strip());
     if (!zoomed) {
-      return encode(top);
+      return Pictures.encode(top);
     }
     XYChart full =
         accuracyChart(
@@ -151,15 +145,7 @@ public final class Charts {
     full.getStyler().setLegendVisible(false);
     full.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     BufferedImage bottom = BitmapEncoder.getBufferedImage(full);
-    BufferedImage both =
-        new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = both.createGraphics();
-    g.drawImage(top, 0, 0, null);
-    g.drawImage(bottom, 0, top.getHeight(), null);
-    g.setColor(Color.LIGHT_GRAY);
-    g.drawLine(0, top.getHeight(), WIDTH, top.getHeight());
-    g.dispose();
-    return encode(both);
+    return Pictures.encode(Pictures.stacked(top, bottom));
   }
 
   private static double accuracyLow(EpochMetrics e, Lines lines) {
@@ -208,25 +194,6 @@ public final class Charts {
       return lines == Lines.TRAIN_AND_TEST ? "Solid: test, dashed: train." : "Test set.";
     }
     return "";
-  }
-
-  /**
-   * {@code chart} with {@code note} in a grey line under it: what a reader must know to read it
-   * right (a zoomed view, line styles), where a title would be cut off.
-   */
-  private static BufferedImage withNote(BufferedImage chart, String note) {
-    if (note.isEmpty()) {
-      return chart;
-    }
-    BufferedImage image =
-        new BufferedImage(chart.getWidth(), chart.getHeight() + 26, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(image);
-    g.drawImage(chart, 0, 0, null);
-    g.setColor(new Color(0x555555));
-    g.setFont(new Font(Font.SANS_SERIF, Font.ITALIC, 13));
-    g.drawString(note, 12, chart.getHeight() + 14);
-    g.dispose();
-    return image;
   }
 
   /**
@@ -303,7 +270,7 @@ public final class Charts {
     }
     chart.getStyler().setXAxisMin(0.0);
     String note = curve.note().isEmpty() ? "" : "Learning rate " + curve.note() + ".";
-    return encode(withNote(BitmapEncoder.getBufferedImage(chart), note));
+    return png(chart, note);
   }
 
   /**
@@ -425,12 +392,11 @@ public final class Charts {
     target.setMarker(SeriesMarkers.NONE);
     target.setLineStyle(SeriesLines.DASH_DASH);
     target.setLineColor(Color.GRAY);
-    return encode(
-        withNote(
-            BitmapEncoder.getBufferedImage(chart),
-            jittered
-                ? "Points of equal parameter count are spread sideways so that none hides another."
-                : ""));
+    return png(
+        chart,
+        jittered
+            ? "Points of equal parameter count are spread sideways so that none hides another."
+            : "");
   }
 
   /**
@@ -501,199 +467,6 @@ public final class Charts {
     return png(chart);
   }
 
-  /**
-   * A confusion matrix as a heat map: rows are true labels, columns predictions, every non-zero
-   * count written in its cell. Colour follows the square root of the count so that a few mistakes
-   * still show beside a diagonal of a thousand.
-   *
-   * @throws IllegalArgumentException when the matrix is not square
-   */
-  public static byte[] confusionHeatMap(String title, long[][] matrix) {
-    int n = matrix.length;
-    for (long[] row : matrix) {
-      if (row.length != n) {
-        throw new IllegalArgumentException(
-            "a confusion matrix must be square, got " + n + " rows and a row of " + row.length);
-      }
-    }
-    HeatMapLayout layout = new HeatMapLayout(n);
-    BufferedImage image =
-        new BufferedImage(layout.width(), layout.height(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(image);
-    long maxCount = 1;
-    for (long[] row : matrix) {
-      for (long count : row) {
-        maxCount = Math.max(maxCount, count);
-      }
-    }
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    centered(g, title, layout.width() / 2, 24);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    FontMetrics fm = g.getFontMetrics();
-    for (int r = 0; r < n; r++) {
-      for (int c = 0; c < n; c++) {
-        double strength = Math.sqrt(matrix[r][c] / (double) maxCount);
-        g.setColor(blue(strength));
-        g.fillRect(layout.left(c), layout.top(r), HeatMapLayout.CELL, HeatMapLayout.CELL);
-        if (matrix[r][c] > 0) {
-          g.setColor(strength > 0.5 ? Color.WHITE : Color.BLACK);
-          centered(
-              g,
-              Long.toString(matrix[r][c]),
-              layout.centerX(c),
-              layout.centerY(r) + fm.getAscent() / 2 - 2);
-        }
-      }
-      g.setColor(Color.BLACK);
-      centered(
-          g, Integer.toString(r), layout.left(0) - 14, layout.centerY(r) + fm.getAscent() / 2 - 2);
-      centered(g, Integer.toString(r), layout.centerX(r), layout.top(n) + 18);
-    }
-    g.setColor(Color.GRAY);
-    g.drawRect(layout.left(0), layout.top(0), n * HeatMapLayout.CELL, n * HeatMapLayout.CELL);
-    g.setColor(Color.BLACK);
-    centered(
-        g, "predicted", layout.centerX(0) + (n - 1) * HeatMapLayout.CELL / 2, layout.top(n) + 40);
-    colourScale(g, layout, maxCount);
-    g.rotate(-Math.PI / 2);
-    centered(g, "true", -(layout.centerY(0) + (n - 1) * HeatMapLayout.CELL / 2), 22);
-    g.dispose();
-    return encode(image);
-  }
-
-  /** The colour bar right of the heat map: counts from 0 to the largest, on the √ scale used. */
-  private static void colourScale(Graphics2D g, HeatMapLayout layout, long maxCount) {
-    int left = layout.scaleLeft();
-    int top = layout.top(0);
-    int height = layout.n() * HeatMapLayout.CELL;
-    for (int y = 0; y < height; y++) {
-      g.setColor(blue(1 - y / (double) (height - 1)));
-      g.fillRect(left, top + y, HeatMapLayout.SCALE_WIDTH, 1);
-    }
-    g.setColor(Color.GRAY);
-    g.drawRect(left, top, HeatMapLayout.SCALE_WIDTH, height);
-    g.setColor(Color.BLACK);
-    FontMetrics fm = g.getFontMetrics();
-    for (int k = 0; k <= 4; k++) {
-      double strength = k / 4.0;
-      long count = Math.round(strength * strength * maxCount);
-      int y = top + (int) Math.round((1 - strength) * (height - 1));
-      g.drawLine(left + HeatMapLayout.SCALE_WIDTH, y, left + HeatMapLayout.SCALE_WIDTH + 4, y);
-      g.drawString(
-          Plain.count(count), left + HeatMapLayout.SCALE_WIDTH + 7, y + fm.getAscent() / 2 - 1);
-    }
-    centered(g, "count (√ scale)", left + HeatMapLayout.SCALE_WIDTH, top - 8);
-  }
-
-  /** Cell positions of the heat map, shared by drawing and tests. */
-  record HeatMapLayout(int n) {
-    static final int CELL = 52;
-    static final int MARGIN_LEFT = 60;
-    static final int MARGIN_TOP = 54;
-    static final int SCALE_WIDTH = 18;
-
-    int width() {
-      return scaleLeft() + SCALE_WIDTH + 70;
-    }
-
-    /** Left edge of the colour scale. */
-    int scaleLeft() {
-      return MARGIN_LEFT + n * CELL + 30;
-    }
-
-    int height() {
-      return MARGIN_TOP + n * CELL + 56;
-    }
-
-    int left(int column) {
-      return MARGIN_LEFT + column * CELL;
-    }
-
-    int top(int row) {
-      return MARGIN_TOP + row * CELL;
-    }
-
-    int centerX(int column) {
-      return left(column) + CELL / 2;
-    }
-
-    int centerY(int row) {
-      return top(row) + CELL / 2;
-    }
-  }
-
-  /**
-   * A misclassified digit for {@link #misclassifiedGallery}.
-   *
-   * @param pixels grey values 0–255, row-major
-   * @param confidence the probability the network gave its wrong answer
-   */
-  public record Misclassified(
-      float[] pixels, int rows, int cols, int trueLabel, int predictedLabel, double confidence) {
-    /** Checks the image size. */
-    public Misclassified {
-      if (pixels.length != rows * cols) {
-        throw new IllegalArgumentException(
-            "a "
-                + rows
-                + "×"
-                + cols
-                + " digit needs "
-                + rows * cols
-                + " pixels, got "
-                + pixels.length);
-      }
-    }
-  }
-
-  /** Height of the gallery's line explaining its captions. */
-  static final int GALLERY_HEADER = 24;
-
-  /**
-   * Misclassified digits in a grid, each captioned "true → predicted (confidence)", which a line
-   * above the grid explains.
-   */
-  public static byte[] misclassifiedGallery(List<Misclassified> digits, int columns) {
-    if (columns < 1) {
-      throw new IllegalArgumentException("columns must be at least 1, got " + columns);
-    }
-    int zoom = 3;
-    int cellW = 28 * zoom + 40;
-    int cellH = 28 * zoom + 26;
-    if (digits.isEmpty()) {
-      BufferedImage image = new BufferedImage(360, 60, BufferedImage.TYPE_INT_RGB);
-      Graphics2D g = canvas(image);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-      centered(g, "no misclassified digits", 180, 36);
-      g.dispose();
-      return encode(image);
-    }
-    int cols = Math.min(columns, digits.size());
-    int rows = (digits.size() + cols - 1) / cols;
-    BufferedImage image =
-        new BufferedImage(
-            Math.max(cols * cellW, 420), GALLERY_HEADER + rows * cellH, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(image);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    g.drawString("each: true → predicted (the network's confidence in its answer)", 6, 16);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    for (int i = 0; i < digits.size(); i++) {
-      Misclassified d = digits.get(i);
-      int left = (i % cols) * cellW + (cellW - d.cols() * zoom) / 2;
-      int top = GALLERY_HEADER + (i / cols) * cellH + 4;
-      DigitImages.draw(image, d.pixels(), d.rows(), d.cols(), left, top, zoom);
-      g.setColor(Color.BLACK);
-      centered(
-          g,
-          String.format(
-              Locale.ROOT, "%d → %d (%.2f)", d.trueLabel(), d.predictedLabel(), d.confidence()),
-          (i % cols) * cellW + cellW / 2,
-          top + d.rows() * zoom + 16);
-    }
-    g.dispose();
-    return encode(image);
-  }
-
   private static XYChart chart(String title, String xTitle, String yTitle) {
     return chart(title, xTitle, yTitle, HEIGHT);
   }
@@ -749,43 +522,14 @@ public final class Charts {
     target.setLineColor(Color.GRAY);
   }
 
+  /** {@code chart} as PNG bytes with {@code note} under it (none when the note is empty). */
+  private static byte[] png(XYChart chart, String note) {
+    return Pictures.encode(Pictures.withNote(BitmapEncoder.getBufferedImage(chart), note));
+  }
+
   private static byte[] png(XYChart chart) {
     try {
       return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Graphics2D canvas(BufferedImage image) {
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, image.getWidth(), image.getHeight());
-    g.setColor(Color.BLACK);
-    g.setStroke(new BasicStroke(1));
-    return g;
-  }
-
-  private static void centered(Graphics2D g, String text, int x, int baseline) {
-    g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, baseline);
-  }
-
-  /** White at 0, dark blue at 1. */
-  private static Color blue(double strength) {
-    double s = Math.max(0, Math.min(1, strength));
-    return new Color(
-        (int) Math.round(255 - s * (255 - 8)),
-        (int) Math.round(255 - s * (255 - 48)),
-        (int) Math.round(255 - s * (255 - 107)));
-  }
-
-  private static byte[] encode(BufferedImage image) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImageIO.write(image, "png", out);
-      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

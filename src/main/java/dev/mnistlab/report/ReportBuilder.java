@@ -1,26 +1,19 @@
 package dev.mnistlab.report;
 
-import dev.mnistlab.config.Recipe;
-import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.Evaluator;
-import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.experiment.Experiment;
-import dev.mnistlab.experiment.ExperimentParser;
-import dev.mnistlab.experiment.ExperimentRunner;
-import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
+import dev.mnistlab.report.ReportData.Kind;
+import dev.mnistlab.report.ReportData.StepReport;
 import dev.mnistlab.run.Consistency;
 import dev.mnistlab.run.EpochMetrics;
-import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
-import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,45 +25,14 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
- * Builds a report from an output directory alone: an experiment's (its saved experiment, each
- * step's run directories), one run's ({@code train}), or a {@code train --seeds} directory's
- * (seed-N runs, their curves overlaid, with the consistency table). Nothing is trained; the test
- * set is classified again for the confusion matrix and the gallery of mistakes.
+ * Builds a report from an output directory alone: {@link ReportData} gathers what an experiment's,
+ * a run's or a seeds directory holds, and this class renders it as Markdown and HTML with its
+ * charts (a seeds directory's curves overlaid, with the consistency table).
  */
 public final class ReportBuilder {
   private static final int GALLERY = 24;
 
   private ReportBuilder() {}
-
-  /** What a report was built from. */
-  public enum Kind {
-    /** An {@code experiment run} directory: one section per step. */
-    EXPERIMENT,
-    /** One run directory of {@code train}. */
-    RUN,
-    /** A {@code train --seeds} directory of seed-N runs. */
-    SEEDS
-  }
-
-  /**
-   * One step as the report shows it (a run or a seeds directory is one step).
-   *
-   * @param runs complete runs, one per seed, in seed order (empty when not run yet)
-   * @param configs each run's saved configuration, in the order of {@code runs}
-   * @param summary the model's layer table
-   * @param predictions the first run's test-set predictions, or null when not run yet
-   * @param analysis the computed analysis, sentence by sentence
-   * @param settings the first run's settings and limits, or null when not run yet
-   */
-  public record StepReport(
-      int index,
-      Experiment.Step step,
-      List<RunResult> runs,
-      List<TrainConfig> configs,
-      ModelSummary summary,
-      Evaluator.Predictions predictions,
-      List<String> analysis,
-      RunSettings settings) {}
 
   /**
    * The report's content and where it was written.
@@ -96,122 +58,21 @@ public final class ReportBuilder {
    *
    * @param data loads the test set a step's configuration names
    * @param progress told one line per step and stage, for a person waiting
-   * @throws IllegalArgumentException when {@code dir} holds none of those, or no complete run
+   * @throws dev.mnistlab.text.UsageException when {@code dir} holds none of those, or no complete
+   *     run
    */
   public static Report build(
       Path dir, Function<Dataset, DataStore.Loaded> data, Consumer<String> progress) {
-    Path file = dir.resolve(ExperimentRunner.EXPERIMENT_FILE);
-    Kind kind;
-    Experiment experiment;
-    List<List<RunDirectory>> stepRuns = new ArrayList<>();
-    if (Files.isRegularFile(file)) {
-      kind = Kind.EXPERIMENT;
-      experiment = ExperimentParser.parseFile(file, dir);
-      for (int i = 0; i < experiment.steps().size(); i++) {
-        Path stepDir = dir.resolve(ExperimentRunner.stepDirName(i, experiment.steps().get(i)));
-        stepRuns.add(RunDirectory.completeRunsIn(stepDir));
-      }
-    } else {
-      List<RunDirectory> runs = RunDirectory.runsIn(dir);
-      if (runs.isEmpty()) {
-        throw new UsageException(
-            dir
-                + ": not an experiment directory (no "
-                + ExperimentRunner.EXPERIMENT_FILE
-                + "), a run directory or a directory of seed-N runs");
-      }
-      List<RunDirectory> complete = runs.stream().filter(RunDirectory::isComplete).toList();
-      if (complete.isEmpty()) {
-        throw new UsageException(
-            dir
-                + ": no complete run yet; finish it with `mnistlab train --resume "
-                + runs.get(0)
-                + "`");
-      }
-      kind = RunDirectory.exists(dir) ? Kind.RUN : Kind.SEEDS;
-      experiment = standIn(dir, kind, complete);
-      stepRuns.add(complete);
-    }
-    List<StepReport> steps = new ArrayList<>();
-    int total = experiment.steps().size();
-    for (int i = 0; i < total; i++) {
-      Experiment.Step step = experiment.steps().get(i);
-      List<RunDirectory> dirs = stepRuns.get(i);
-      List<RunResult> runs =
-          dirs.stream()
-              .map(RunDirectory::readMetrics)
-              .sorted(Comparator.comparingLong(RunResult::seed))
-              .toList();
-      List<TrainConfig> configs =
-          runs.stream().map(r -> RunDirectory.open(r.runDir()).readConfig()).toList();
-      ModelSpec spec =
-          runs.isEmpty()
-              ? step.recipe().spec()
-              : RunDirectory.open(runs.get(0).runDir()).readSpec();
-      Evaluator.Predictions predictions = null;
-      RunSettings settings = null;
-      String where = String.format(Locale.ROOT, "step %d/%d %s", i + 1, total, step.name());
-      if (runs.isEmpty()) {
-        progress.accept(where + ": not run yet");
-      } else {
-        progress.accept(
-            where + ": classifying the test set again (seed " + runs.get(0).seed() + ")");
-        DataStore.Loaded loaded = data.apply(Dataset.parse(configs.get(0).dataset()));
-        predictions = predict(runs.get(0).runDir(), loaded.test());
-        RunSettings.Reference reference =
-            kind == Kind.EXPERIMENT
-                ? new RunSettings.Reference("the step", step.config().epochs())
-                : RunSettings.Reference.defaults();
-        settings = RunSettings.of(configs.get(0), runs.get(0), reference, loaded.train().count());
-      }
-      StepReport previous = i == 0 ? null : steps.get(i - 1);
-      List<String> analysis =
-          Analysis.of(
-              step,
-              runs,
-              previous == null ? null : previous.step(),
-              previous == null ? List.of() : previous.runs());
-      steps.add(
-          new StepReport(
-              i + 1, step, runs, configs, ModelSummary.of(spec), predictions, analysis, settings));
-    }
+    ReportData gathered = ReportData.gather(dir, data, progress);
+    int total = gathered.steps().size();
     progress.accept("drawing charts for " + total + (total == 1 ? " step" : " steps"));
-    Document document = document(experiment, kind, steps, data, progress);
+    Document document =
+        document(gathered.experiment(), gathered.kind(), gathered.steps(), data, progress);
     try {
-      return new Report(kind, experiment, steps, document.write(dir, "report"));
+      return new Report(
+          gathered.kind(), gathered.experiment(), gathered.steps(), document.write(dir, "report"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report into " + dir, e);
-    }
-  }
-
-  /** A one-step experiment standing for a run or a seeds directory, titled after it. */
-  private static Experiment standIn(Path dir, Kind kind, List<RunDirectory> runs) {
-    RunResult first = runs.get(0).readMetrics();
-    Recipe recipe = runs.get(0).readRecipe();
-    String name = dir.toAbsolutePath().normalize().getFileName().toString();
-    String seeds =
-        runs.stream()
-            .map(r -> Long.toString(r.readConfig().seed()))
-            .collect(Collectors.joining(", "));
-    String title =
-        kind == Kind.RUN
-            ? "Run " + name + ": " + first.model() + " on " + first.dataset()
-            : "Seeds " + seeds + " of " + name + ": " + first.model() + " on " + first.dataset();
-    Experiment.Step step = new Experiment.Step(name, "", recipe, "", Experiment.Reported.NONE);
-    return new Experiment(
-        name,
-        title,
-        "",
-        kind == Kind.RUN
-            ? "One training run, from " + dir + "."
-            : runs.size() + " training runs of one recipe, one per seed, from " + dir + ".",
-        List.of(step),
-        dir.toString());
-  }
-
-  private static Evaluator.Predictions predict(Path runDir, Split test) {
-    try (TrainedModel trained = RunDirectory.openComplete(runDir).loadTrained()) {
-      return Evaluator.predict(trained, test);
     }
   }
 
@@ -624,9 +485,9 @@ public final class ReportBuilder {
         new Document.Image(
             slug + "-confusion.png",
             title + " confusion matrix",
-            Charts.confusionHeatMap(title + ": confusion matrix", p.confusion(10))));
+            Pictures.confusionHeatMap(title + ": confusion matrix", p.confusion(10))));
     Split test = data.apply(Dataset.parse(s.configs().get(0).dataset())).test();
-    List<Charts.Misclassified> wrong = new ArrayList<>();
+    List<Pictures.Misclassified> wrong = new ArrayList<>();
     int pixels = test.rows() * test.cols();
     for (int i : p.misclassified(GALLERY)) {
       float[] image = new float[pixels];
@@ -634,7 +495,7 @@ public final class ReportBuilder {
         image[k] = test.pixels()[i * pixels + k] & 0xff;
       }
       wrong.add(
-          new Charts.Misclassified(
+          new Pictures.Misclassified(
               image, test.rows(), test.cols(), p.labels()[i], p.predicted()[i], p.confidence()[i]));
     }
     doc.add(
@@ -650,7 +511,7 @@ public final class ReportBuilder {
         new Document.Image(
             slug + "-mistakes.png",
             title + " misclassified digits",
-            Charts.misclassifiedGallery(wrong, 8)));
+            Pictures.misclassifiedGallery(wrong, 8)));
   }
 
   private static Document.Table layerTable(ModelSummary summary) {

@@ -1,39 +1,18 @@
 package dev.mnistlab.report;
 
+import static dev.mnistlab.report.PngChecks.decode;
+import static dev.mnistlab.report.PngChecks.hasSeveralColours;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnistlab.run.EpochMetrics;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-/** Every chart decodes as a PNG with content, and the drawn ones put things where they belong. */
+/** Every XChart plot decodes as a PNG with content. */
 class ChartsTest {
-  private static BufferedImage decode(byte[] png) throws Exception {
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-    assertThat(image).isNotNull();
-    assertThat(image.getWidth()).isPositive();
-    assertThat(image.getHeight()).isPositive();
-    return image;
-  }
-
-  private static boolean hasSeveralColours(BufferedImage image) {
-    int first = image.getRGB(0, 0);
-    for (int y = 0; y < image.getHeight(); y += 3) {
-      for (int x = 0; x < image.getWidth(); x += 3) {
-        if (image.getRGB(x, y) != first) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   private static List<EpochMetrics> epochs(int n) {
     return IntStream.rangeClosed(1, n)
         .mapToObj(
@@ -106,48 +85,9 @@ class ChartsTest {
   }
 
   @Test
-  void heatMapCellsAreDarkerTheMoreTheyCount() throws Exception {
-    long[][] matrix = new long[10][10];
-    for (int i = 0; i < 10; i++) {
-      matrix[i][i] = 1000;
-    }
-    matrix[3][5] = 9;
-    BufferedImage image = decode(Charts.confusionHeatMap("confusion", matrix));
-    Charts.HeatMapLayout layout = new Charts.HeatMapLayout(10);
-    assertThat(image.getWidth()).isEqualTo(layout.width());
-    // Sample a corner of each cell, away from the count written in its middle.
-    int diagonal = brightness(image.getRGB(layout.left(2) + 3, layout.top(2) + 3));
-    int error = brightness(image.getRGB(layout.left(5) + 3, layout.top(3) + 3));
-    int empty = brightness(image.getRGB(layout.left(7) + 3, layout.top(1) + 3));
-    assertThat(diagonal).isLessThan(error);
-    assertThat(error).isLessThan(empty);
-    assertThat(empty).isEqualTo(255);
-  }
-
-  private static int brightness(int rgb) {
-    return Math.max((rgb >> 16) & 0xff, Math.max((rgb >> 8) & 0xff, rgb & 0xff));
-  }
-
-  @Test
   void badInputsAreNamed() {
-    assertThatThrownBy(() -> Charts.confusionHeatMap("x", new long[][] {{1, 2}, {3}}))
-        .hasMessage("a confusion matrix must be square, got 2 rows and a row of 1");
     assertThatThrownBy(() -> Charts.lrFinder(new double[3], new double[2], 0.1))
         .hasMessageContaining("got 3 learning rates and 2 losses");
-    assertThatThrownBy(() -> new Charts.Misclassified(new float[10], 28, 28, 1, 2, 0.5))
-        .hasMessage("a 28×28 digit needs 784 pixels, got 10");
-  }
-
-  @Test
-  void theGalleryGrowsWithItsDigitsAndSaysWhenThereAreNone() throws Exception {
-    Charts.Misclassified digit = new Charts.Misclassified(new float[784], 28, 28, 7, 1, 0.9);
-    BufferedImage few = decode(Charts.misclassifiedGallery(Collections.nCopies(4, digit), 8));
-    BufferedImage many = decode(Charts.misclassifiedGallery(Collections.nCopies(20, digit), 8));
-    assertThat(many.getWidth()).isGreaterThan(few.getWidth());
-    // Three rows of digits against one, under the same line explaining the captions.
-    assertThat(many.getHeight() - Charts.GALLERY_HEADER)
-        .isEqualTo(3 * (few.getHeight() - Charts.GALLERY_HEADER));
-    assertThat(hasSeveralColours(decode(Charts.misclassifiedGallery(List.of(), 8)))).isTrue();
   }
 
   @Test
@@ -175,18 +115,5 @@ class ChartsTest {
                     new Charts.Point("c", 7_900, 99.45),
                     new Charts.Point("d", 7_900, 99.45))));
     assertThat(hasSeveralColours(same)).isTrue();
-  }
-
-  @Test
-  void theHeatMapHasAColourScaleBesideIt() throws Exception {
-    long[][] matrix = new long[10][10];
-    matrix[0][0] = 100;
-    BufferedImage image = decode(Charts.confusionHeatMap("confusion", matrix));
-    Charts.HeatMapLayout layout = new Charts.HeatMapLayout(10);
-    int x = layout.scaleLeft() + Charts.HeatMapLayout.SCALE_WIDTH / 2;
-    int topOfScale = brightness(image.getRGB(x, layout.top(0) + 2));
-    int bottomOfScale = brightness(image.getRGB(x, layout.top(10) - 2));
-    assertThat(topOfScale).isLessThan(120);
-    assertThat(bottomOfScale).isGreaterThan(240);
   }
 }

@@ -66,7 +66,7 @@ class RunReportsTest {
     Path run = RunDirectory.seedDir(seeds, 1);
     ReportBuilder.Report report = ReportBuilder.build(run, d -> DATA, progress::add);
 
-    assertThat(report.kind()).isEqualTo(ReportBuilder.Kind.RUN);
+    assertThat(report.kind()).isEqualTo(ReportData.Kind.RUN);
     assertThat(report.limited()).isTrue();
     assertThat(progress).anyMatch(l -> l.startsWith("step 1/1 seed-1: classifying"));
     String md = Files.readString(run.resolve("report.md"));
@@ -97,7 +97,7 @@ class RunReportsTest {
   void aSeedsDirectoryOverlaysItsSeedsAndHasTheConsistencyTable() throws Exception {
     ReportBuilder.Report report = ReportBuilder.build(seeds, d -> DATA);
 
-    assertThat(report.kind()).isEqualTo(ReportBuilder.Kind.SEEDS);
+    assertThat(report.kind()).isEqualTo(ReportData.Kind.SEEDS);
     assertThat(report.steps()).hasSize(1);
     assertThat(report.steps().get(0).runs()).extracting(r -> r.seed()).containsExactly(1L, 2L);
     String md = Files.readString(seeds.resolve("report.md"));
