@@ -138,18 +138,51 @@ public final class DirectoryLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The owner a lock file names when that owner is alive ("pid N on host H since T"), read without
+   * taking or probing the lock, so a reader (a run board polling every second) can never make a
+   * training that starts at that moment find its directory in use. Empty when the file is empty
+   * (released), missing, or names a process of this host that is gone (killed without releasing
+   * it). An owner on another host cannot be checked and is taken as alive.
+   */
+  public static java.util.Optional<String> liveOwner(Path file) {
+    String text;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      text = read(channel);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+    java.util.regex.Matcher m = OWNER.matcher(text);
+    if (!m.matches()) {
+      return java.util.Optional.empty();
+    }
+    boolean here = m.group(2).equals(hostName());
+    boolean alive =
+        !here
+            || ProcessHandle.of(Long.parseLong(m.group(1)))
+                .map(ProcessHandle::isAlive)
+                .orElse(false);
+    return alive ? java.util.Optional.of(text) : java.util.Optional.empty();
+  }
+
+  /** What {@link #describeThisProcess} writes. */
+  private static final java.util.regex.Pattern OWNER =
+      java.util.regex.Pattern.compile("pid (\\d{1,18}) on (.+) since (\\S+)");
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "an unnamed host";
+    }
+  }
+
   /** "pid N on host H since T": who holds the lock from now, as a refused process will read it. */
   static String describeThisProcess() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "an unnamed host";
-    }
     return "pid "
         + ProcessHandle.current().pid()
         + " on "
-        + host
+        + hostName()
         + " since "
         + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
         + "\n";

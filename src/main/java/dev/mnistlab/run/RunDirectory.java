@@ -38,6 +38,8 @@ import java.util.stream.Stream;
  *   <li>{@code model-NNNN.params}: the trained weights (DJL's format), once complete;
  *   <li>{@code SHA256SUMS}: the weights' SHA-256, as {@code sha256sum} writes it (so {@code
  *       sha256sum -c SHA256SUMS} checks them too), verified before the weights are loaded;
+ *   <li>{@code progress.json}: the epochs so far, rewritten after each ({@link RunProgress}), so a
+ *       run can be watched and reported while it trains;
  *   <li>{@code metrics.json}: what was measured and how the run was made, written last (it marks
  *       the run complete);
  *   <li>{@code model.onnx}: the ONNX export, when {@code mnistlab export} was asked for it;
@@ -63,6 +65,10 @@ public final class RunDirectory {
   private static final String ONNX = "model.onnx";
   private static final String LOCK = "run.lock";
   private static final String SUMS = "SHA256SUMS";
+  private static final String PROGRESS = "progress.json";
+
+  /** The largest progress file read: 15 epochs take 4 KB; this allows thousands. */
+  private static final long MAX_PROGRESS_BYTES = 4L << 20;
 
   /** A manifest line: 64 hex digits, two spaces (or space and star), a file name. */
   private static final Pattern SUM_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
@@ -476,6 +482,70 @@ public final class RunDirectory {
         // Removed when the run is next locked.
       }
     }
+  }
+
+  /**
+   * Saves the run's progress after an epoch (or as it starts or fails); see {@link RunProgress}.
+   */
+  public void writeProgress(RunProgress progress) {
+    try {
+      write(PROGRESS, Mappers.JSON.writeValueAsString(progress));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the progress into " + dir, e);
+    }
+  }
+
+  /**
+   * The run's progress, when it saved one (runs trained before mnistlab wrote it did not).
+   *
+   * @throws DamagedFileException naming the file when it is too large or not a progress file
+   */
+  public Optional<RunProgress> readProgress() {
+    Path file = dir.resolve(PROGRESS);
+    try {
+      if (!Files.isRegularFile(file)) {
+        return Optional.empty();
+      }
+      if (Files.size(file) > MAX_PROGRESS_BYTES) {
+        throw new DamagedFileException(
+            file, "it holds " + Plain.count(Files.size(file), "byte") + ", more than a run writes");
+      }
+      return Optional.of(Mappers.JSON.readValue(file.toFile(), RunProgress.class));
+    } catch (IOException e) {
+      throw new DamagedFileException(
+          file, "it cannot be read (" + Reasons.of(e, "malformed") + ")", e);
+    }
+  }
+
+  /**
+   * Where the run stands ({@link RunStatus}), read from its files without touching its lock.
+   *
+   * @throws DamagedFileException when its progress or metrics cannot be read
+   */
+  public RunStatus status() {
+    Optional<RunProgress> progress = readProgress();
+    int planned = progress.map(RunProgress::plannedEpochs).orElseGet(() -> readConfig().epochs());
+    String started = progress.map(RunProgress::started).orElse(null);
+    String updated = progress.map(RunProgress::updated).orElse(null);
+    if (isComplete()) {
+      int done;
+      try {
+        done = readMetrics().epochs().size();
+      } catch (UsageException e) {
+        throw new DamagedFileException(dir.resolve(METRICS), "its metrics cannot be read", e);
+      }
+      return new RunStatus(RunStatus.State.COMPLETE, done, planned, started, updated, null);
+    }
+    // Runs saved before progress.json existed: the epochs done are not known without the engine.
+    int done = progress.map(p -> p.epochs().size()).orElse(hasCheckpoint() ? -1 : 0);
+    Optional<String> owner = DirectoryLock.liveOwner(dir.resolve(LOCK));
+    if (owner.isPresent()) {
+      return new RunStatus(RunStatus.State.RUNNING, done, planned, started, updated, owner.get());
+    }
+    String failure = progress.map(RunProgress::failure).orElse(null);
+    return failure != null
+        ? new RunStatus(RunStatus.State.FAILED, done, planned, started, updated, failure)
+        : new RunStatus(RunStatus.State.INTERRUPTED, done, planned, started, updated, null);
   }
 
   /** Saves the measured metrics; written last, it marks the run complete. */

@@ -47,6 +47,15 @@ public final class Reasons {
     return file.isEmpty() ? what : file + ": " + what;
   }
 
+  /**
+   * {@link #of} on one line and at most 500 characters, for a file that records why something
+   * failed; "an error without a message" when it says nothing.
+   */
+  public static String oneLine(Throwable t) {
+    String line = of(t, "an error without a message").replaceAll("\\s*\\R\\s*", " ");
+    return line.length() <= 500 ? line : line.substring(0, 497) + "...";
+  }
+
   /** {@link #of}, or {@code fallback} when the exception says nothing. */
   public static String of(Throwable t, String fallback) {
     String reason = of(t);

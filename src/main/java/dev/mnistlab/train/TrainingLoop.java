@@ -31,7 +31,9 @@ import dev.mnistlab.model.ParameterCount;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.Provenance;
 import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunProgress;
 import dev.mnistlab.run.RunResult;
+import dev.mnistlab.text.Reasons;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -120,21 +122,43 @@ final class TrainingLoop {
           epochs.forEach(e -> schedule.epochEnded(e.testLoss()));
           observer.resumed(List.copyOf(epochs));
         }
+        // What a watcher reads (progress.json): written before the first batch, so the run shows
+        // from its start, then after every epoch.
+        RunProgress progress =
+            new RunProgress(
+                spec.name(),
+                data.dataset().id(),
+                config.seed(),
+                config.epochs(),
+                params.trainable(),
+                started.toString(),
+                Instant.now().toString(),
+                null,
+                epochs);
+        run.writeProgress(progress);
         Epoch epoch = new Epoch(trainer, trainBatches, testBatches, schedule, optimizer, average);
-        for (int n = epochs.size() + 1;
-            n <= config.epochs() && !config.stop().reached(EpochMetrics.testAccuracies(epochs));
-            n++) {
-          EpochMetrics metrics = epoch.run(n);
-          schedule.epochEnded(metrics.testLoss());
-          epochs.add(metrics);
-          Checkpoint.save(
-              run.checkpointFile(),
-              epochs,
-              started.toString(),
-              model.getBlock(),
-              optimizer,
-              average);
-          observer.epochDone(metrics);
+        try {
+          for (int n = epochs.size() + 1;
+              n <= config.epochs() && !config.stop().reached(EpochMetrics.testAccuracies(epochs));
+              n++) {
+            EpochMetrics metrics = epoch.run(n);
+            schedule.epochEnded(metrics.testLoss());
+            epochs.add(metrics);
+            Checkpoint.save(
+                run.checkpointFile(),
+                epochs,
+                started.toString(),
+                model.getBlock(),
+                optimizer,
+                average);
+            run.writeProgress(now(progress, null));
+            observer.epochDone(metrics);
+          }
+        } catch (RuntimeException e) {
+          // A run that stopped with an error says why; one stopped or killed says nothing and
+          // reads as interrupted.
+          run.writeProgress(now(progress, Reasons.oneLine(e)));
+          throw e;
         }
         RunResult result =
             new RunResult(
@@ -157,6 +181,20 @@ final class TrainingLoop {
         return result;
       }
     }
+  }
+
+  /** {@code progress} with the epochs so far, written now, failed for {@code failure} if given. */
+  private RunProgress now(RunProgress progress, String failure) {
+    return new RunProgress(
+        progress.model(),
+        progress.dataset(),
+        progress.seed(),
+        progress.plannedEpochs(),
+        progress.trainableParams(),
+        progress.started(),
+        Instant.now().toString(),
+        failure,
+        epochs);
   }
 
   /** Loads the checkpoint's weights, optimizer state, average and the epochs it recorded. */

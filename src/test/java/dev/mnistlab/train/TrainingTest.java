@@ -17,6 +17,7 @@ import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.SpecException;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunDirectory;
+import dev.mnistlab.run.RunProgress;
 import dev.mnistlab.run.RunEvaluation;
 import dev.mnistlab.run.RunResult;
 import java.nio.file.Path;
@@ -343,6 +344,9 @@ class TrainingTest {
           .hasMessage("simulated crash");
       assertThat(RunDirectory.open(broken).isComplete()).isFalse();
       assertThat(RunDirectory.open(broken).checkpointFile()).exists();
+      // progress.json kept the two epochs and why the training stopped.
+      assertThat(RunDirectory.open(broken).status().describe())
+          .isEqualTo("failed after 2 epochs (simulated crash)");
       List<Integer> resumedAt = new ArrayList<>();
       RunResult resumed =
           Training.resume(
@@ -355,6 +359,10 @@ class TrainingTest {
                 }
               });
       assertThat(resumedAt).as(name).containsExactly(2);
+      RunProgress progress = RunDirectory.open(broken).readProgress().orElseThrow();
+      assertThat(progress.failure()).isNull();
+      assertThat(progress.epochs()).isEqualTo(resumed.epochs());
+      assertThat(RunDirectory.open(broken).status().isComplete()).isTrue();
       assertThat(resumed.epochs().stream().map(TrainingTest::numbers).toList())
           .as(name)
           .isEqualTo(whole.epochs().stream().map(TrainingTest::numbers).toList());
