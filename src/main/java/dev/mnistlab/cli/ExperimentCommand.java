@@ -4,9 +4,11 @@ import dev.mnistlab.data.DataStore;
 import dev.mnistlab.data.Dataset;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.experiment.Experiment;
+import dev.mnistlab.experiment.ExperimentDirectory;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
 import dev.mnistlab.experiment.ExperimentSheet;
+import dev.mnistlab.experiment.StepStatus;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.report.ReportBuilder;
@@ -45,12 +47,12 @@ public class ExperimentCommand {
   }
 
   /** What each default output directory of {@code e} that exists holds, per step. */
-  static Map<Path, List<ExperimentRunner.StepStatus>> defaultRuns(Experiment e) {
-    Map<Path, List<ExperimentRunner.StepStatus>> runs = new LinkedHashMap<>();
+  static Map<Path, List<StepStatus>> defaultRuns(Experiment e) {
+    Map<Path, List<StepStatus>> runs = new LinkedHashMap<>();
     for (boolean smoke : new boolean[] {false, true}) {
       Path dir = defaultOut(e.name(), smoke);
       if (Files.isDirectory(dir)) {
-        runs.put(dir, ExperimentRunner.status(e, dir));
+        runs.put(dir, new ExperimentDirectory(dir).status(e));
       }
     }
     return runs;
@@ -278,8 +280,8 @@ public class ExperimentCommand {
       Experiment e = ExperimentParser.resolve(experiment);
       // Counting a model's parameters builds it.
       Engines.start(0);
-      Map<Path, List<ExperimentRunner.StepStatus>> runs =
-          out == null ? defaultRuns(e) : Map.of(out, ExperimentRunner.status(e, out));
+      Map<Path, List<StepStatus>> runs =
+          out == null ? defaultRuns(e) : Map.of(out, new ExperimentDirectory(out).status(e));
       environment
           .out()
           .print(ExperimentSheet.show(e, spec -> ModelSummary.of(spec).trainableParams(), runs));
@@ -310,7 +312,7 @@ public class ExperimentCommand {
                 Locale.ROOT, "%-12s %-9s ", e.name(), Plain.count(e.steps().size(), "step"));
         String indent = " ".repeat(head.length());
         ExperimentSheet.wrap(e.title(), head, indent).forEach(environment.out()::println);
-        Map<Path, List<ExperimentRunner.StepStatus>> runs;
+        Map<Path, List<StepStatus>> runs;
         try {
           runs = defaultRuns(e);
         } catch (IllegalArgumentException unreadable) {

@@ -31,9 +31,7 @@ public final class ExperimentSheet {
    * @param runs for each output directory that exists, what it holds per step
    */
   public static String show(
-      Experiment e,
-      ToLongFunction<ModelSpec> params,
-      Map<Path, List<ExperimentRunner.StepStatus>> runs) {
+      Experiment e, ToLongFunction<ModelSpec> params, Map<Path, List<StepStatus>> runs) {
     List<String> lines = new ArrayList<>();
     lines.addAll(wrap(e.name() + ": " + e.title(), "", ""));
     if (!e.source().isEmpty()) {
@@ -72,19 +70,19 @@ public final class ExperimentSheet {
    * One line on what an output directory holds: how many steps are complete, whether they are a
    * smoke run and which steps were made with another recipe.
    */
-  public static String runs(List<ExperimentRunner.StepStatus> steps) {
+  public static String runs(List<StepStatus> steps) {
     long complete =
         steps.stream().filter(s -> !s.complete().isEmpty() && s.incomplete().isEmpty()).count();
     List<String> parts = new ArrayList<>();
     parts.add(complete + " of " + Plain.count(steps.size(), "step") + " complete");
     steps.stream()
-        .filter(ExperimentRunner.StepStatus::shortened)
+        .filter(StepStatus::shortened)
         .findFirst()
-        .ifPresent(s -> parts.add("SMOKE RUN (" + ExperimentRunner.StepStatus.lengths(s) + ")"));
+        .ifPresent(s -> parts.add("SMOKE RUN (" + StepStatus.lengths(s) + ")"));
     List<Integer> other =
         steps.stream()
             .filter(s -> !s.differences().isEmpty() && !s.shortened())
-            .map(ExperimentRunner.StepStatus::index)
+            .map(StepStatus::index)
             .toList();
     if (!other.isEmpty()) {
       parts.add(

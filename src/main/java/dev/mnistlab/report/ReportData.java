@@ -8,14 +8,12 @@ import dev.mnistlab.data.Split;
 import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.experiment.Experiment;
-import dev.mnistlab.experiment.ExperimentParser;
-import dev.mnistlab.experiment.ExperimentRunner;
+import dev.mnistlab.experiment.ExperimentDirectory;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.UsageException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,15 +72,15 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
    */
   public static ReportData gather(
       Path dir, Function<Dataset, DataStore.Loaded> data, Consumer<String> progress) {
-    Path file = dir.resolve(ExperimentRunner.EXPERIMENT_FILE);
+    ExperimentDirectory experimentDir = new ExperimentDirectory(dir);
     Kind kind;
     Experiment experiment;
     List<List<RunDirectory>> stepRuns = new ArrayList<>();
-    if (Files.isRegularFile(file)) {
+    if (experimentDir.holdsExperiment()) {
       kind = Kind.EXPERIMENT;
-      experiment = ExperimentParser.parseFile(file, dir);
+      experiment = experimentDir.readExperiment();
       for (int i = 0; i < experiment.steps().size(); i++) {
-        Path stepDir = dir.resolve(ExperimentRunner.stepDirName(i, experiment.steps().get(i)));
+        Path stepDir = experimentDir.stepDir(i, experiment.steps().get(i));
         stepRuns.add(RunDirectory.completeRunsIn(stepDir));
       }
     } else {
@@ -91,7 +89,7 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
         throw new UsageException(
             dir
                 + ": not an experiment directory (no "
-                + ExperimentRunner.EXPERIMENT_FILE
+                + experimentDir.experimentFile().getFileName()
                 + "), a run directory or a directory of seed-N runs");
       }
       List<RunDirectory> complete = runs.stream().filter(RunDirectory::isComplete).toList();

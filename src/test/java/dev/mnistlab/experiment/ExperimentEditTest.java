@@ -108,7 +108,7 @@ class ExperimentEditTest {
             RunDirectory.open(out.resolve("03-rotation/seed-1")).readConfig().augment().rotation())
         .isEqualTo(6);
     // The report reads the experiment as it is now.
-    assertThat(Files.readString(out.resolve(ExperimentRunner.EXPERIMENT_FILE)))
+    assertThat(Files.readString(new ExperimentDirectory(out).experimentFile()))
         .contains("new words")
         .contains("0 First");
 
@@ -186,14 +186,14 @@ class ExperimentEditTest {
     assertThat(saved.limit()).isEqualTo(64);
     assertThat(saved.augment().rotation()).isEqualTo(5);
 
-    List<ExperimentRunner.StepStatus> status = ExperimentRunner.status(full, out);
-    assertThat(status).allMatch(ExperimentRunner.StepStatus::shortened);
+    List<StepStatus> status = new ExperimentDirectory(out).status(full);
+    assertThat(status).allMatch(StepStatus::shortened);
     assertThat(status.get(1).describe())
         .isEqualTo(
             "complete: seed 1; SMOKE RUN (epochs 1, recipe 2; limit 64 images, recipe all images)");
     assertThat(ExperimentSheet.runs(status)).startsWith("2 of 2 steps complete; SMOKE RUN (");
     // Against the smoke recipe itself the runs are what they should be.
-    assertThat(ExperimentRunner.status(smoke, out))
+    assertThat(new ExperimentDirectory(out).status(smoke))
         .allMatch(s -> s.differences().isEmpty() && !s.shortened());
 
     // The full recipe in the same directory is a changed recipe: said, set aside, trained again.
@@ -202,7 +202,7 @@ class ExperimentEditTest {
     assertThat(changes.get(1).describe())
         .contains("the recipe changed (epochs 1 → 2, limit 64 → 0)")
         .contains("replaced-1");
-    assertThat(ExperimentRunner.status(full, out))
+    assertThat(new ExperimentDirectory(out).status(full))
         .allMatch(s -> s.differences().isEmpty() && s.complete().equals(List.of(1L)));
 
     // Back and forth: runs set aside come back when their recipe does, and need not train.

@@ -46,7 +46,8 @@ class ExperimentSheetTest {
             "sheet.yaml",
             tmp);
     Path out = tmp.resolve("out");
-    String sheet = ExperimentSheet.show(e, c -> 1234, Map.of(out, ExperimentRunner.status(e, out)));
+    String sheet =
+        ExperimentSheet.show(e, c -> 1234, Map.of(out, new ExperimentDirectory(out).status(e)));
 
     assertThat(sheet)
         .contains("sheet: A sheet")

@@ -42,16 +42,6 @@ class ExperimentTest {
   }
 
   @Test
-  void stepDirectoriesAreShortSafeNamesWhateverTheStepIsCalled() {
-    assertThat(ExperimentRunner.stepDirName(2, "3 BatchNorm")).isEqualTo("03-batchnorm");
-    assertThat(ExperimentRunner.stepDirName(0, "../../../evil")).isEqualTo("01-evil");
-    assertThat(ExperimentRunner.stepDirName(4, "???")).isEqualTo("05-step");
-    String longest = ExperimentRunner.stepDirName(9, "word ".repeat(200));
-    assertThat(longest).startsWith("10-word-word").doesNotEndWith("-");
-    assertThat(longest.length()).isLessThanOrEqualTo(3 + 60);
-  }
-
-  @Test
   void aStepInheritsThePreviousStepsConfigurationAndOverridesIt() throws Exception {
     Experiment e = ExperimentParser.parse(twoSteps(tinyModel()), "two.yaml", tmp);
     Experiment.Step first = e.steps().get(0);
@@ -69,7 +59,7 @@ class ExperimentTest {
     assertThat(second.config().augment().rotation()).isEqualTo(5);
     assertThat(second.config().model()).isEqualTo(first.config().model());
     // The saved form reads back to the same experiment.
-    Experiment again = ExperimentParser.parse(ExperimentRunner.toYaml(e), "saved.yaml", tmp);
+    Experiment again = ExperimentParser.parse(ExperimentDirectory.toYaml(e), "saved.yaml", tmp);
     assertThat(again.steps()).isEqualTo(e.steps());
   }
 

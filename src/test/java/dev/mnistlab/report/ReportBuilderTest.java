@@ -8,6 +8,7 @@ import dev.mnistlab.data.DataStore;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.engine.Machine;
 import dev.mnistlab.experiment.Experiment;
+import dev.mnistlab.experiment.ExperimentDirectory;
 import dev.mnistlab.experiment.ExperimentParser;
 import dev.mnistlab.experiment.ExperimentRunner;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class ReportBuilderTest {
             e.name(), e.title(), e.source(), e.description(), e.steps().subList(0, 2), e.origin());
     ExperimentRunner.run(
         firstTwo, out, List.of(), List.of(), 0, d -> data, ExperimentRunner.Listener.SILENT);
-    Files.writeString(out.resolve(ExperimentRunner.EXPERIMENT_FILE), ExperimentRunner.toYaml(e));
+    new ExperimentDirectory(out).saveExperiment(e);
 
     ReportBuilder.Report report = ReportBuilder.build(out, d -> data);
 
