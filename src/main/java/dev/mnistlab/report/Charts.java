@@ -21,13 +21,19 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's plots as PNG bytes, drawn with XChart: curves per epoch, the learning rate, the LR
- * range test and scatter plots. A note under a plot and a second panel below it are painted on by
- * {@link Pictures}. Everything renders headless.
+ * The report's plots as PNG bytes, drawn with XChart: curves per epoch, the learning rate and the
+ * LR range test. A note under a plot and a second panel below it are painted on by {@link
+ * Pictures}. Everything renders headless.
+ *
+ * <p>The house style and the helpers that apply it are package-private, so that {@link
+ * ParameterCharts} (accuracy against parameters) draws the same way without a copy of them.
  */
 public final class Charts {
   private static final int WIDTH = 800;
-  private static final int HEIGHT = 420;
+
+  /** A plot's height in pixels; a taller one is asked for where a legend takes room. */
+  static final int HEIGHT = 420;
+
   private static final double TARGET = Analysis.TARGET;
 
   /** Matplotlib's tab10: distinct, familiar colours for runs drawn together. */
@@ -45,6 +51,11 @@ public final class Charts {
   };
 
   private Charts() {}
+
+  /** The palette's colour for the {@code index}-th of several things drawn together, cycling. */
+  static Color colour(int index) {
+    return PALETTE[index % PALETTE.length];
+  }
 
   /**
    * One run's per-epoch metrics under a label, for charts that overlay several runs.
@@ -172,7 +183,7 @@ public final class Charts {
    * used, with a pattern that writes 0.01, 0.1 and 1 (losses never need an exponent: below 10⁻⁴ the
    * pattern still has the digits).
    */
-  private static void logarithmic(XYChart chart, boolean xAxis, double low) {
+  static void logarithmic(XYChart chart, boolean xAxis, double low) {
     int decimals = Math.max(1, (int) Math.ceil(-Math.log10(low)) + 1);
     String pattern = "#,##0." + "#".repeat(decimals);
     if (xAxis) {
@@ -215,7 +226,7 @@ public final class Charts {
     }
     for (int i = 0; i < runs.size(); i++) {
       Curve c = runs.get(i);
-      Color colour = c.reference() ? Color.BLACK : PALETTE[i % PALETTE.length];
+      Color colour = c.reference() ? Color.BLACK : colour(i);
       XYSeries t = line(chart, unique(chart, c.label()), c.epochs(), test);
       t.setLineColor(colour);
       t.setMarkerColor(colour);
@@ -234,7 +245,7 @@ public final class Charts {
   }
 
   /** XChart refuses two series of one name; two runs may share a label. */
-  private static String unique(XYChart chart, String name) {
+  static String unique(XYChart chart, String name) {
     String n = name;
     for (int k = 2; chart.getSeriesMap().containsKey(n); k++) {
       n = name + " (" + k + ")";
@@ -299,179 +310,12 @@ public final class Charts {
     return png(chart);
   }
 
-  /**
-   * One point of {@link #accuracyVsParameters}.
-   *
-   * @param label the step's name
-   */
-  public record Point(String label, long parameters, double bestTestAccuracy) {}
-
-  /**
-   * Best test accuracy against trainable parameters: each step a numbered point, the legend naming
-   * the numbers. Steps sharing a parameter count (the same model trained differently) are spread
-   * sideways by a few pixels' worth, which the x-axis title says, so that none hides another.
-   */
-  public static byte[] accuracyVsParameters(String title, List<Point> points) {
-    double[] x = points.stream().mapToDouble(Point::parameters).toArray();
-    double[] y = points.stream().mapToDouble(Point::bestTestAccuracy).toArray();
-    double lo = min(x);
-    double hi = max(x);
-    boolean log = hi > 10 * lo;
-    // A spread of 1.5% of the axis per neighbour: visible, yet far below any real difference.
-    double spread = log ? 0.015 * Math.log10(hi / lo) : 0.015 * Math.max(hi - lo, 0.2 * hi);
-    double[] shown = x.clone();
-    boolean jittered = false;
-    for (int i = 0; i < points.size(); i++) {
-      int same = 0;
-      int rank = 0;
-      for (int j = 0; j < points.size(); j++) {
-        if (x[j] == x[i]) {
-          same++;
-          if (j < i) {
-            rank++;
-          }
-        }
-      }
-      if (same > 1) {
-        jittered = true;
-        double offset = (rank - (same - 1) / 2.0) * spread;
-        shown[i] = log ? x[i] * Math.pow(10, offset) : x[i] + offset;
-      }
-    }
-    XYChart chart =
-        chart(
-            title,
-            "trainable parameters" + (log ? " (log scale)" : ""),
-            "best test accuracy (%)",
-            HEIGHT + 22 * points.size());
-    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-    if (log) {
-      logarithmic(chart, true, lo);
-    }
-    double pad = 0.15 * Math.max(hi - lo, 0.2 * hi);
-    double axisMin = log ? lo / 1.5 : Math.max(0, lo - pad);
-    double axisMax = log ? hi * 1.5 : hi + pad;
-    chart.getStyler().setXAxisMin(axisMin);
-    chart.getStyler().setXAxisMax(axisMax);
-    chart.getStyler().setYAxisMax(Math.max(100.0, max(y)));
-    chart.getStyler().setYAxisMin(Math.min(TARGET - 0.5, Math.floor(min(y)) - 0.1));
-    for (int i = 0; i < points.size(); i++) {
-      Point p = points.get(i);
-      String number = Integer.toString(i + 1);
-      // Step names often start with their own number ("3 Rotation"); then it is not repeated.
-      String name = p.label().startsWith(number + " ") ? p.label() : number + ": " + p.label();
-      XYSeries series =
-          chart.addSeries(
-              unique(
-                  chart,
-                  name
-                      + " ("
-                      + Plain.count(p.parameters())
-                      + ", "
-                      + String.format(Locale.ROOT, "%.2f%%", p.bestTestAccuracy())
-                      + ")"),
-              new double[] {shown[i]},
-              new double[] {y[i]});
-      series.setMarker(SeriesMarkers.CIRCLE);
-      series.setMarkerColor(PALETTE[i % PALETTE.length]);
-      // The number sits just right of its point: close enough to belong, clear of the marker.
-      double labelX =
-          log
-              ? shown[i] * Math.pow(axisMax / axisMin, 0.02)
-              : shown[i] + 0.02 * (axisMax - axisMin);
-      chart.addAnnotation(new AnnotationText(number, labelX, y[i], false));
-    }
-    XYSeries target =
-        chart.addSeries(
-            String.format(Locale.ROOT, "%.2f target", TARGET),
-            new double[] {axisMin, axisMax},
-            new double[] {TARGET, TARGET});
-    target.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    target.setMarker(SeriesMarkers.NONE);
-    target.setLineStyle(SeriesLines.DASH_DASH);
-    target.setLineColor(Color.GRAY);
-    return png(
-        chart,
-        jittered
-            ? "Points of equal parameter count are spread sideways so that none hides another."
-            : "");
-  }
-
-  /**
-   * One candidate of {@link #searchFront}.
-   *
-   * @param accuracy the ranking run's final test accuracy (%)
-   * @param onFront on the Pareto front (no candidate smaller and at least as accurate)
-   * @param finalist a finalist: trained fully
-   */
-  public record Candidate(long parameters, double accuracy, boolean onFront, boolean finalist) {}
-
-  /**
-   * A search's candidates: ranking-run accuracy against parameters, the Pareto front joined by a
-   * line, the candidates trained fully ringed.
-   */
-  public static byte[] searchFront(String title, List<Candidate> candidates) {
-    XYChart chart = chart(title, "trainable parameters", "test accuracy after the short run (%)");
-    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    // Below the plot, not inside it: candidates can sit in any corner.
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    chart.getStyler().setMarkerSize(8);
-    // Padding keeps the outermost candidates clear of the frame.
-    double[] xs = candidates.stream().mapToDouble(Candidate::parameters).toArray();
-    double[] ys = candidates.stream().mapToDouble(Candidate::accuracy).toArray();
-    double padX = Math.max(0.05 * (max(xs) - min(xs)), 50);
-    double padY = Math.max(0.08 * (max(ys) - min(ys)), 0.05);
-    chart.getStyler().setXAxisMin(min(xs) - padX);
-    chart.getStyler().setXAxisMax(max(xs) + padX);
-    chart.getStyler().setYAxisMin(min(ys) - padY);
-    chart.getStyler().setYAxisMax(max(ys) + padY);
-    List<Candidate> others = candidates.stream().filter(c -> !c.onFront()).toList();
-    List<Candidate> front =
-        candidates.stream()
-            .filter(Candidate::onFront)
-            .sorted(java.util.Comparator.comparingLong(Candidate::parameters))
-            .toList();
-    List<Candidate> finalists = candidates.stream().filter(Candidate::finalist).toList();
-    if (!others.isEmpty()) {
-      XYSeries series =
-          chart.addSeries(
-              "other candidates",
-              others.stream().mapToDouble(Candidate::parameters).toArray(),
-              others.stream().mapToDouble(Candidate::accuracy).toArray());
-      series.setMarker(SeriesMarkers.CIRCLE);
-      series.setMarkerColor(new Color(150, 150, 150));
-    }
-    if (!front.isEmpty()) {
-      XYSeries series =
-          chart.addSeries(
-              "Pareto front",
-              front.stream().mapToDouble(Candidate::parameters).toArray(),
-              front.stream().mapToDouble(Candidate::accuracy).toArray());
-      series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-      series.setMarker(SeriesMarkers.CIRCLE);
-      series.setMarkerColor(PALETTE[0]);
-      series.setLineColor(PALETTE[0]);
-    }
-    if (!finalists.isEmpty()) {
-      XYSeries series =
-          chart.addSeries(
-              "finalists (trained fully)",
-              finalists.stream().mapToDouble(Candidate::parameters).toArray(),
-              finalists.stream().mapToDouble(Candidate::accuracy).toArray());
-      series.setMarker(SeriesMarkers.DIAMOND);
-      series.setMarkerColor(PALETTE[1]);
-    }
-    return png(chart);
-  }
-
-  private static XYChart chart(String title, String xTitle, String yTitle) {
+  static XYChart chart(String title, String xTitle, String yTitle) {
     return chart(title, xTitle, yTitle, HEIGHT);
   }
 
-  private static XYChart chart(String title, String xTitle, String yTitle, int height) {
+  /** A chart in the house style, {@code height} pixels tall. */
+  static XYChart chart(String title, String xTitle, String yTitle, int height) {
     XYChart chart =
         new XYChartBuilder()
             .width(WIDTH)
@@ -510,24 +354,29 @@ public final class Charts {
     return series;
   }
 
-  /** A dashed grey horizontal line at {@code value}, labelled, across the epochs. */
-  private static void reference(XYChart chart, int firstEpoch, int lastEpoch, double value) {
+  /**
+   * A dashed grey horizontal line at {@code value}, labelled, from {@code from} to {@code to} on
+   * the x axis. Drawn as a line even in a scatter chart, whose default would leave two dots.
+   */
+  static void reference(XYChart chart, double from, double to, double value) {
     XYSeries target =
         chart.addSeries(
             String.format(Locale.ROOT, "%.2f target", value),
-            new double[] {firstEpoch, lastEpoch},
+            new double[] {from, to},
             new double[] {value, value});
+    target.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     target.setMarker(SeriesMarkers.NONE);
     target.setLineStyle(SeriesLines.DASH_DASH);
     target.setLineColor(Color.GRAY);
   }
 
   /** {@code chart} as PNG bytes with {@code note} under it (none when the note is empty). */
-  private static byte[] png(XYChart chart, String note) {
+  static byte[] png(XYChart chart, String note) {
     return Pictures.encode(Pictures.withNote(BitmapEncoder.getBufferedImage(chart), note));
   }
 
-  private static byte[] png(XYChart chart) {
+  /** {@code chart} as PNG bytes, as XChart encodes it. */
+  static byte[] png(XYChart chart) {
     try {
       return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
@@ -535,7 +384,7 @@ public final class Charts {
     }
   }
 
-  private static double max(double[] values) {
+  static double max(double[] values) {
     double m = Double.NEGATIVE_INFINITY;
     for (double v : values) {
       m = Math.max(m, v);
@@ -543,7 +392,7 @@ public final class Charts {
     return m;
   }
 
-  private static double min(double[] values) {
+  static double min(double[] values) {
     double m = Double.POSITIVE_INFINITY;
     for (double v : values) {
       m = Math.min(m, v);

@@ -1,7 +1,7 @@
 package dev.mnistlab.search;
 
 import dev.mnistlab.io.Mappers;
-import dev.mnistlab.report.Charts;
+import dev.mnistlab.report.ParameterCharts;
 import dev.mnistlab.run.Consistency;
 import dev.mnistlab.text.Plain;
 import java.io.IOException;
@@ -23,12 +23,12 @@ final class SearchReport {
     }
     Set<String> finalists =
         result.finalists().stream().map(SearchResult.Finalist::name).collect(Collectors.toSet());
-    List<Charts.Candidate> points =
+    List<ParameterCharts.Candidate> points =
         result.candidates().stream()
             .filter(r -> !r.failed())
             .map(
                 r ->
-                    new Charts.Candidate(
+                    new ParameterCharts.Candidate(
                         r.trainableParams(),
                         r.shortAccuracy(),
                         r.onFront(),
@@ -37,7 +37,7 @@ final class SearchReport {
     if (!points.isEmpty()) {
       dir.write(
           dir.frontChart(),
-          Charts.searchFront(
+          ParameterCharts.searchFront(
               "Candidates under " + Plain.count(result.budget()) + " parameters", points));
     }
     dir.write(dir.resultsMarkdown(), markdown(result, dir, !points.isEmpty()));

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Every XChart plot decodes as a PNG with content. */
+/** Every plot of {@link Charts} decodes as a PNG with content. */
 class ChartsTest {
   private static List<EpochMetrics> epochs(int n) {
     return IntStream.rangeClosed(1, n)
@@ -74,46 +74,15 @@ class ChartsTest {
   }
 
   @Test
-  void aSearchFrontRendersWithOneCandidateOrMany() throws Exception {
-    List<Charts.Candidate> many =
-        List.of(
-            new Charts.Candidate(4100, 98.9, true, true),
-            new Charts.Candidate(4600, 99.1, true, true),
-            new Charts.Candidate(4800, 98.7, false, false));
-    assertThat(hasSeveralColours(decode(Charts.searchFront("front", many)))).isTrue();
-    assertThat(decode(Charts.searchFront("one", many.subList(0, 1))).getWidth()).isEqualTo(800);
-  }
-
-  @Test
   void badInputsAreNamed() {
     assertThatThrownBy(() -> Charts.lrFinder(new double[3], new double[2], 0.1))
         .hasMessageContaining("got 3 learning rates and 2 losses");
   }
 
   @Test
-  void lrFinderAndScatterRender() throws Exception {
+  void lrFinderRenders() throws Exception {
     double[] lrs = {1e-4, 1e-3, 1e-2, 1e-1, 1};
     double[] losses = {2.3, 2.1, 1.2, 0.6, 1.9};
     assertThat(hasSeveralColours(decode(Charts.lrFinder(lrs, losses, 0.01)))).isTrue();
-    assertThat(
-            hasSeveralColours(
-                decode(
-                    Charts.accuracyVsParameters(
-                        "acc",
-                        List.of(
-                            new Charts.Point("big", 6_000_000, 99.3),
-                            new Charts.Point("small", 7_900, 99.45))))))
-        .isTrue();
-    // Four steps of one model: one parameter count, four points spread sideways.
-    BufferedImage same =
-        decode(
-            Charts.accuracyVsParameters(
-                "acc",
-                List.of(
-                    new Charts.Point("a", 7_900, 99.16),
-                    new Charts.Point("b", 7_900, 99.52),
-                    new Charts.Point("c", 7_900, 99.45),
-                    new Charts.Point("d", 7_900, 99.45))));
-    assertThat(hasSeveralColours(same)).isTrue();
   }
 }
