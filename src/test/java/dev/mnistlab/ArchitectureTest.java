@@ -35,6 +35,8 @@ class ArchitectureTest {
         .consideringOnlyDependenciesInLayers()
         .layer("cli")
         .definedBy("dev.mnistlab.cli..")
+        .layer("board")
+        .definedBy("dev.mnistlab.board..")
         .layer("serve")
         .definedBy("dev.mnistlab.serve..")
         .layer("bench")
@@ -71,12 +73,14 @@ class ArchitectureTest {
         .definedBy("dev.mnistlab.text..")
         .whereLayer("cli")
         .mayNotBeAccessedByAnyLayer()
-        .whereLayer("serve")
+        .whereLayer("board")
         .mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("serve")
+        .mayOnlyBeAccessedByLayers("cli", "board")
         .whereLayer("bench")
         .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("java api")
-        .mayOnlyBeAccessedByLayers("cli", "serve", "bench")
+        .mayOnlyBeAccessedByLayers("cli", "board", "serve", "bench")
         .whereLayer("search")
         .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("report")
@@ -89,10 +93,19 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("cli", "bench", "search", "report", "experiment", "jobs")
         .whereLayer("run")
         .mayOnlyBeAccessedByLayers(
-            "cli", "serve", "bench", "java api", "search", "report", "experiment", "jobs", "train")
+            "cli",
+            "board",
+            "serve",
+            "bench",
+            "java api",
+            "search",
+            "report",
+            "experiment",
+            "jobs",
+            "train")
         .whereLayer("config")
         .mayOnlyBeAccessedByLayers(
-            "cli", "bench", "search", "report", "experiment", "jobs", "train", "run")
+            "cli", "board", "bench", "search", "report", "experiment", "jobs", "train", "run")
         .whereLayer("eval")
         .mayOnlyBeAccessedByLayers(
             "cli", "bench", "java api", "search", "report", "experiment", "train", "run")

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       ExportCommand.class,
       ServeCommand.class,
+      BoardCommand.class,
       SearchCommand.class,
       BenchCommand.class,
       DoctorCommand.class

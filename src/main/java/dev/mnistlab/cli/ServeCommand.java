@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,53 +104,21 @@ public class ServeCommand implements Callable<Integer> {
             card.testAccuracy(),
             server.uri());
     environment.out().flush();
-    // Ctrl-C (or SIGTERM) runs the hook: it wakes this thread, which stops the server and
-    // reports, and waits for that report before letting the JVM exit.
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stopRequested.countDown();
-              awaitQuietly(stopped);
-            },
-            "mnistlab-serve-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    boolean interrupted = false;
-    try {
-      stopRequested.await();
-    } catch (InterruptedException e) {
-      interrupted = true; // stopped by the thread that started us (tests); Jetty must stop first
-    } finally {
-      server.close();
-      classifier.close();
-      DigitServer.Stats stats = server.stats();
-      environment
-          .out()
-          .printf(
-              Locale.ROOT,
-              "Stopped: %,d predictions answered, %,d requests refused.%n",
-              stats.answered(),
-              stats.refused());
-      environment.out().flush();
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting because of the hook itself
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    UntilStopped.await(
+        "mnistlab-serve-stop",
+        () -> {
+          server.close();
+          classifier.close();
+          DigitServer.Stats stats = server.stats();
+          environment
+              .out()
+              .printf(
+                  Locale.ROOT,
+                  "Stopped: %,d predictions answered, %,d requests refused.%n",
+                  stats.answered(),
+                  stats.refused());
+          environment.out().flush();
+        });
     return Main.OK;
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

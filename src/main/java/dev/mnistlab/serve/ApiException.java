@@ -14,8 +14,19 @@ public final class ApiException extends RuntimeException {
     return status;
   }
 
-  static ApiException badRequest(String message) {
+  /** 400: the request is malformed or names something unusable. */
+  public static ApiException badRequest(String message) {
     return new ApiException(400, message);
+  }
+
+  /** 404: what the request names is not there (any more). */
+  public static ApiException notFound(String message) {
+    return new ApiException(404, message);
+  }
+
+  /** 409: what the request names is there but not in a state that allows it. */
+  public static ApiException conflict(String message) {
+    return new ApiException(409, message);
   }
 
   static ApiException tooLarge(String message) {

@@ -1,119 +1,62 @@
 package dev.mnistlab.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import dev.mnistlab.Chromium;
 import dev.mnistlab.DigitClassifier;
 import dev.mnistlab.bench.ServeLoad;
-import dev.mnistlab.io.AtomicFiles;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Pause;
 import org.openqa.selenium.interactions.PointerInput;
 import org.openqa.selenium.interactions.Sequence;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * The draw-a-digit page in a real browser: Debian's Chromium driven through Debian's chromedriver
- * (both found on the PATH, or named by MNISTLAB_CHROMIUM and MNISTLAB_CHROMEDRIVER; nothing is
- * downloaded). Without them the test is skipped, unless MNISTLAB_BROWSER_TESTS=required (CI), when
- * it fails. Screenshots go to target/screenshots/.
+ * The draw-a-digit page in a real browser ({@link Chromium}: Debian's Chromium and chromedriver;
+ * skipped without them unless MNISTLAB_BROWSER_TESTS=required). Screenshots go to
+ * target/screenshots/.
  */
 @Timeout(
     value = 5,
     unit = TimeUnit.MINUTES) // a hung request must fail the test, never stall the build
 @Tag("integration")
 class ServePageBrowserTest {
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
   private static DigitServer server;
+  private static Chromium chromium;
   private static ChromeDriver browser;
-  private static Path profile;
 
   @BeforeAll
   static void start() throws IOException {
-    Optional<Path> chromium = executable("MNISTLAB_CHROMIUM", "chromium", "chromium-browser");
-    Optional<Path> driver = executable("MNISTLAB_CHROMEDRIVER", "chromedriver");
-    if (chromium.isEmpty() || driver.isEmpty()) {
-      String why =
-          "the browser test needs Chromium and ChromeDriver: apt-get install chromium"
-              + " chromium-driver (found: chromium "
-              + chromium.map(Path::toString).orElse("no")
-              + ", chromedriver "
-              + driver.map(Path::toString).orElse("no")
-              + ")";
-      if ("required".equals(System.getenv("MNISTLAB_BROWSER_TESTS"))) {
-        fail(why + "; MNISTLAB_BROWSER_TESTS=required makes this a failure");
-      }
-      Assumptions.abort("skipped: " + why);
-    }
+    chromium = Chromium.start(1280, 1060);
+    browser = chromium.driver();
     server =
         DigitServer.start(ServedModel.classifier(), ServerLimits.defaults().at("127.0.0.1", 0));
-    // Both paths given: Selenium Manager (which would download a driver) is never asked.
-    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, driver.get().toString());
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.get().toFile());
-    Files.createDirectories(Path.of("target"));
-    profile = Files.createTempDirectory(Path.of("target"), "chromium-");
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,1060",
-        "--user-data-dir=" + profile.toAbsolutePath());
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(driver.get().toFile())
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
-    Files.createDirectories(SCREENSHOTS);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (server != null) {
       server.close();
-    }
-    if (profile != null) {
-      // The browser's profile is this test's litter: one per run would pile up in target/.
-      AtomicFiles.deleteTree(profile);
     }
   }
 
@@ -267,21 +210,15 @@ class ServePageBrowserTest {
   }
 
   private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
+    return chromium.js(script);
   }
 
   private static void waitFor(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("waited 15 s for " + what);
-      }
-      sleep(50);
-    }
+    Chromium.waitFor(what, 15, condition);
   }
 
   private static void screenshot(String name) throws IOException {
-    Files.write(SCREENSHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+    chromium.screenshot(name);
   }
 
   private static void sleep(long millis) {
@@ -290,21 +227,5 @@ class ServePageBrowserTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static Optional<Path> executable(String variable, String... names) {
-    String named = System.getenv(variable);
-    if (named != null && !named.isBlank()) {
-      return Optional.of(Path.of(named)).filter(Files::isExecutable);
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : names) {
-        Path candidate = Path.of(dir, name);
-        if (Files.isExecutable(candidate)) {
-          return Optional.of(candidate);
-        }
-      }
-    }
-    return Optional.empty();
   }
 }
