@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
       "best and last-3-minimum test accuracy, training time) and their test accuracy and loss",
       "overlaid, written as compare.md, compare.html and PNG charts into --out; the table is",
       "printed too. A directory of seed-N runs (train --seeds) is one row: the mean over its",
-      "seeds, the lowest seed in brackets, its curves the per-epoch mean."
+      "seeds, the lowest seed in brackets, its curves the per-epoch mean. A directory of runs",
+      "(compare runs/) compares every run in it, skipping what is not a run with a line; a run",
+      "still training or interrupted is compared on the epochs it finished, and says so."
     })
 public class CompareCommand implements Callable<Integer> {
   private final Environment environment;
@@ -31,7 +33,7 @@ public class CompareCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "RUN_DIR",
       arity = "1..*",
-      description = "Run directories or directories of seed-N runs.")
+      description = "Run directories, directories of seed-N runs, or directories holding either.")
   List<Path> runs;
 
   @Option(
@@ -54,6 +56,7 @@ public class CompareCommand implements Callable<Integer> {
                 "compare-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Comparison.Result result = Comparison.of(runs, dir);
+    result.skipped().forEach(line -> environment.out().println("skipped " + line));
     environment.out().print(result.table().toText());
     if (result.entries().stream().anyMatch(e -> e.seeds().size() > 1)) {
       environment

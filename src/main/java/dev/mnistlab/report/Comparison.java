@@ -6,9 +6,11 @@ import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.Reasons;
 import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Several runs side by side: one table (model, trainable parameters, the recipe fields that differ
@@ -67,25 +70,36 @@ public final class Comparison {
    * @param differing the configuration fields whose values differ between the runs, as shown
    * @param table the table, as printed and written
    * @param files the Markdown and HTML files
+   * @param skipped one line per path, or run in a path, left out, and why
    */
   public record Result(
-      List<Entry> entries, List<String> differing, Document.Table table, List<Path> files) {}
+      List<Entry> entries,
+      List<String> differing,
+      Document.Table table,
+      List<Path> files,
+      List<String> skipped) {}
 
   /**
-   * Compares the complete runs in {@code dirs} and writes {@code compare.md}, {@code
-   * compare-images/} and {@code compare.html} into {@code out}.
+   * Compares the runs {@code paths} name and writes {@code compare.md}, {@code compare-images/} and
+   * {@code compare.html} into {@code out}. A path may be a run, a directory of seed-N runs, or a
+   * directory holding such directories ({@code compare runs/}): each run or seeds directory in it
+   * is one row, and what is neither (compare's own output, notes) is skipped with a line. A run
+   * still training or interrupted is compared on the epochs it has finished, and says so.
    *
-   * @throws IllegalArgumentException naming a directory that holds no complete run, or when fewer
-   *     than one run is given
+   * @throws UsageException when nothing among {@code paths} can be compared, saying why for each
    */
-  public static Result of(List<Path> dirs, Path out) {
-    if (dirs.isEmpty()) {
+  public static Result of(List<Path> paths, Path out) {
+    if (paths.isEmpty()) {
       throw new UsageException("name at least one run directory to compare");
     }
+    List<String> skipped = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
-    for (Path dir : dirs) {
-      entries.add(entry(dir, names));
+    for (Path dir : comparable(paths, skipped)) {
+      entry(dir, names, skipped).ifPresent(entries::add);
+    }
+    if (entries.isEmpty()) {
+      throw new UsageException("nothing to compare: " + String.join("; ", skipped));
     }
     List<String> differing = differing(entries);
     Document.Table table = table(entries, differing);
@@ -145,22 +159,71 @@ public final class Comparison {
             "test loss of the compared runs",
             Charts.lossCurves("Test loss", curves, Charts.Lines.TEST_ONLY)));
     try {
-      return new Result(entries, differing, table, doc.write(out, "compare"));
+      return new Result(entries, differing, table, doc.write(out, "compare"), skipped);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the comparison into " + out, e);
     }
   }
 
-  private static Entry entry(Path dir, Set<String> names) {
-    List<RunDirectory> runs = RunDirectory.completeRunsIn(dir);
-    if (runs.isEmpty()) {
-      throw new UsageException(
-          dir
-              + (RunDirectory.runsIn(dir).isEmpty()
-                  ? ": not a run directory nor a directory of seed-N runs"
-                  : ": no complete run yet (finish it with `mnistlab train --resume`)"));
+  /**
+   * The runs and seeds directories {@code paths} name: each itself when it is one, else the ones
+   * directly inside it; anything else goes to {@code skipped} with the reason.
+   */
+  private static List<Path> comparable(List<Path> paths, List<String> skipped) {
+    List<Path> out = new ArrayList<>();
+    for (Path path : paths) {
+      if (!RunDirectory.runsIn(path).isEmpty()) {
+        out.add(path);
+        continue;
+      }
+      if (!Files.isDirectory(path)) {
+        skipped.add(path + ": " + (Files.exists(path) ? "not a directory" : "does not exist"));
+        continue;
+      }
+      List<Path> children;
+      try (Stream<Path> list = Files.list(path)) {
+        children = list.filter(Files::isDirectory).sorted().toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + path, e);
+      }
+      int before = out.size();
+      for (Path child : children) {
+        if (RunDirectory.runsIn(child).isEmpty()) {
+          skipped.add(child + ": not a run directory nor a directory of seed-N runs");
+        } else {
+          out.add(child);
+        }
+      }
+      if (out.size() == before) {
+        skipped.add(path + ": holds no run directory nor directory of seed-N runs");
+      }
     }
-    List<RunResult> results = runs.stream().map(RunDirectory::readMetrics).toList();
+    return out;
+  }
+
+  /**
+   * One row: a run, or a seeds directory's runs, on the epochs each has finished; runs that have
+   * none, or cannot be read, are left out with a line in {@code skipped}.
+   */
+  private static java.util.Optional<Entry> entry(
+      Path dir, Set<String> names, List<String> skipped) {
+    List<RunDirectory> runs = new ArrayList<>();
+    List<RunResult> results = new ArrayList<>();
+    List<String> unfinished = new ArrayList<>();
+    for (RunDirectory run : RunDirectory.runsIn(dir)) {
+      try {
+        results.add(run.readResultSoFar());
+        runs.add(run);
+        if (!run.isComplete()) {
+          unfinished.add(run.status().describe());
+        }
+      } catch (RuntimeException e) {
+        skipped.add(Reasons.oneLine(e));
+      }
+    }
+    if (runs.isEmpty()) {
+      return java.util.Optional.empty();
+    }
     TrainConfig config = runs.get(0).readConfig();
     Map<String, String> fields = ConfigDiff.flatten(config);
     fields.remove("seed");
@@ -169,6 +232,13 @@ public final class Comparison {
         "seed",
         results.stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(",")));
     String base = dir.toAbsolutePath().normalize().getFileName().toString();
+    if (!unfinished.isEmpty()) {
+      // Its figures are those of the epochs so far: the name says so wherever it appears.
+      base +=
+          runs.size() == 1
+              ? " (" + unfinished.get(0) + ")"
+              : " (" + (runs.size() - unfinished.size()) + " of " + runs.size() + " complete)";
+    }
     String name = base;
     for (int k = 2; !names.add(name); k++) {
       name = base + " (" + k + ")";
@@ -177,24 +247,25 @@ public final class Comparison {
     int lastN = results.stream().mapToInt(Analysis::lastN).min().orElse(1);
     List<Double> bests = results.stream().map(RunResult::bestTestAccuracy).toList();
     List<Double> lastMins = results.stream().map(r -> r.minTestAccuracyOfLast(lastN)).toList();
-    return new Entry(
-        name,
-        dir,
-        first.model(),
-        first.trainableParams(),
-        results.stream().map(RunResult::seed).toList(),
-        fields,
-        mean(bests),
-        bests.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-        mean(lastMins),
-        lastMins.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-        lastN,
-        mean(
-            results.stream()
-                .map(r -> r.epochs().stream().mapToDouble(EpochMetrics::seconds).sum())
-                .toList()),
-        meanCurve(results),
-        RunSettings.of(config, first, RunSettings.Reference.defaults(), 0));
+    return java.util.Optional.of(
+        new Entry(
+            name,
+            dir,
+            first.model(),
+            first.trainableParams(),
+            results.stream().map(RunResult::seed).toList(),
+            fields,
+            mean(bests),
+            bests.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+            mean(lastMins),
+            lastMins.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+            lastN,
+            mean(
+                results.stream()
+                    .map(r -> r.epochs().stream().mapToDouble(EpochMetrics::seconds).sum())
+                    .toList()),
+            meanCurve(results),
+            RunSettings.of(config, first, RunSettings.Reference.defaults(), 0)));
   }
 
   /** The fields, in configuration order, whose values are not the same in every entry. */

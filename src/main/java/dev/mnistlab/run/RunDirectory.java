@@ -518,6 +518,36 @@ public final class RunDirectory {
   }
 
   /**
+   * What the run measured so far: its metrics when complete, else the epochs its progress holds
+   * (with no engine, machine or provenance, which are recorded when it completes).
+   *
+   * @throws UsageException when it has not finished an epoch, or saved no progress
+   * @throws DamagedFileException when its progress or metrics cannot be read
+   */
+  public RunResult readResultSoFar() {
+    if (isComplete()) {
+      return readMetrics();
+    }
+    Optional<RunProgress> progress = readProgress();
+    if (progress.isEmpty() || progress.get().epochs().isEmpty()) {
+      throw new UsageException(dir + ": " + status().describe() + ", with no epoch to show yet");
+    }
+    RunProgress p = progress.get();
+    return new RunResult(
+        p.model(),
+        p.dataset(),
+        p.trainableParams(),
+        0,
+        p.seed(),
+        p.trainImages(),
+        null,
+        null,
+        null,
+        dir,
+        p.epochs());
+  }
+
+  /**
    * Where the run stands ({@link RunStatus}), read from its files without touching its lock.
    *
    * @throws DamagedFileException when its progress or metrics cannot be read

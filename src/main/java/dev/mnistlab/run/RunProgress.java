@@ -14,6 +14,7 @@ import java.util.List;
  * @param seed the run's seed
  * @param plannedEpochs the epochs the configuration asks for (a stop target may end it sooner)
  * @param trainableParams parameters the optimizer updates
+ * @param trainImages images in the (possibly limited) training set
  * @param started when the run first started (ISO-8601)
  * @param updated when this file was last written (ISO-8601)
  * @param failure why the training stopped with an error, or null while none did
@@ -25,6 +26,7 @@ public record RunProgress(
     long seed,
     @JsonProperty("planned_epochs") int plannedEpochs,
     @JsonProperty("trainable_params") long trainableParams,
+    @JsonProperty("train_images") int trainImages,
     String started,
     String updated,
     String failure,

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -131,6 +132,7 @@ final class TrainingLoop {
                 config.seed(),
                 config.epochs(),
                 params.trainable(),
+                train.count(),
                 started.toString(),
                 Instant.now().toString(),
                 null,
@@ -191,6 +193,7 @@ final class TrainingLoop {
         progress.seed(),
         progress.plannedEpochs(),
         progress.trainableParams(),
+        progress.trainImages(),
         progress.started(),
         Instant.now().toString(),
         failure,
@@ -385,6 +388,12 @@ final class TrainingLoop {
                 new XavierInitializer(
                     XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1),
                 Parameter.Type.WEIGHT);
+    // libtorch's grad mode belongs to each thread and starts on; DJL turns it off only in the
+    // thread that loaded the engine, and a GradientCollector restores whatever it found. Trained
+    // from another thread (the engine check may load the engine on its own), the optimizer's
+    // in-place step would run with grad mode on, which libtorch refuses now and then ("a leaf
+    // Variable that requires grad is being used in an in-place operation"): so it starts off.
+    JniUtils.setGradMode(false);
     Trainer trainer = model.newTrainer(trainingConfig);
     ModelSpec.Shape3 in = spec.inputShape();
     trainer.initialize(new Shape(1, in.channels(), in.height(), in.width()));

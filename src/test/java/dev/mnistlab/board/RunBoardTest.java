@@ -48,6 +48,7 @@ class RunBoardTest {
             1,
             6,
             7_900,
+            2_000,
             "2026-12-07T10:00:00Z",
             "2026-12-07T10:0" + epochs + ":00Z",
             failure,

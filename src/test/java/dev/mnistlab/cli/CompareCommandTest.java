@@ -17,7 +17,7 @@ class CompareCommandTest {
     Path empty = Files.createDirectories(tmp.resolve("not-a-run"));
     Cli.Outcome o = Cli.run(tmp, Map.of(), "compare", empty.toString(), "--out", tmp + "/c");
     Cli.assertOneLineError(
-        o, Main.USAGE, empty + ": not a run directory nor a directory of seed-N runs");
+        o, Main.USAGE, empty + ": holds no run directory nor directory of seed-N runs");
     assertThat(tmp.resolve("c")).doesNotExist();
     Cli.assertOneLineError(Cli.run(tmp, Map.of(), "compare"), Main.USAGE, "RUN_DIR");
   }

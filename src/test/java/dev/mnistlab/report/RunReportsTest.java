@@ -149,8 +149,35 @@ class RunReportsTest {
   }
 
   @Test
-  void compareNamesADirectoryWithoutRuns() {
+  void compareSaysWhyItHasNothingToCompare() throws Exception {
     assertThatThrownBy(() -> Comparison.of(List.of(tmp.resolve("nothing")), tmp.resolve("c")))
-        .hasMessageContaining("nothing: not a run directory nor a directory of seed-N runs");
+        .hasMessage("nothing to compare: " + tmp.resolve("nothing") + ": does not exist");
+    Path notes = Files.createDirectories(tmp.resolve("notes/drafts"));
+    assertThatThrownBy(() -> Comparison.of(List.of(notes.getParent()), tmp.resolve("c")))
+        .hasMessageContaining(notes + ": not a run directory nor a directory of seed-N runs");
+  }
+
+  @Test
+  void compareTakesADirectoryOfRunsAndAnUnfinishedRunOnItsEpochsSoFar() throws Exception {
+    Path all = tmp.resolve("all");
+    // A copy of a finished run made unfinished: its metrics gone, its progress kept.
+    Path cut = Files.createDirectories(all.resolve("cut"));
+    try (var files = Files.list(other)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, cut.resolve(f.getFileName()));
+      }
+    }
+    Files.delete(cut.resolve("metrics.json"));
+    Files.createDirectories(all.resolve("compare-earlier"));
+    Files.writeString(all.resolve("compare-earlier/compare.md"), "# an earlier comparison\n");
+    Comparison.Result result = Comparison.of(List.of(all, seeds), tmp.resolve("c2"));
+    assertThat(result.entries())
+        .extracting(Comparison.Entry::name)
+        .containsExactly("cut (interrupted at epoch 2 of 2)", "seeds");
+    assertThat(result.skipped())
+        .containsExactly(
+            all.resolve("compare-earlier")
+                + ": not a run directory nor a directory of seed-N runs");
+    assertThat(result.table().toText()).contains("cut (interrupted at epoch 2 of 2)");
   }
 }
