@@ -62,7 +62,13 @@ public final class ReportBuilder {
     int total = gathered.steps().size();
     progress.accept("drawing charts for " + total + (total == 1 ? " step" : " steps"));
     Document document =
-        document(gathered.experiment(), gathered.kind(), gathered.steps(), data, progress);
+        document(
+            gathered.experiment(),
+            gathered.kind(),
+            gathered.steps(),
+            gathered.unfinished(),
+            data,
+            progress);
     try {
       return new Report(
           gathered.kind(), gathered.experiment(), gathered.steps(), document.write(dir, "report"));
@@ -75,9 +81,18 @@ public final class ReportBuilder {
       Experiment experiment,
       Kind kind,
       List<StepReport> steps,
+      List<String> unfinished,
       Function<Dataset, DataStore.Loaded> data,
       Consumer<String> progress) {
     Document doc = new Document(experiment.title());
+    if (!unfinished.isEmpty()) {
+      doc.add(
+          new Document.Warning(
+              "⚠ Not complete ("
+                  + String.join(" · ", unfinished)
+                  + "): its figures are those of the epochs finished so far; make the report"
+                  + " again when it completes."));
+    }
     if (!experiment.source().isEmpty()) {
       doc.add(new Document.Paragraph("Source: " + experiment.source()));
     }
@@ -262,6 +277,13 @@ public final class ReportBuilder {
                 LrCurve.of(s.configs().get(0), r))));
     doc.add(new Document.Heading(3, "Mistakes on the test set (seed " + r.seed() + ")"));
     Evaluator.Predictions p = s.predictions();
+    if (p == null) {
+      doc.add(
+          new Document.Paragraph(
+              "The confusion matrix and the mistakes come with the trained weights, which a run"
+                  + " saves when it completes."));
+      return;
+    }
     doc.add(
         new Document.Image(
             slug + "-confusion.png",

@@ -13,6 +13,7 @@ import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSummary;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
+import dev.mnistlab.run.RunStatus;
 import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +31,11 @@ import java.util.stream.Collectors;
  * matrix and the gallery of mistakes. {@link ReportBuilder} renders it.
  *
  * @param experiment the experiment, or for a run or seeds directory a one-step stand-in
+ * @param unfinished for a run or seeds directory, each run shown that has not completed, where it
+ *     stands ("interrupted at epoch 4 of 15"); empty when all are complete
  */
-public record ReportData(Kind kind, Experiment experiment, List<StepReport> steps) {
+public record ReportData(
+    Kind kind, Experiment experiment, List<StepReport> steps, List<String> unfinished) {
   /** What a report was built from. */
   public enum Kind {
     /** An {@code experiment run} directory: one section per step. */
@@ -45,10 +49,12 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
   /**
    * One step as the report shows it (a run or a seeds directory is one step).
    *
-   * @param runs complete runs, one per seed, in seed order (empty when not run yet)
+   * @param runs runs, one per seed, in seed order (empty when not run yet); in a run or seeds
+   *     directory an unfinished run is here with the epochs it finished
    * @param configs each run's saved configuration, in the order of {@code runs}
    * @param summary the model's layer table
-   * @param predictions the first run's test-set predictions, or null when not run yet
+   * @param predictions the first run's test-set predictions, or null when not run yet or not
+   *     complete
    * @param analysis the computed analysis, sentence by sentence
    * @param settings the first run's settings and limits, or null when not run yet
    */
@@ -68,7 +74,7 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
    *
    * @param data loads the test set a step's configuration names
    * @param progress told one line per step, for a person waiting
-   * @throws UsageException when {@code dir} holds none of those, or no complete run
+   * @throws UsageException when {@code dir} holds none of those, or no run with a finished epoch
    */
   public static ReportData gather(
       Path dir, Function<Dataset, DataStore.Loaded> data, Consumer<String> progress) {
@@ -76,6 +82,7 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
     Kind kind;
     Experiment experiment;
     List<List<RunDirectory>> stepRuns = new ArrayList<>();
+    List<String> unfinished = new ArrayList<>();
     if (experimentDir.holdsExperiment()) {
       kind = Kind.EXPERIMENT;
       experiment = experimentDir.readExperiment();
@@ -92,17 +99,25 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
                 + experimentDir.experimentFile().getFileName()
                 + "), a run directory or a directory of seed-N runs");
       }
-      List<RunDirectory> complete = runs.stream().filter(RunDirectory::isComplete).toList();
-      if (complete.isEmpty()) {
+      // A run still training, or interrupted, is reported on the epochs it has finished.
+      List<RunDirectory> shown = new ArrayList<>();
+      for (RunDirectory run : runs) {
+        RunStatus status = run.status();
+        if (status.isComplete() || status.epochsDone() > 0) {
+          shown.add(run);
+          if (!status.isComplete()) {
+            unfinished.add(
+                (runs.size() > 1 ? run.path().getFileName() + ": " : "") + status.describe());
+          }
+        }
+      }
+      if (shown.isEmpty()) {
         throw new UsageException(
-            dir
-                + ": no complete run yet; finish it with `mnistlab train --resume "
-                + runs.get(0)
-                + "`");
+            dir + ": " + runs.get(0).status().describe() + ", with no epoch to report yet");
       }
       kind = RunDirectory.exists(dir) ? Kind.RUN : Kind.SEEDS;
-      experiment = standIn(dir, kind, complete);
-      stepRuns.add(complete);
+      experiment = standIn(dir, kind, shown);
+      stepRuns.add(shown);
     }
     List<StepReport> steps = new ArrayList<>();
     int total = experiment.steps().size();
@@ -111,7 +126,7 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
       List<RunDirectory> dirs = stepRuns.get(i);
       List<RunResult> runs =
           dirs.stream()
-              .map(RunDirectory::readMetrics)
+              .map(RunDirectory::readResultSoFar)
               .sorted(Comparator.comparingLong(RunResult::seed))
               .toList();
       List<TrainConfig> configs =
@@ -127,9 +142,15 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
         progress.accept(where + ": not run yet");
       } else {
         progress.accept(
-            where + ": classifying the test set again (seed " + runs.get(0).seed() + ")");
+            where
+                + (RunDirectory.open(runs.get(0).runDir()).isComplete()
+                    ? ": classifying the test set again (seed " + runs.get(0).seed() + ")"
+                    : ": the epochs so far (seed " + runs.get(0).seed() + " has not completed)"));
         DataStore.Loaded loaded = data.apply(Dataset.parse(configs.get(0).dataset()));
-        predictions = predict(runs.get(0).runDir(), loaded.test());
+        // The trained weights are saved when a run completes: an unfinished one has none yet.
+        if (RunDirectory.open(runs.get(0).runDir()).isComplete()) {
+          predictions = predict(runs.get(0).runDir(), loaded.test());
+        }
         RunSettings.Reference reference =
             kind == Kind.EXPERIMENT
                 ? new RunSettings.Reference("the step", step.config().epochs())
@@ -147,12 +168,12 @@ public record ReportData(Kind kind, Experiment experiment, List<StepReport> step
           new StepReport(
               i + 1, step, runs, configs, ModelSummary.of(spec), predictions, analysis, settings));
     }
-    return new ReportData(kind, experiment, steps);
+    return new ReportData(kind, experiment, steps, List.copyOf(unfinished));
   }
 
   /** A one-step experiment standing for a run or a seeds directory, titled after it. */
   private static Experiment standIn(Path dir, Kind kind, List<RunDirectory> runs) {
-    RunResult first = runs.get(0).readMetrics();
+    RunResult first = runs.get(0).readResultSoFar();
     Recipe recipe = runs.get(0).readRecipe();
     String name = dir.toAbsolutePath().normalize().getFileName().toString();
     String seeds =

@@ -148,6 +148,31 @@ class RunReportsTest {
         .contains("![test accuracy of the compared runs](compare-images/test-accuracy.png)");
   }
 
+  /** A copy of a finished run made unfinished: its metrics and weights gone, its progress kept. */
+  private static Path unfinishedCopy(Path run, Path to) throws Exception {
+    Files.createDirectories(to);
+    try (var files = Files.list(run)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String name = f.getFileName().toString();
+        if (!name.equals("metrics.json") && !name.endsWith(".params")) {
+          Files.copy(f, to.resolve(name));
+        }
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void anUnfinishedRunIsReportedOnItsEpochsSoFar() throws Exception {
+    Path cut = unfinishedCopy(other, tmp.resolve("unfinished"));
+    List<String> progress = new ArrayList<>();
+    ReportBuilder.build(cut, d -> DATA, progress::add);
+    assertThat(progress).anyMatch(l -> l.contains("the epochs so far"));
+    assertThat(Files.readString(cut.resolve("report.md")))
+        .contains("⚠ Not complete (interrupted at epoch 2 of 2)")
+        .contains("The confusion matrix and the mistakes come with the trained weights");
+  }
+
   @Test
   void compareSaysWhyItHasNothingToCompare() throws Exception {
     assertThatThrownBy(() -> Comparison.of(List.of(tmp.resolve("nothing")), tmp.resolve("c")))
@@ -160,14 +185,7 @@ class RunReportsTest {
   @Test
   void compareTakesADirectoryOfRunsAndAnUnfinishedRunOnItsEpochsSoFar() throws Exception {
     Path all = tmp.resolve("all");
-    // A copy of a finished run made unfinished: its metrics gone, its progress kept.
-    Path cut = Files.createDirectories(all.resolve("cut"));
-    try (var files = Files.list(other)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Files.copy(f, cut.resolve(f.getFileName()));
-      }
-    }
-    Files.delete(cut.resolve("metrics.json"));
+    unfinishedCopy(other, all.resolve("cut"));
     Files.createDirectories(all.resolve("compare-earlier"));
     Files.writeString(all.resolve("compare-earlier/compare.md"), "# an earlier comparison\n");
     Comparison.Result result = Comparison.of(List.of(all, seeds), tmp.resolve("c2"));
