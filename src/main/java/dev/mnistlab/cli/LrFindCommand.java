@@ -73,7 +73,12 @@ public class LrFindCommand implements Callable<Integer> {
             + " --steps batches, so a schedule, epochs, early stopping and a weight average do not"
             + " apply",
         "--epochs",
+        "--lr",
         "--max-lr",
+        "--schedule",
+        "--step-size",
+        "--gamma",
+        "--t-max",
         "--stop-at",
         "--patience",
         "--ema");

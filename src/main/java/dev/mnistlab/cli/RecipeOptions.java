@@ -1,9 +1,11 @@
 package dev.mnistlab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mnistlab.config.Recipe;
 import dev.mnistlab.config.TrainConfig;
 import dev.mnistlab.config.TrainConfigs;
+import dev.mnistlab.io.Mappers;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Plain;
@@ -11,6 +13,7 @@ import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -84,6 +87,59 @@ public class RecipeOptions {
   Double maxLr;
 
   @Option(
+      names = "--lr",
+      paramLabel = "LR",
+      description =
+          "The optimizer's learning rate, where the schedule starts (default: the recipe's); OneCycle"
+              + " takes --max-lr instead.")
+  Double lr;
+
+  @Option(
+      names = "--optimizer",
+      paramLabel = "NAME",
+      description = "sgd, adam or adamw, any case (default: the recipe's, sgd).")
+  String optimizer;
+
+  @Option(
+      names = "--momentum",
+      paramLabel = "M",
+      description = "SGD's momentum; Adam's and AdamW's beta1 (default: the recipe's, 0.9).")
+  Double momentum;
+
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "WD",
+      description =
+          "L2 penalty (SGD, Adam) or decoupled decay (AdamW) (default: the recipe's, 0.0001).")
+  Double weightDecay;
+
+  @Option(
+      names = "--schedule",
+      paramLabel = "NAME",
+      description =
+          "onecycle, step, multistep, cosine, linear, plateau or constant, any case (default: the"
+              + " recipe's, onecycle).")
+  String schedule;
+
+  @Option(
+      names = "--step-size",
+      paramLabel = "N",
+      description = "StepLR: epochs between decays (default: 5).")
+  Integer stepSize;
+
+  @Option(
+      names = "--gamma",
+      paramLabel = "G",
+      description = "StepLR and MultiStepLR: the decay factor (default: 0.1).")
+  Double gamma;
+
+  @Option(
+      names = "--t-max",
+      paramLabel = "N",
+      description = "Cosine: epochs of the half cosine (default: 0, the run's epochs).")
+  Integer tMax;
+
+  @Option(
       names = "--rotation",
       paramLabel = "DEG",
       description = "Random rotation ±DEG degrees (default: 7).")
@@ -110,6 +166,69 @@ public class RecipeOptions {
       throw new CommandLine.ParameterException(
           commandLine,
           commandLine.getCommandName() + " does not use " + Plain.sentence(given) + ": " + why);
+    }
+  }
+
+  /**
+   * {@code recipe} with the optimizer and schedule flags laid over it, as a {@code --config} file
+   * would be, so their values are checked as the file's are; a schedule parameter the schedule does
+   * not read, or {@code --lr} under OneCycle, is refused with the reason.
+   */
+  private TrainConfig withOptimizerAndSchedule(TrainConfig recipe) {
+    ObjectNode flags = Mappers.YAML.createObjectNode();
+    ObjectNode o = Mappers.YAML.createObjectNode();
+    if (optimizer != null) {
+      o.put("type", optimizer.strip().toLowerCase(Locale.ROOT));
+    }
+    putIfGiven(o, "lr", lr);
+    putIfGiven(o, "momentum", momentum);
+    putIfGiven(o, "weight_decay", weightDecay);
+    ObjectNode sch = Mappers.YAML.createObjectNode();
+    if (schedule != null) {
+      sch.put("type", schedule.strip().toLowerCase(Locale.ROOT));
+    }
+    putIfGiven(sch, "step_size", stepSize);
+    putIfGiven(sch, "gamma", gamma);
+    putIfGiven(sch, "t_max", tMax);
+    if (!o.isEmpty()) {
+      flags.set("optimizer", o);
+    }
+    if (!sch.isEmpty()) {
+      flags.set("schedule", sch);
+    }
+    TrainConfig out =
+        flags.isEmpty() ? recipe : TrainConfigs.override(recipe, flags, "the command line");
+    String type = out.schedule().type();
+    if (lr != null && type.equals("onecycle")) {
+      throw new UsageException(
+          "--lr sets where the other schedules start, but OneCycle runs from --max-lr / div_factor"
+              + " up to --max-lr; give --max-lr, or another --schedule");
+    }
+    java.util.Set<String> read = out.schedule().fieldsRead();
+    for (var flag :
+        java.util.Map.of("--step-size", "step_size", "--gamma", "gamma", "--t-max", "t_max")
+            .entrySet()) {
+      if (sch.has(flag.getValue()) && !read.contains(flag.getValue())) {
+        throw new UsageException(
+            flag.getKey()
+                + " is not read by the '"
+                + type
+                + "' schedule"
+                + (read.size() <= 1
+                    ? ""
+                    : ", which reads "
+                        + Plain.sentence(
+                            read.stream().filter(f -> !f.equals("type")).sorted().toList())));
+      }
+    }
+    return out;
+  }
+
+  private static void putIfGiven(ObjectNode node, String field, Number value) {
+    if (value instanceof Integer i) {
+      node.put(field, i);
+    } else if (value != null) {
+      node.put(field, value.doubleValue());
     }
   }
 
@@ -141,12 +260,13 @@ public class RecipeOptions {
         d = TrainConfigs.startingPoint(name, spec);
         d = TrainConfigs.layOver(d, file, configFile);
       }
+      d = withOptimizerAndSchedule(d);
       TrainConfig.Schedule s = d.schedule();
       if (maxLr != null && !s.type().equals("onecycle")) {
         throw new UsageException(
             "--max-lr sets OneCycle's peak learning rate, but the schedule is '"
                 + s.type()
-                + "', which has no peak; set its starting rate with optimizer.lr in --config");
+                + "', which has no peak; set its starting rate with --lr");
       }
       // Each flag given replaces its field; the rest stay the recipe's.
       TrainConfig.Builder config = d.toBuilder().dataset(data.datasetOr(d.dataset()).id());

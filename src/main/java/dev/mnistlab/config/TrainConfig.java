@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mnistlab.data.Augmentation;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.text.Plain;
+import dev.mnistlab.text.Suggestions;
 import dev.mnistlab.text.UsageException;
 import java.util.List;
 
@@ -150,6 +151,9 @@ public record TrainConfig(
       @JsonProperty("cycle_momentum") boolean cycleMomentum,
       @JsonProperty("base_momentum") double baseMomentum,
       @JsonProperty("max_momentum") double maxMomentum) {
+    /** The schedule types, as config.yaml and --schedule name them. */
+    public static final List<String> TYPES =
+        List.of("onecycle", "step", "multistep", "cosine", "linear", "plateau", "constant");
 
     /**
      * A schedule of {@code type} with PyTorch's default arguments, except OneCycle's peak and
@@ -187,7 +191,9 @@ public record TrainConfig(
         case "linear" -> java.util.Set.of("type", "start_factor", "total_iters");
         case "plateau" -> java.util.Set.of("type", "factor", "patience", "threshold", "min_lr");
         case "constant" -> java.util.Set.of("type");
-        default -> throw new UsageException("unknown schedule type '" + type + "'");
+        default ->
+            throw new UsageException(
+                "unknown schedule type '" + type + "'" + Suggestions.didYouMean(type, TYPES));
       };
     }
 
@@ -421,7 +427,10 @@ public record TrainConfig(
     require(threads >= 0, "threads must be 0 (engine default) or positive, got " + threads);
     require(
         java.util.Set.of("sgd", "adam", "adamw").contains(optimizer.type()),
-        "optimizer must be sgd, adam or adamw, got '" + optimizer.type() + "'");
+        "optimizer must be sgd, adam or adamw, got '"
+            + optimizer.type()
+            + "'"
+            + Suggestions.didYouMean(optimizer.type(), java.util.List.of("sgd", "adam", "adamw")));
     require(
         optimizer.lr() > 0, "learning rate must be positive, got " + Plain.number(optimizer.lr()));
     require(
@@ -500,7 +509,8 @@ public record TrainConfig(
           throw new UsageException(
               "schedule must be onecycle, step, multistep, cosine, linear, plateau or constant, got '"
                   + schedule.type()
-                  + "'");
+                  + "'"
+                  + Suggestions.didYouMean(schedule.type(), Schedule.TYPES));
     }
     augment.validate();
     require(

@@ -104,4 +104,51 @@ class RecipeOptionsTest {
         .hasMessageContaining(spec + " (its recipe)")
         .hasMessageContaining("field 'epochs' must be");
   }
+
+  @Test
+  void theOptimizerAndScheduleFlagsOverrideTheRecipeInAnyCase() {
+    TrainConfig config =
+        resolve(
+            "--optimizer",
+            "Adam",
+            "--lr",
+            "0.003",
+            "--weight-decay",
+            "0",
+            "--schedule",
+            "Step",
+            "--step-size",
+            "4",
+            "--gamma",
+            "0.5",
+            "--momentum",
+            "0.85");
+    assertThat(config.optimizer().type()).isEqualTo("adam");
+    assertThat(config.optimizer().lr()).isEqualTo(0.003);
+    assertThat(config.optimizer().momentum()).isEqualTo(0.85);
+    assertThat(config.optimizer().weightDecay()).isZero();
+    assertThat(config.schedule().type()).isEqualTo("step");
+    assertThat(config.schedule().stepSize()).isEqualTo(4);
+    assertThat(config.schedule().gamma()).isEqualTo(0.5);
+    assertThat(resolve("--schedule", "cosine", "--t-max", "10").schedule().tMax()).isEqualTo(10);
+  }
+
+  @Test
+  void aFlagTheScheduleDoesNotReadIsRefusedWithTheReason() {
+    assertThatThrownBy(() -> resolve("--lr", "0.05"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--lr sets where the other schedules start, but OneCycle runs from");
+    assertThatThrownBy(() -> resolve("--schedule", "cosine", "--max-lr", "0.1"))
+        .hasMessageContaining(
+            "the schedule is 'cosine', which has no peak; set its starting rate" + " with --lr");
+    assertThatThrownBy(() -> resolve("--schedule", "cosine", "--step-size", "3"))
+        .hasMessage(
+            "--step-size is not read by the 'cosine' schedule, which reads eta_min and t_max");
+    assertThatThrownBy(() -> resolve("--optimizer", "adma"))
+        .hasMessageContaining("optimizer must be sgd, adam or adamw, got 'adma'")
+        .hasMessageContaining("did you mean adam");
+    assertThatThrownBy(() -> resolve("--schedule", "cosin"))
+        .hasMessageContaining("cosin")
+        .hasMessageContaining("did you mean cosine");
+  }
 }
