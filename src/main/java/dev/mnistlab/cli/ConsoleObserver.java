@@ -64,6 +64,13 @@ final class ConsoleObserver implements TrainingObserver, InterruptNotice.Progres
               + " test set stays unseen (score it with ./mnistlab evaluate)%n",
           Plain.count(config.validation(), "training image"));
     }
+    if (config.testLimit() > 0 && config.validation() == 0) {
+      out.printf(
+          Locale.ROOT,
+          "test-limit: epochs before the last score the first %s only; the last scores them"
+              + " all%n",
+          Plain.count(config.testLimit(), "test image"));
+    }
     columnsShown = false;
     this.runDir = runDir;
     epochsDone = 0;

@@ -81,6 +81,7 @@ public class LrFindCommand implements Callable<Integer> {
         "--t-max",
         "--stop-at",
         "--patience",
+        "--test-limit",
         "--ema");
     Recipe resolved = recipe.resolve(data, spec.commandLine());
     TrainConfig config = resolved.config();

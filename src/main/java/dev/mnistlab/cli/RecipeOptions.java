@@ -75,6 +75,14 @@ public class RecipeOptions {
   Integer limit;
 
   @Option(
+      names = "--test-limit",
+      paramLabel = "N",
+      description =
+          "Score only the first N test images after each epoch but the last, for quick tries;"
+              + " reports mark the run (default: 0, all).")
+  Integer testLimit;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "Engine threads (default: engine's choice).")
@@ -287,6 +295,9 @@ public class RecipeOptions {
       }
       if (threads != null) {
         config.threads(threads);
+      }
+      if (testLimit != null) {
+        config.testLimit(testLimit);
       }
       if (maxLr != null) {
         config.schedule(s.withOneCycle(maxLr, s.pctStart(), s.divFactor(), s.finalDivFactor()));

@@ -36,6 +36,10 @@ import java.util.List;
  *     them instead of the test set (the stricter protocol: a recipe chosen on them has not seen the
  *     test set; {@code evaluate} scores the trained model on the test set afterwards); 0 scores on
  *     the test set, as the seed projects do
+ * @param testLimit score only the first {@code testLimit} test images after each epoch but the
+ *     last, which always scores them all: quick iterations spend most of their time scoring; 0
+ *     scores them all every epoch. Its curves are then not comparable with full runs, and reports
+ *     mark it
  */
 public record TrainConfig(
     String model,
@@ -52,7 +56,8 @@ public record TrainConfig(
     @JsonProperty("ema_decay") double emaDecay,
     Stop stop,
     @JsonProperty("test_normalization") Normalization testNormalization,
-    int validation) {
+    int validation,
+    @JsonProperty("test_limit") int testLimit) {
 
   /**
    * Ends a run early once test accuracy reached {@code at} percent in {@code patience} consecutive
@@ -264,6 +269,7 @@ public record TrainConfig(
     private Stop stop;
     private Normalization testNormalization;
     private int validation;
+    private int testLimit;
 
     private Builder(TrainConfig c) {
       model = c.model;
@@ -281,6 +287,7 @@ public record TrainConfig(
       stop = c.stop;
       testNormalization = c.testNormalization;
       validation = c.validation;
+      testLimit = c.testLimit;
     }
 
     /** See {@link TrainConfig#model()}. */
@@ -373,6 +380,12 @@ public record TrainConfig(
       return this;
     }
 
+    /** See {@link TrainConfig#testLimit()}. */
+    public Builder testLimit(int value) {
+      testLimit = value;
+      return this;
+    }
+
     /** The configuration with the fields set so far. */
     public TrainConfig build() {
       return new TrainConfig(
@@ -390,7 +403,8 @@ public record TrainConfig(
           emaDecay,
           stop,
           testNormalization,
-          validation);
+          validation,
+          testLimit);
     }
   }
 
@@ -411,6 +425,7 @@ public record TrainConfig(
         0,
         Stop.NEVER,
         null,
+        0,
         0);
   }
 
@@ -424,6 +439,7 @@ public record TrainConfig(
     require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
     require(limit >= 0, "limit must be 0 (all) or positive, got " + limit);
     require(validation >= 0, "validation must be 0 (none) or positive, got " + validation);
+    require(testLimit >= 0, "test_limit must be 0 (all) or positive, got " + testLimit);
     require(threads >= 0, "threads must be 0 (engine default) or positive, got " + threads);
     require(
         java.util.Set.of("sgd", "adam", "adamw").contains(optimizer.type()),

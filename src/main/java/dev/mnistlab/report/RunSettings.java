@@ -78,6 +78,14 @@ public record RunSettings(String summary, List<String> limits, List<String> shor
           config.epochs() + " of " + reference.name() + "'s " + reference.epochs() + " epochs");
       shortLimits.add(config.epochs() + " of " + reference.epochs() + " epochs");
     }
+    if (config.testLimit() > 0 && epochsRun > 1) {
+      // Its curves before the last epoch are scored on fewer images than a full run's.
+      limits.add(
+          "the test set scored on its first "
+              + Plain.count(config.testLimit())
+              + " images in every epoch but the last");
+      shortLimits.add("test on " + Plain.count(config.testLimit()) + " images");
+    }
     return new RunSettings(
         String.join(" · ", parts), List.copyOf(limits), List.copyOf(shortLimits));
   }

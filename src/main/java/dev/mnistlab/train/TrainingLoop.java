@@ -106,7 +106,16 @@ final class TrainingLoop {
                     ? config.testNormalization()
                     : normalization,
                 1000,
-                Augmentation.NONE)) {
+                Augmentation.NONE);
+        // --test-limit: the epochs before the last score the first images only, for speed.
+        BatchLoader quickTestBatches =
+            held == 0 && config.testLimit() > 0 && config.testLimit() < scored.count()
+                ? new BatchLoader(
+                    scored.first(config.testLimit()),
+                    config.testNormalization() != null ? config.testNormalization() : normalization,
+                    1000,
+                    Augmentation.NONE)
+                : null) {
       // Seeds weight initialization inside the engine.
       Engines.seed(engine, config.seed());
       model.setBlock(BlockFactory.build(spec));
@@ -138,7 +147,9 @@ final class TrainingLoop {
                 null,
                 epochs);
         run.writeProgress(progress);
-        Epoch epoch = new Epoch(trainer, trainBatches, testBatches, schedule, optimizer, average);
+        Epoch epoch =
+            new Epoch(
+                trainer, trainBatches, testBatches, quickTestBatches, schedule, optimizer, average);
         try {
           for (int n = epochs.size() + 1;
               n <= config.epochs() && !config.stop().reached(EpochMetrics.testAccuracies(epochs));
@@ -232,6 +243,7 @@ final class TrainingLoop {
     private final Trainer trainer;
     private final BatchLoader trainBatches;
     private final BatchLoader testBatches;
+    private final BatchLoader quickTestBatches;
     private final LrSchedule schedule;
     private final TorchOptimizer optimizer;
     private final WeightAverage average;
@@ -240,12 +252,14 @@ final class TrainingLoop {
         Trainer trainer,
         BatchLoader trainBatches,
         BatchLoader testBatches,
+        BatchLoader quickTestBatches,
         LrSchedule schedule,
         TorchOptimizer optimizer,
         WeightAverage average) {
       this.trainer = trainer;
       this.trainBatches = trainBatches;
       this.testBatches = testBatches;
+      this.quickTestBatches = quickTestBatches;
       this.schedule = schedule;
       this.optimizer = optimizer;
       this.average = average;
@@ -289,12 +303,14 @@ final class TrainingLoop {
       }
       double trainSeconds = seconds(start);
       // With ema_decay the averaged weights are what is tested (and saved at the end).
-      observer.evaluating(n, testBatches.size());
+      // The last planned epoch always scores every image: the run's final figure is a full one.
+      BatchLoader scoring =
+          quickTestBatches != null && n < config.epochs() ? quickTestBatches : testBatches;
+      observer.evaluating(n, scoring.size());
       Evaluator.Score test;
       try (WeightAverage.Swap averaged = average.swapIn()) {
         test =
-            Evaluator.evaluate(
-                spec, trainer.getModel().getBlock(), trainer.getManager(), testBatches);
+            Evaluator.evaluate(spec, trainer.getModel().getBlock(), trainer.getManager(), scoring);
       }
       if (!Double.isFinite(test.loss()) || !Double.isFinite(lossSum)) {
         // Never kept as a checkpoint, so that a resume starts from the last good epoch.

@@ -53,6 +53,24 @@ class TrainingTest {
   }
 
   @Test
+  void aTestLimitScoresFewerImagesInEveryEpochButTheLast() {
+    ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
+    List<String> scored = new ArrayList<>();
+    TrainingObserver listener =
+        new TrainingObserver() {
+          @Override
+          public void evaluating(int epoch, int images) {
+            scored.add(epoch + ":" + images);
+          }
+        };
+    TrainConfig quick = config(1).toBuilder().epochs(3).testLimit(50).build();
+    RunResult r = Training.run(Recipe.of(quick, spec), synthetic(256), tmp.resolve("q"), listener);
+    assertThat(scored).containsExactly("1:50", "2:50", "3:256");
+    assertThat(r.epochs()).hasSize(3);
+    assertThat(RunDirectory.open(tmp.resolve("q")).readConfig().testLimit()).isEqualTo(50);
+  }
+
+  @Test
   void sameSeedSameThreadsGiveIdenticalMetrics() {
     ModelSpec spec = ModelSpecParser.parse(TINY, "tiny.yaml");
     DataStore.Loaded data = synthetic(256);
