@@ -2,6 +2,7 @@ package dev.mnistlab.cli;
 
 import dev.mnistlab.text.Failure;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.Suggestions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -39,7 +40,12 @@ public final class Main {
           ex.getCommandLine()
               .getErr()
               .println(
-                  "mnistlab: " + ex.getMessage() + " (see '" + spec.qualifiedName() + " --help')");
+                  "mnistlab: "
+                      + ex.getMessage()
+                      + didYouMean(ex, spec)
+                      + " (see '"
+                      + spec.qualifiedName()
+                      + " --help')");
           return USAGE;
         });
     cli.setExecutionExceptionHandler(
@@ -53,6 +59,21 @@ public final class Main {
           return exitCode(ex);
         });
     return cli;
+  }
+
+  /**
+   * " (did you mean train?)" for a mistyped command or option: the known names of the command it
+   * was given to that are closest to the first word not understood.
+   */
+  static String didYouMean(CommandLine.ParameterException ex, CommandLine.Model.CommandSpec spec) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)
+        || unmatched.getUnmatched().isEmpty()) {
+      return "";
+    }
+    String first = unmatched.getUnmatched().get(0);
+    String word = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+    return Suggestions.didYouMean(
+        word, word.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet());
   }
 
   /** A foreseen failure's own exit status; anything else is a failure of the run. */

@@ -1,8 +1,10 @@
 package dev.mnistlab.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
 
-/** The top-level {@code mnistlab} command; it only groups the subcommands. */
+/** The top-level {@code mnistlab} command: it groups the subcommands, and alone lists them. */
 @Command(
     name = "mnistlab",
     mixinStandardHelpOptions = true,
@@ -27,4 +29,12 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       DoctorCommand.class
     })
-public class MnistlabCommand {}
+public class MnistlabCommand implements Runnable {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** {@code ./mnistlab} alone: what it can do, as {@code --help} says it. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -14,6 +14,7 @@ import dev.mnistlab.io.Mappers;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.Suggestions;
 import dev.mnistlab.text.UsageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -204,7 +205,9 @@ public final class TrainConfigs {
             source
                 + ": unknown field '"
                 + Reasons.fieldPath(e)
-                + "' (known: "
+                + "'"
+                + Suggestions.didYouMean(String.valueOf(unknown.getPropertyName()), known)
+                + " (known: "
                 + String.join(", ", known)
                 + ")");
       }
@@ -260,7 +263,9 @@ public final class TrainConfigs {
                 + ": unknown field '"
                 + prefix
                 + name
-                + "' (known: "
+                + "'"
+                + Suggestions.didYouMean(name, known)
+                + " (known: "
                 + String.join(", ", known)
                 + ")");
       }

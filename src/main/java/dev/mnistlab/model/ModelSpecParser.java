@@ -9,12 +9,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.mnistlab.io.YamlInput;
 import dev.mnistlab.text.Reasons;
+import dev.mnistlab.text.Suggestions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -312,17 +313,22 @@ public final class ModelSpecParser {
           line,
           "a layer is a keyword or a one-key map like '- conv: {out: 8, kernel: 3}', got " + node);
     }
-    Args a = new Args(source, line, keyword, args);
+    // Names are read in any case (Relu, BatchNorm), as PyTorch users write them.
+    keyword = keyword.toLowerCase(Locale.ROOT);
+    LayerArgs a = new LayerArgs(source, line, keyword, args);
     if ("cbr".equals(keyword)) {
       // conv (no bias: BatchNorm's shift replaces it) + batchnorm + relu, then optional dropout.
       int kernel = a.positive("kernel", 3);
+      int out = a.positive("out", null);
+      int stride = a.positive("stride", 1);
+      int dilation = a.positive("dilation", 1);
       LayerSpec.Conv conv =
           new LayerSpec.Conv(
-              a.positive("out", null),
+              out,
               kernel,
-              a.positive("stride", 1),
-              a.nonNegative("padding", 0),
-              a.positive("dilation", 1),
+              stride,
+              a.padding(kernel, stride, dilation),
+              dilation,
               false,
               a.positive("groups", 1));
       double dropout = a.fraction("dropout", 0);
@@ -338,12 +344,15 @@ public final class ModelSpecParser {
         switch (keyword) {
           case "conv" -> {
             int kernel = a.positive("kernel", null);
+            int out = a.positive("out", null);
+            int stride = a.positive("stride", 1);
+            int dilation = a.positive("dilation", 1);
             yield new LayerSpec.Conv(
-                a.positive("out", null),
+                out,
                 kernel,
-                a.positive("stride", 1),
-                a.nonNegative("padding", 0),
-                a.positive("dilation", 1),
+                stride,
+                a.padding(kernel, stride, dilation),
+                dilation,
                 a.bool("bias", true),
                 a.positive("groups", 1));
           }
@@ -371,138 +380,32 @@ public final class ModelSpecParser {
                   line,
                   "unknown layer '"
                       + keyword
-                      + "' (known: conv, cbr, batchnorm, relu, dropout, maxpool, avgpool, gap, flatten,"
-                      + " linear, se, softmax, logsoftmax, repeat, block)");
+                      + "'"
+                      + Suggestions.didYouMean(keyword, LAYER_NAMES)
+                      + " (known: "
+                      + String.join(", ", LAYER_NAMES)
+                      + ")");
         };
     a.rejectUnused();
     return List.of(layer);
   }
 
-  /**
-   * The arguments of one layer. A scalar value stands for the layer's main argument (the first one
-   * asked for), so {@code dropout: 0.1} and {@code dropout: {p: 0.1}} mean the same.
-   */
-  private static final class Args {
-    private final String source;
-    private final int line;
-    private final String keyword;
-    private final JsonNode node;
-    private final List<String> used = new ArrayList<>();
-    private boolean scalarTaken;
-
-    Args(String source, int line, String keyword, JsonNode node) {
-      this.source = source;
-      this.line = line;
-      this.keyword = keyword;
-      this.node = node;
-      if (!node.isObject() && !node.isValueNode()) {
-        throw new SpecException(
-            source, line, keyword + " arguments must be a map or a number, got " + node);
-      }
-    }
-
-    private JsonNode get(String name) {
-      used.add(name);
-      if (node.isObject()) {
-        return node.get(name);
-      }
-      if (!scalarTaken && !node.isNull()) {
-        scalarTaken = true;
-        return node;
-      }
-      return null;
-    }
-
-    int positive(String name, Integer fallback) {
-      int v = integer(name, fallback);
-      if (v < 1) {
-        throw bad(name, v, "must be at least 1");
-      }
-      return v;
-    }
-
-    int nonNegative(String name, Integer fallback) {
-      int v = integer(name, fallback);
-      if (v < 0) {
-        throw bad(name, v, "must not be negative");
-      }
-      return v;
-    }
-
-    private int integer(String name, Integer fallback) {
-      JsonNode v = get(name);
-      if (v == null || v.isNull()) {
-        if (fallback == null) {
-          throw new SpecException(source, line, keyword + " is missing field '" + name + "'");
-        }
-        return fallback;
-      }
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw bad(name, v, "must be an integer");
-      }
-      return v.asInt();
-    }
-
-    double probability(String name) {
-      JsonNode v = get(name);
-      if (v == null || !v.isNumber()) {
-        throw new SpecException(source, line, keyword + " needs a number '" + name + "' in [0, 1)");
-      }
-      double p = v.asDouble();
-      if (p < 0 || p >= 1) {
-        throw bad(name, p, "must be in [0, 1)");
-      }
-      return p;
-    }
-
-    double fraction(String name, double fallback) {
-      JsonNode v = node.isObject() ? node.get(name) : null;
-      used.add(name);
-      if (v == null) {
-        return fallback;
-      }
-      if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() >= 1) {
-        throw bad(name, v, "must be a number in [0, 1)");
-      }
-      return v.asDouble();
-    }
-
-    boolean bool(String name, boolean fallback) {
-      JsonNode v = node.isObject() ? node.get(name) : null;
-      used.add(name);
-      if (v == null) {
-        return fallback;
-      }
-      if (!v.isBoolean()) {
-        throw bad(name, v, "must be true or false");
-      }
-      return v.asBoolean();
-    }
-
-    void rejectUnused() {
-      if (node.isObject()) {
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-          String n = names.next();
-          if (!used.contains(n)) {
-            throw new SpecException(
-                source,
-                line,
-                keyword
-                    + " has unknown field '"
-                    + n
-                    + "' (known: "
-                    + String.join(", ", used)
-                    + ")");
-          }
-        }
-      } else if (!node.isNull() && !scalarTaken) {
-        throw new SpecException(source, line, keyword + " takes no value, got " + node);
-      }
-    }
-
-    private SpecException bad(String name, Object value, String rule) {
-      return new SpecException(source, line, keyword + " " + name + " " + value + " " + rule);
-    }
-  }
+  /** The layer keywords a spec may use (with repeat and block, which group layers). */
+  private static final List<String> LAYER_NAMES =
+      List.of(
+          "conv",
+          "cbr",
+          "batchnorm",
+          "relu",
+          "dropout",
+          "maxpool",
+          "avgpool",
+          "gap",
+          "flatten",
+          "linear",
+          "se",
+          "softmax",
+          "logsoftmax",
+          "repeat",
+          "block");
 }

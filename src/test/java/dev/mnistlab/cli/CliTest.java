@@ -292,6 +292,15 @@ class CliTest {
   }
 
   @Test
+  void mnistlabAloneListsTheCommandsAndATypoGetsDidYouMean() throws Exception {
+    Cli.Outcome alone = run();
+    assertThat(alone.exitCode()).isZero();
+    assertThat(alone.out()).contains("Commands:").contains("train").contains("board");
+    assertOneLineError(run("trian"), Main.USAGE, "'trian' (did you mean train?)");
+    assertOneLineError(run("train", "--epoch", "3"), Main.USAGE, "(did you mean --epochs?)");
+  }
+
+  @Test
   void aFailureCarriesItsExitCodeAndAnIllegalArgumentFromInsideIsNotAUsageError() {
     var usage = new dev.mnistlab.text.UsageException("--epochs must be at least 1, got 0");
     assertThat(Main.exitCode(usage)).isEqualTo(Main.USAGE);

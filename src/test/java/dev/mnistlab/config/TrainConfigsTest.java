@@ -70,7 +70,7 @@ class TrainConfigsTest {
     assertThatThrownBy(() -> TrainConfigs.load(typo))
         .hasMessage(
             typo
-                + ": unknown field 'augment.transforms[0].flil' (known: degrees, fill,"
+                + ": unknown field 'augment.transforms[0].flil' (did you mean fill?) (known: degrees, fill,"
                 + " interpolation)");
     Path std =
         Files.writeString(tmp.resolve("n.yaml"), "test_normalization: {mean: 0.1, std: 0}\n");
@@ -139,7 +139,8 @@ class TrainConfigsTest {
   void unknownAndIllTypedFieldsAreNamed() throws Exception {
     Path unknown = Files.writeString(tmp.resolve("u.yaml"), "schedule:\n  maxlr: 0.3\n");
     assertThatThrownBy(() -> TrainConfigs.load(unknown))
-        .hasMessageStartingWith(unknown + ": unknown field 'schedule.maxlr' (known: ")
+        .hasMessageStartingWith(
+            unknown + ": unknown field 'schedule.maxlr' (did you mean max_lr?) (known: ")
         .hasMessageContaining("max_lr");
     Path typed = Files.writeString(tmp.resolve("t.yaml"), "epochs: many\n");
     assertThatThrownBy(() -> TrainConfigs.load(typed))

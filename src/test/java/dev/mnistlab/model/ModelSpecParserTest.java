@@ -40,6 +40,52 @@ class ModelSpecParserTest {
   }
 
   @Test
+  void namesInAnyCaseAndPaddingSameAsPyTorchWritesThem() {
+    ModelSpec spec =
+        ModelSpecParser.parse(
+            HEAD
+                + "  - Conv: {out: 4, kernel: 5, padding: same, bias: false}\n"
+                + "  - BatchNorm\n"
+                + "  - Relu\n"
+                + "  - conv: {out: 4, kernel: 3, dilation: 2, padding: Same}\n"
+                + "  - conv: {out: 4, kernel: 3, padding: valid}\n"
+                + "  - conv: {out: 10, kernel: 1}\n"
+                + "  - gap\n",
+            "t.yaml");
+    assertThat(spec.layers().subList(0, 5))
+        .containsExactly(
+            new LayerSpec.Conv(4, 5, 1, 2, 1, false),
+            new LayerSpec.BatchNorm(),
+            new LayerSpec.Relu(),
+            new LayerSpec.Conv(4, 3, 1, 2, 2, true, 1),
+            new LayerSpec.Conv(4, 3, 1, 0, 1, true, 1));
+    assertThatThrownBy(
+            () ->
+                ModelSpecParser.parse(
+                    HEAD + "  - conv: {out: 4, kernel: 3, stride: 2, padding: same}\n", "s.yaml"))
+        .hasMessage("s.yaml:4: conv padding same needs stride 1 (got stride 2)");
+    assertThatThrownBy(
+            () ->
+                ModelSpecParser.parse(
+                    HEAD + "  - conv: {out: 4, kernel: 2, padding: same}\n", "e.yaml"))
+        .hasMessage("e.yaml:4: conv padding same needs an odd kernel (got 2); give a number");
+  }
+
+  @Test
+  void aMistypedLayerOrFieldGetsDidYouMean() {
+    assertThatThrownBy(() -> ModelSpecParser.parse(HEAD + "  - rleu\n", "t.yaml"))
+        .hasMessageStartingWith("t.yaml:4: unknown layer 'rleu' (did you mean relu?)");
+    assertThatThrownBy(
+            () -> ModelSpecParser.parse(HEAD + "  - conv: {out: 8, kernal: 3}\n", "t.yaml"))
+        .hasMessage("t.yaml:4: conv is missing field 'kernel' (is 'kernal' meant as kernel?)");
+    assertThatThrownBy(
+            () ->
+                ModelSpecParser.parse(
+                    HEAD + "  - conv: {out: 8, kernel: 3, bais: false}\n", "t.yaml"))
+        .hasMessageStartingWith("t.yaml:4: conv has unknown field 'bais' (did you mean bias?)");
+  }
+
+  @Test
   void shorthandsRepeatsAndNamedBlocksExpandToPrimitiveLayers() {
     ModelSpec spec =
         ModelSpecParser.parse(
