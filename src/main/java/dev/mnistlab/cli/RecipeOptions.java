@@ -11,9 +11,11 @@ import dev.mnistlab.model.ModelZoo;
 import dev.mnistlab.text.Plain;
 import dev.mnistlab.text.UsageException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -58,12 +60,19 @@ public class RecipeOptions {
 
   @Option(
       names = "--epochs",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "N",
       description = "Passes over the training set (default: 15).")
-  Integer epochs;
+  List<Integer> epochsValues;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "Images per step (default: 128).")
-  Integer batchSize;
+  @Option(
+      names = "--batch-size",
+      split = ",",
+      splitSynopsisLabel = ",",
+      paramLabel = "N",
+      description = "Images per step (default: 128).")
+  List<Integer> batchSizeValues;
 
   @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: 1).")
   Long seed;
@@ -90,36 +99,46 @@ public class RecipeOptions {
 
   @Option(
       names = "--max-lr",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "LR",
       description = "OneCycle's peak learning rate (default: 0.2); other schedules have none.")
-  Double maxLr;
+  List<Double> maxLrValues;
 
   @Option(
       names = "--lr",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "LR",
       description =
           "The optimizer's learning rate, where the schedule starts (default: the recipe's); OneCycle"
               + " takes --max-lr instead.")
-  Double lr;
+  List<Double> lrValues;
 
   @Option(
       names = "--optimizer",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "NAME",
       description = "sgd, adam or adamw, any case (default: the recipe's, sgd).")
-  String optimizer;
+  List<String> optimizerValues;
 
   @Option(
       names = "--momentum",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "M",
       description = "SGD's momentum; Adam's and AdamW's beta1 (default: the recipe's, 0.9).")
-  Double momentum;
+  List<Double> momentumValues;
 
   @Option(
       names = "--weight-decay",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "WD",
       description =
           "L2 penalty (SGD, Adam) or decoupled decay (AdamW) (default: the recipe's, 0.0001).")
-  Double weightDecay;
+  List<Double> weightDecayValues;
 
   @Option(
       names = "--schedule",
@@ -149,17 +168,21 @@ public class RecipeOptions {
 
   @Option(
       names = "--rotation",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "DEG",
       description = "Random rotation ±DEG degrees (default: 7).")
-  Double rotation;
+  List<Double> rotationValues;
 
   @Option(
       names = "--ema",
+      split = ",",
+      splitSynopsisLabel = ",",
       paramLabel = "DECAY",
       description =
           "Evaluate and save a moving average of the weights, updated every step with this decay,"
               + " e.g. 0.99 (default: 0, none).")
-  Double ema;
+  List<Double> emaValues;
 
   /**
    * Refuses the recipe flags a command does not use, rather than ignoring them silently.
@@ -182,7 +205,11 @@ public class RecipeOptions {
    * would be, so their values are checked as the file's are; a schedule parameter the schedule does
    * not read, or {@code --lr} under OneCycle, is refused with the reason.
    */
-  private TrainConfig withOptimizerAndSchedule(TrainConfig recipe) {
+  private TrainConfig withOptimizerAndSchedule(TrainConfig recipe, int point) {
+    String optimizer = pick(optimizerValues, point);
+    Double lr = pick(lrValues, point);
+    Double momentum = pick(momentumValues, point);
+    Double weightDecay = pick(weightDecayValues, point);
     ObjectNode flags = Mappers.YAML.createObjectNode();
     ObjectNode o = Mappers.YAML.createObjectNode();
     if (optimizer != null) {
@@ -240,13 +267,107 @@ public class RecipeOptions {
     }
   }
 
+  /** The flags that take a comma list, a sweep: one run per value. */
+  private List<SweptFlag> sweepable() {
+    return List.of(
+        new SweptFlag("--epochs", epochsValues),
+        new SweptFlag("--batch-size", batchSizeValues),
+        new SweptFlag("--optimizer", optimizerValues),
+        new SweptFlag("--lr", lrValues),
+        new SweptFlag("--max-lr", maxLrValues),
+        new SweptFlag("--momentum", momentumValues),
+        new SweptFlag("--weight-decay", weightDecayValues),
+        new SweptFlag("--rotation", rotationValues),
+        new SweptFlag("--ema", emaValues));
+  }
+
+  /** A flag and the values it was given (null when not given). */
+  private record SweptFlag(String name, List<?> values) {}
+
+  /**
+   * A sweep from the command line: one flag given several values ({@code --max-lr 0.05,0.1,0.2}).
+   *
+   * @param flag the flag, e.g. {@code --max-lr}
+   * @param values its values as given, in order
+   */
+  record Sweep(String flag, List<String> values) {
+    /** The run directory name of value {@code i}: {@code max-lr-0.05}. */
+    String dirName(int i) {
+      return flag.substring(2) + "-" + values.get(i).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+  }
+
+  /**
+   * The sweep the flags ask for, if one flag was given several values.
+   *
+   * @throws CommandLine.ParameterException when several flags were, or a value repeats
+   */
+  Optional<Sweep> sweep(CommandLine commandLine) {
+    List<SweptFlag> swept =
+        sweepable().stream().filter(f -> f.values() != null && f.values().size() > 1).toList();
+    if (swept.size() > 1) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          "sweep one flag at a time: "
+              + Plain.sentence(swept.stream().map(SweptFlag::name).toList())
+              + " each list several values");
+    }
+    if (swept.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> values =
+        swept.get(0).values().stream()
+            .map(v -> v instanceof Double d ? Plain.number(d) : v.toString())
+            .toList();
+    if (new java.util.HashSet<>(values).size() < values.size()) {
+      throw new CommandLine.ParameterException(
+          commandLine, swept.get(0).name() + " lists a value twice: " + String.join(",", values));
+    }
+    return Optional.of(new Sweep(swept.get(0).name(), values));
+  }
+
+  /** The recipe of each value of {@code sweep}, in order. */
+  List<Recipe> resolveSweep(DataOptions data, CommandLine commandLine, Sweep sweep) {
+    List<Recipe> recipes = new ArrayList<>();
+    for (int i = 0; i < sweep.values().size(); i++) {
+      recipes.add(resolveAt(data, commandLine, i));
+    }
+    return recipes;
+  }
+
+  /** The value of a flag at sweep point {@code point}: its only value, or its value there. */
+  private static <T> T pick(List<T> values, int point) {
+    return values == null ? null : values.get(values.size() == 1 ? 0 : point);
+  }
+
   /**
    * The recipe the options ask for, resolved once: a shipped recipe, or the defaults, the model's
    * own recipe (a spec's {@code recipe:}) and the configuration file; then each flag the user gave;
    * then the network its model names. Errors are usage errors; an unknown model is refused with
    * suggestions.
+   *
+   * @throws CommandLine.ParameterException when a flag lists several values (a sweep, which {@link
+   *     #resolveSweep} resolves)
    */
   Recipe resolve(DataOptions data, CommandLine commandLine) {
+    Optional<Sweep> sweep = sweep(commandLine);
+    if (sweep.isPresent()) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          commandLine.getCommandName()
+              + " takes one value of "
+              + sweep.get().flag()
+              + "; sweeps are train's");
+    }
+    return resolveAt(data, commandLine, 0);
+  }
+
+  private Recipe resolveAt(DataOptions data, CommandLine commandLine, int point) {
+    Integer epochs = pick(epochsValues, point);
+    Integer batchSize = pick(batchSizeValues, point);
+    Double maxLr = pick(maxLrValues, point);
+    Double rotation = pick(rotationValues, point);
+    Double ema = pick(emaValues, point);
     try {
       if (recipe != null && configFile != null) {
         throw new UsageException("give --recipe or --config, not both");
@@ -268,7 +389,7 @@ public class RecipeOptions {
         d = TrainConfigs.startingPoint(name, spec);
         d = TrainConfigs.layOver(d, file, configFile);
       }
-      d = withOptimizerAndSchedule(d);
+      d = withOptimizerAndSchedule(d, point);
       TrainConfig.Schedule s = d.schedule();
       if (maxLr != null && !s.type().equals("onecycle")) {
         throw new UsageException(

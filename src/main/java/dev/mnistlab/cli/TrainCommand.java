@@ -8,9 +8,11 @@ import dev.mnistlab.engine.Engines;
 import dev.mnistlab.jobs.Job;
 import dev.mnistlab.jobs.JobExecutor;
 import dev.mnistlab.jobs.TrainingJobs;
+import dev.mnistlab.report.Comparison;
 import dev.mnistlab.run.Consistency;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
+import dev.mnistlab.text.Plain;
 import dev.mnistlab.train.Training;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,45 +92,99 @@ public class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "give either --seed or --seeds, not both");
     }
-    Recipe resolved = recipe.resolve(data, spec.commandLine());
-    TrainConfig config = resolved.config();
-    List<Long> seedList = seeds == null ? List.of(config.seed()) : seeds.values();
-    Path base = out != null ? out : defaultRunDir(resolved.spec().name());
+    Optional<RecipeOptions.Sweep> sweep = recipe.sweep(spec.commandLine());
+    // One point per recipe to train: the recipe alone, or each value of a swept flag.
+    List<Recipe> recipes =
+        sweep.isPresent()
+            ? recipe.resolveSweep(data, spec.commandLine(), sweep.get())
+            : List.of(recipe.resolve(data, spec.commandLine()));
+    Recipe first = recipes.get(0);
+    Path base =
+        out != null
+            ? out
+            : defaultRunDir(
+                first.spec().name() + sweep.map(w -> "-" + w.flag().substring(2)).orElse(""));
+    List<Path> pointDirs = new ArrayList<>();
+    for (int i = 0; i < recipes.size(); i++) {
+      pointDirs.add(sweep.isPresent() ? base.resolve(sweep.get().dirName(i)) : base);
+    }
     try {
       RunDirectory.checkCanHold(base);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage(), e);
     }
     boolean asJobs = executors.separateJobs(spec.commandLine());
-    if (asJobs && seeds == null) {
+    if (asJobs && seeds == null && sweep.isEmpty()) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--jobs and --spark run several seeds at once: give --seeds too");
+          spec.commandLine(),
+          "--jobs and --spark run several trainings at once: give --seeds, or sweep a flag"
+              + " (--max-lr 0.05,0.1)");
     }
-    if (asJobs) {
-      return trainSeedsAsJobs(config, seedList, base);
+    List<Long> seedList = seeds == null ? List.of(first.config().seed()) : seeds.values();
+    List<List<RunResult>> results =
+        asJobs
+            ? trainAsJobs(recipes, pointDirs, seedList)
+            : trainHere(recipes, pointDirs, seedList, sweep.isPresent() ? base : null);
+    if (seeds != null) {
+      for (int i = 0; i < recipes.size(); i++) {
+        writeConsistency(results.get(i), pointDirs.get(i));
+      }
     }
+    if (sweep.isPresent()) {
+      Comparison.Result comparison = Comparison.of(pointDirs, base.resolve("compare"));
+      environment.out().println();
+      environment
+          .out()
+          .printf("Sweep of %s: %s%n", sweep.get().flag(), String.join(", ", sweep.get().values()));
+      environment.out().print(comparison.table().toText());
+      environment
+          .out()
+          .println(
+              "compare: wrote " + Plain.list(comparison.files()) + " and the charts beside them");
+    }
+    return Main.OK;
+  }
+
+  /** The run directory of one seed of one point. */
+  private Path runDir(Path pointDir, long seed) {
+    return seeds == null ? pointDir : RunDirectory.seedDir(pointDir, seed);
+  }
+
+  /**
+   * Trains every point's seeds one after the other in this process.
+   *
+   * @param sweepBase the sweep's directory, named when it is interrupted; null without a sweep
+   */
+  private List<List<RunResult>> trainHere(
+      List<Recipe> recipes, List<Path> pointDirs, List<Long> seedList, Path sweepBase) {
+    TrainConfig config = recipes.get(0).config();
     Engines.start(config.threads());
     DataStore.Loaded loaded =
         environment.dataStore().load(Dataset.parse(config.dataset()), data.dataDir);
     ConsoleObserver console = new ConsoleObserver(environment.out(), System.console() != null);
-    List<RunResult> results = new ArrayList<>();
+    List<List<RunResult>> results = new ArrayList<>();
     // One run resumes from its directory; several continue by running the command again.
+    boolean several = seeds != null || sweepBase != null;
     String again =
-        seeds == null ? null : InterruptNotice.sameCommand(spec, out == null ? base : null);
+        several
+            ? InterruptNotice.sameCommand(
+                spec, out == null ? (sweepBase != null ? sweepBase : pointDirs.get(0)) : null)
+            : null;
     try (InterruptNotice notice = new InterruptNotice(environment.err(), console, again)) {
-      for (long s : seedList) {
-        Recipe seeded = resolved.withSeed(s);
-        Path runDir = seeds == null ? base : RunDirectory.seedDir(base, s);
-        console.header(seeded, loaded, runDir);
-        RunResult result = Training.runOrContinue(seeded, loaded, runDir, console);
-        console.summary(result, seeds == null ? runDir : null);
-        results.add(result);
+      for (int i = 0; i < recipes.size(); i++) {
+        List<RunResult> point = new ArrayList<>();
+        for (long s : seedList) {
+          Recipe seeded = recipes.get(i).withSeed(s);
+          Path runDir = runDir(pointDirs.get(i), s);
+          console.header(seeded, loaded, runDir);
+          RunResult result = Training.runOrContinue(seeded, loaded, runDir, console);
+          console.summary(result, several ? null : runDir);
+          point.add(result);
+        }
+        results.add(point);
       }
     }
-    if (seeds != null) {
-      writeConsistency(results, base);
-    }
-    return Main.OK;
+    return results;
   }
 
   private void writeConsistency(List<RunResult> results, Path base) {
@@ -139,26 +196,35 @@ public class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Each seed as a job of its own, on the executor {@link #executors} asks for: the data is fetched
-   * and verified here once, then every child reads it from the same directory.
+   * Each seed of each point as a job of its own, on the executor {@link #executors} asks for: the
+   * data is fetched and verified here once, then every child reads it from the same directory.
    */
-  private int trainSeedsAsJobs(TrainConfig config, List<Long> seedList, Path base) {
-    Path dataDir = data.fetchedDirectory(environment, Dataset.parse(config.dataset()));
+  private List<List<RunResult>> trainAsJobs(
+      List<Recipe> recipes, List<Path> pointDirs, List<Long> seedList) {
+    Path dataDir =
+        data.fetchedDirectory(environment, Dataset.parse(recipes.get(0).config().dataset()));
     List<Job> list = new ArrayList<>();
-    for (long s : seedList) {
-      list.add(
-          TrainingJobs.of("seed-" + s, config.withSeed(s), RunDirectory.seedDir(base, s), dataDir));
+    for (int i = 0; i < recipes.size(); i++) {
+      for (long s : seedList) {
+        Path runDir = runDir(pointDirs.get(i), s);
+        String name =
+            (recipes.size() > 1 ? pointDirs.get(i).getFileName() + "/" : "") + "seed-" + s;
+        list.add(TrainingJobs.of(name, recipes.get(i).config().withSeed(s), runDir, dataDir));
+      }
     }
     // One retry: a job that failed for a passing reason (a killed child) continues its run.
     JobExecutor executor = executors.create(spec.commandLine(), 2);
-    environment.out().printf("%d seeds, %s%n", list.size(), executor.describe());
+    environment.out().printf("%d trainings, %s%n", list.size(), executor.describe());
     TrainingJobs.runAllOrFail(executor, list, new JobLines(environment.out()));
-    List<RunResult> results = new ArrayList<>();
-    for (long s : seedList) {
-      results.add(RunDirectory.open(RunDirectory.seedDir(base, s)).readMetrics());
+    List<List<RunResult>> results = new ArrayList<>();
+    for (Path pointDir : pointDirs) {
+      List<RunResult> point = new ArrayList<>();
+      for (long s : seedList) {
+        point.add(RunDirectory.open(runDir(pointDir, s)).readMetrics());
+      }
+      results.add(point);
     }
-    writeConsistency(results, base);
-    return Main.OK;
+    return results;
   }
 
   private int resume() {

@@ -201,7 +201,8 @@ class CliTest {
         run(with(seedsOneAndTwo, "--jobs", "2", "--out", apart.toString(), "--target", "50"));
     assertThat(jobs.exitCode()).as(jobs.err()).isZero();
     assertThat(jobs.out())
-        .contains("2 seeds, 2 processes at a time on this machine", "seed-1: done", "seed-2: done");
+        .contains(
+            "2 trainings, 2 processes at a time on this machine", "seed-1: done", "seed-2: done");
     for (String seed : List.of("seed-1", "seed-2")) {
       EpochMetrics inProcess = RunDirectory.open(out.resolve(seed)).readMetrics().epochs().get(0);
       EpochMetrics asJob = RunDirectory.open(apart.resolve(seed)).readMetrics().epochs().get(0);
@@ -213,9 +214,40 @@ class CliTest {
     assertThat(Files.readString(apart.resolve("consistency.md")))
         .isEqualTo(Files.readString(out.resolve("consistency.md")));
     assertOneLineError(
-        run("train", "--jobs", "2"), 2, "--jobs and --spark run several seeds at once");
+        run("train", "--jobs", "2"), 2, "--jobs and --spark run several trainings at once");
     assertOneLineError(
         run("train", "--seeds", "1..2", "--jobs", "0"), 2, "--jobs must be at least 1, got 0");
+  }
+
+  @Test
+  @Tag("integration")
+  void aCommaListSweepsAFlagOneRunPerValueThenComparesThem() throws Exception {
+    Engines.start(1);
+    Path out = tmp.resolve("sweep");
+    Cli.Outcome o =
+        run(
+            "train",
+            "--epochs",
+            "1",
+            "--limit",
+            "300",
+            "--threads",
+            Integer.toString(Engines.threads()),
+            "--max-lr",
+            "0.05,0.2",
+            "--out",
+            out.toString());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(Files.readString(out.resolve("max-lr-0.05/config.yaml"))).contains("max_lr: 0.05");
+    assertThat(Files.readString(out.resolve("max-lr-0.2/config.yaml"))).contains("max_lr: 0.2");
+    assertThat(o.out())
+        .contains("Sweep of --max-lr: 0.05, 0.2", "max-lr-0.05", "max-lr-0.2", "schedule.max_lr");
+    assertThat(out.resolve("compare/compare.md")).exists();
+    assertOneLineError(
+        run("train", "--max-lr", "0.1,0.2", "--rotation", "5,7"),
+        2,
+        "sweep one flag at a time: --max-lr and --rotation each list several values");
+    assertOneLineError(run("lr-find", "--batch-size", "32,64"), 2, "sweeps are train's");
   }
 
   @Test
