@@ -58,7 +58,13 @@ class DigitClassifierTest {
       assertThat(one.probabilities())
           .containsExactly(
               batch.get(0).probabilities(), org.assertj.core.data.Offset.offset(1e-5f));
-      assertThat(one.top(3)).hasSize(3).first().isEqualTo(one.digit());
+      assertThat(one.top(3)).hasSize(3);
+      assertThat(one.top(3).get(0))
+          .isEqualTo(new DigitClassifier.Guess(one.digit(), one.probability()));
+      assertThat(one.top(3).get(0).toString()).matches("\\d \\(\\d{1,3}\\.\\d%\\)");
+      assertThat(classifier.card().toString())
+          .startsWith(classifier.card().name() + ": ")
+          .contains("trainable parameters", "% test accuracy on mnist", "receptive field");
 
       DigitClassifier.ModelCard card = classifier.card();
       assertThat(card.name()).isEqualTo("mnistlab/compact");

@@ -127,14 +127,8 @@ public class PredictCommand implements Callable<Integer> {
   }
 
   private static String runnersUp(DigitClassifier.Prediction p) {
-    List<Integer> top = p.top(3);
-    return String.format(
-        Locale.ROOT,
-        "%d (%.1f%%), %d (%.1f%%)",
-        top.get(1),
-        100 * p.probabilities()[top.get(1)],
-        top.get(2),
-        100 * p.probabilities()[top.get(2)]);
+    List<DigitClassifier.Guess> top = p.top(3);
+    return top.get(1) + ", " + top.get(2);
   }
 
   private static Map<String, Object> record(Path file, DigitClassifier.Prediction p) {
@@ -143,8 +137,8 @@ public class PredictCommand implements Callable<Integer> {
     r.put("digit", p.digit());
     r.put("probability", p.probability());
     List<Map<String, Object>> top = new ArrayList<>();
-    for (int d : p.top(3)) {
-      top.add(Map.of("digit", d, "probability", p.probabilities()[d]));
+    for (DigitClassifier.Guess g : p.top(3)) {
+      top.add(Map.of("digit", g.digit(), "probability", g.probability()));
     }
     r.put("top", top);
     r.put("probabilities", p.probabilities());

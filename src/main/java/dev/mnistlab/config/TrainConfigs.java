@@ -34,6 +34,30 @@ public final class TrainConfigs {
   private TrainConfigs() {}
 
   /**
+   * The configuration as {@code config.yaml} holds it: every field, except the schedule's fields
+   * its type does not read (a StepLR's {@code max_lr}) and {@code nesterov} outside SGD, which
+   * would only say values that play no part. Read back with {@link #load}, the missing fields take
+   * their defaults, which nothing reads.
+   */
+  public static String toYaml(TrainConfig config) {
+    ObjectNode tree = YAML.valueToTree(config);
+    ObjectNode schedule = (ObjectNode) tree.get("schedule");
+    java.util.Set<String> read = config.schedule().fieldsRead();
+    List<String> unread = new ArrayList<>();
+    schedule.fieldNames().forEachRemaining(f -> unread.add(f));
+    unread.removeAll(read);
+    schedule.remove(unread);
+    if (!"sgd".equals(config.optimizer().type())) {
+      ((ObjectNode) tree.get("optimizer")).remove("nesterov");
+    }
+    try {
+      return YAML.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a configuration that cannot be written as YAML", e);
+    }
+  }
+
+  /**
    * Defaults, then the file.
    *
    * @throws IllegalArgumentException naming the file and the unknown, ill-typed or out-of-range

@@ -3,6 +3,7 @@ package dev.mnistlab.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mnistlab.text.Plain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,10 +47,17 @@ public record ModelSummary(
       int jump,
       long macs) {
 
-    /** The row's values in column order, for the text and Markdown tables. */
+    /** The row's values in column order, for the text and Markdown tables (1,440 not 1440). */
     Object[] cells() {
       return new Object[] {
-        index, layer, output, trainableParams, nonTrainableParams, receptiveField, jump, macs
+        index,
+        layer,
+        output,
+        Plain.count(trainableParams),
+        Plain.count(nonTrainableParams),
+        receptiveField,
+        jump,
+        Plain.count(macs)
       };
     }
   }

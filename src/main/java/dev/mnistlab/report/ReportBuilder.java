@@ -9,6 +9,7 @@ import dev.mnistlab.report.ReportData.Kind;
 import dev.mnistlab.report.ReportData.StepReport;
 import dev.mnistlab.run.EpochMetrics;
 import dev.mnistlab.run.RunResult;
+import dev.mnistlab.text.Plain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -178,7 +179,7 @@ public final class ReportBuilder {
                 + (s.runs().isEmpty() ? s.step().config().model() : s.runs().get(0).model())
                 + (s.runs().isEmpty()
                     ? " · not run yet"
-                    : " · seeds "
+                    : (s.runs().size() == 1 ? " · seed " : " · seeds ")
                         + s.runs().stream()
                             .map(r -> Long.toString(r.seed()))
                             .collect(Collectors.joining(", "))
@@ -305,9 +306,9 @@ public final class ReportBuilder {
         new Document.Paragraph(
             String.format(
                 Locale.ROOT,
-                "%d of %d test digits misclassified (%.2f%%); the %d most confident mistakes:",
-                p.labels().length - Math.round(p.accuracy() * p.labels().length / 100),
-                p.labels().length,
+                "%s of %s test digits misclassified (%.2f%%); the %d most confident mistakes:",
+                Plain.count(p.labels().length - Math.round(p.accuracy() * p.labels().length / 100)),
+                Plain.count(p.labels().length),
                 100 - p.accuracy(),
                 wrong.size())));
     doc.add(

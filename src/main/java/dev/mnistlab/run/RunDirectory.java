@@ -133,13 +133,23 @@ public final class RunDirectory {
    */
   public RunDirectory requireComplete() {
     if (!isComplete()) {
+      String where;
+      try {
+        where = status().describe();
+      } catch (RuntimeException e) {
+        where = "not complete";
+      }
+      // Trained weights are saved when a run completes; until then it has none to load.
       throw new UsageException(
           dir
-              + ": the run is not complete (no "
+              + ": the run is "
+              + where
+              + " (no "
               + METRICS
-              + "); finish it with `mnistlab train --resume "
-              + dir
-              + "`");
+              + " yet); "
+              + (where.startsWith("in progress")
+                  ? "wait for it to complete"
+                  : "finish it with `mnistlab train --resume " + dir + "`"));
     }
     return this;
   }
@@ -181,7 +191,7 @@ public final class RunDirectory {
     Path file = jobConfig(runDir);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      AtomicFiles.write(file, Mappers.YAML.writeValueAsBytes(config));
+      AtomicFiles.write(file, TrainConfigs.toYaml(config).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -423,7 +433,7 @@ public final class RunDirectory {
       // The spec first: config.yaml marks a run, and a run is opened with both (a crash between
       // the two writes must not leave a config.yaml without its model.yaml).
       write(SPEC, ModelSpecWriter.toYaml(spec));
-      write(CONFIG, Mappers.YAML.writeValueAsString(config));
+      write(CONFIG, TrainConfigs.toYaml(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the configuration into " + dir, e);
     }
@@ -443,7 +453,7 @@ public final class RunDirectory {
         Files.delete(weights.get());
       }
       Files.deleteIfExists(dir.resolve(SUMS));
-      write(CONFIG, Mappers.YAML.writeValueAsString(config));
+      write(CONFIG, TrainConfigs.toYaml(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reopen the run in " + dir + " for more epochs", e);
     }

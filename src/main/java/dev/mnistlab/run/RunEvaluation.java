@@ -51,7 +51,11 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
       Path dir, Dataset dataset, Function<Dataset, DataStore.Loaded> data) {
     List<RunDirectory> runs = RunDirectory.runsIn(dir);
     if (runs.isEmpty()) {
-      throw new UsageException(dir + ": not a run directory nor a directory of seed-N runs");
+      throw new UsageException(
+          dir
+              + (java.nio.file.Files.exists(dir)
+                  ? ": not a run directory nor a directory of seed-N runs"
+                  : " does not exist"));
     }
     List<Run> results = new ArrayList<>();
     for (RunDirectory run : runs) {

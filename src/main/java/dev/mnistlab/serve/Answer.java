@@ -14,8 +14,9 @@ import javax.imageio.ImageIO;
  * One prediction as {@code POST /api/predict} answers it.
  *
  * @param name the uploaded file's name (multipart requests), else absent
- * @param digit the most probable digit
- * @param probability its probability
+ * @param digit the most probable digit; null for a blank picture, which shows no digit (as {@code
+ *     mnistlab predict} says), so a client reading only this field is not misled
+ * @param probability its probability; null for a blank picture
  * @param probabilities the 10 class probabilities
  * @param blank true when the picture held no ink (the digit then means nothing)
  * @param image the 28×28 grey picture the network saw, white ink on black, as base64 PNG (only when
@@ -23,13 +24,18 @@ import javax.imageio.ImageIO;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Answer(
-    String name, int digit, float probability, float[] probabilities, boolean blank, String image) {
+    String name,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Integer digit,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Float probability,
+    float[] probabilities,
+    boolean blank,
+    String image) {
 
   static Answer of(String name, DigitClassifier.Prediction p, boolean withImage) {
     return new Answer(
         name,
-        p.digit(),
-        p.probability(),
+        p.blank() ? null : p.digit(),
+        p.blank() ? null : p.probability(),
         p.probabilities(),
         p.blank(),
         withImage ? pngBase64(p.input()) : null);

@@ -198,4 +198,23 @@ class TrainConfigsTest {
         .hasMessageContaining(
             "'augment.interpolation' must be one of bilinear, nearest, got \"cubic\"");
   }
+
+  @Test
+  void aSavedConfigurationHoldsOnlyTheFieldsItsScheduleAndOptimizerUse() throws Exception {
+    TrainConfig step =
+        TrainConfigs.override(
+            TrainConfig.defaults(),
+            Mappers.YAML.readTree(
+                "optimizer: {type: adam, lr: 0.003}\nschedule: {type: step, step_size: 4}\n"),
+            "test");
+    String yaml = TrainConfigs.toYaml(step);
+    assertThat(yaml)
+        .contains("type: \"step\"", "step_size: 4", "gamma:")
+        .doesNotContain("max_lr", "pct_start", "t_max", "nesterov");
+    Path file = Files.writeString(tmp.resolve("saved.yaml"), yaml);
+    assertThat(ConfigDiff.between(step, TrainConfigs.load(file)).isEmpty()).isTrue();
+    assertThat(TrainConfigs.toYaml(TrainConfig.defaults()))
+        .contains("max_lr", "nesterov")
+        .doesNotContain("step_size", "t_max");
+  }
 }

@@ -68,7 +68,7 @@ class RunDirectoryTest {
   void incompleteAndMissingRunsAreNamed() {
     Path dir = run(tmp.resolve("partial"));
     assertThatThrownBy(() -> RunDirectory.openComplete(dir))
-        .hasMessageContaining(dir + ": the run is not complete")
+        .hasMessageContaining(dir + ": the run is interrupted before its first epoch ended")
         .hasMessageContaining("train --resume");
     assertThatThrownBy(() -> RunDirectory.open(tmp))
         .hasMessage(tmp + ": not a run directory (no config.yaml and model.yaml)");

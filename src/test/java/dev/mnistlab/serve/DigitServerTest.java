@@ -130,6 +130,23 @@ class DigitServerTest {
   }
 
   @Test
+  void aBlankPictureHasNoDigit() {
+    // 784 zeros: no ink. A client reading only "digit" must not take a guess for an answer.
+    String zeros = "{\"pixels\": [" + "0,".repeat(783) + "0]}";
+    Reply reply =
+        post(
+            server,
+            "api/predict",
+            "application/json",
+            zeros.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.json().get("blank").asBoolean()).isTrue();
+    assertThat(reply.json().has("digit")).isTrue();
+    assertThat(reply.json().get("digit").isNull()).isTrue();
+    assertThat(reply.json().get("probability").isNull()).isTrue();
+  }
+
+  @Test
   void modelCardHealthAndPage() {
     Reply model = get(server, "api/model");
     DigitClassifier.ModelCard card = ServedModel.classifier().card();
