@@ -3,6 +3,7 @@ package dev.mnistlab.cli;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.io.Mappers;
 import dev.mnistlab.run.RunEvaluation;
+import dev.mnistlab.train.CheckpointModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,9 +16,10 @@ import picocli.CommandLine.Parameters;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Score a complete run's trained model on the test split: accuracy, loss, per-class",
+      "Score a run's trained model on the test split: accuracy, loss, per-class",
       "precision/recall/F1, confusion matrix, most confident mistakes. A directory of seed-N",
-      "runs (train --seeds) gives one row per seed, then min/mean/std."
+      "runs (train --seeds) gives one row per seed, then min/mean/std. A run still training or",
+      "interrupted is scored as its last checkpoint holds it, and says where it stands."
     })
 public class EvaluateCommand implements Callable<Integer> {
   private final Environment environment;
@@ -38,7 +40,8 @@ public class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Engines.start(0);
-    RunEvaluation result = RunEvaluation.of(runDir, data.dataset, data.loader(environment));
+    RunEvaluation result =
+        RunEvaluation.of(runDir, data.dataset, data.loader(environment), CheckpointModel::load);
     environment
         .out()
         .print(json ? Mappers.JSON.writeValueAsString(result) + "\n" : result.toText());

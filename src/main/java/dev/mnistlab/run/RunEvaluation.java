@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Complete runs scored again from their saved weights on a test split ({@code mnistlab evaluate}):
- * one run, or every {@code seed-N} run of a multi-seed directory with the statistics over seeds.
+ * Runs scored again from their saved weights on a test split ({@code mnistlab evaluate}): one run,
+ * or every {@code seed-N} run of a multi-seed directory with the statistics over seeds. A run that
+ * has not completed is scored as its last checkpoint holds it, and says where it stands.
  *
  * @param runs one entry per run, in seed order
  * @param accuracy minimum, mean and standard deviation of the runs' accuracies
@@ -31,6 +32,8 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
    * @param dataset whose test split was classified
    * @param recordedTestAccuracy the last epoch's test accuracy in its {@code metrics.json}, for
    *     comparison (null when evaluated on another dataset than it trained on)
+   * @param state where the run stands when it has not completed ("interrupted at epoch 4 of 15"),
+   *     its network then the last checkpoint's; null for a complete run
    */
   public record Run(
       @JsonProperty("run") String dir,
@@ -38,7 +41,8 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
       String model,
       String dataset,
       @JsonProperty("recorded_test_acc") Double recordedTestAccuracy,
-      Evaluation evaluation) {}
+      Evaluation evaluation,
+      String state) {}
 
   /**
    * Evaluates the complete runs in {@code dir}.
@@ -48,7 +52,10 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
    * @throws IllegalArgumentException naming {@code dir} when it holds no complete run
    */
   public static RunEvaluation of(
-      Path dir, Dataset dataset, Function<Dataset, DataStore.Loaded> data) {
+      Path dir,
+      Dataset dataset,
+      Function<Dataset, DataStore.Loaded> data,
+      Function<RunDirectory, TrainedModel> unfinished) {
     List<RunDirectory> runs = RunDirectory.runsIn(dir);
     if (runs.isEmpty()) {
       throw new UsageException(
@@ -59,19 +66,23 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
     }
     List<Run> results = new ArrayList<>();
     for (RunDirectory run : runs) {
-      RunResult recorded = run.requireComplete().readMetrics();
-      Dataset own = Dataset.parse(recorded.dataset());
+      boolean complete = run.isComplete();
+      RunResult recorded = complete ? run.readMetrics() : null;
+      String state = complete ? null : run.status().describe();
+      var config = run.readConfig();
+      Dataset own = Dataset.parse(config.dataset());
       Dataset used = dataset == null ? own : dataset;
-      try (TrainedModel trained = run.loadTrained()) {
+      try (TrainedModel trained = complete ? run.loadTrained() : unfinished.apply(run)) {
         Evaluator.Predictions predictions = Evaluator.predict(trained, data.apply(used).test());
         results.add(
             new Run(
                 run.toString(),
-                recorded.seed(),
-                recorded.model(),
+                config.seed(),
+                trained.spec().name(),
                 used.id(),
-                used == own ? recorded.last().testAcc() : null,
-                Evaluation.of(predictions, MISTAKES)));
+                complete && used == own ? recorded.last().testAcc() : null,
+                Evaluation.of(predictions, MISTAKES),
+                state));
       }
     }
     return new RunEvaluation(
@@ -87,12 +98,13 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%s: %s, seed %d, %s test split (%,d images)%n",
+              "%s: %s, seed %d, %s test split (%,d images)%s%n",
               r.dir(),
               r.model(),
               r.seed(),
               r.dataset(),
-              r.evaluation().images()));
+              r.evaluation().images(),
+              r.state() == null ? "" : "; " + r.state() + ", scored as its last checkpoint"));
       b.append(
           String.format(
               Locale.ROOT,
@@ -107,14 +119,15 @@ public record RunEvaluation(List<Run> runs, Consistency.Stats accuracy) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%6d  %7.2f%%  %.4f  %8s  %s%n",
+              "%6d  %7.2f%%  %.4f  %8s  %s%s%n",
               r.seed(),
               r.evaluation().accuracy(),
               r.evaluation().loss(),
               r.recordedTestAccuracy() == null
                   ? "—"
                   : String.format(Locale.ROOT, "%.2f%%", r.recordedTestAccuracy()),
-              r.dir()));
+              r.dir(),
+              r.state() == null ? "" : " (" + r.state() + ")"));
     }
     b.append(
         String.format(

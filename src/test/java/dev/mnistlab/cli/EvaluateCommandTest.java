@@ -83,15 +83,30 @@ class EvaluateCommandTest {
         tmp.resolve("none") + " does not exist");
     Path partial = tmp.resolve("partial");
     copy(TrainedRuns.mnist().runDir(), partial);
-    Files.delete(partial.resolve("metrics.json"));
-    assertOneLineError(
-        Cli.run(tmp, Map.of(), "evaluate", partial.toString()),
-        Main.USAGE,
-        "the run is interrupted at epoch 3 of 3 (no metrics.json yet); finish it with");
     assertOneLineError(
         Cli.run(tmp, Map.of(), "evaluate", partial.toString(), "--dataset", "cifar"),
         Main.USAGE,
         "unknown dataset 'cifar'");
+  }
+
+  @Test
+  void anUnfinishedRunIsScoredAsItsLastCheckpointAndSaysSo() throws Exception {
+    RunResult run = TrainedRuns.mnist();
+    Path partial = tmp.resolve("unfinished");
+    copy(run.runDir(), partial);
+    // As if the process died after the last checkpoint, before the weights and metrics.
+    Files.delete(partial.resolve("metrics.json"));
+    try (Stream<Path> files = Files.list(partial)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".params")).toList()) {
+        Files.delete(f);
+      }
+    }
+    Cli.Outcome o = Cli.runWithRealData("evaluate", partial.toString());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out())
+        .contains("interrupted at epoch 3 of 3, scored as its last checkpoint")
+        // The checkpoint after the last epoch holds the weights the run saves.
+        .contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", run.last().testAcc()));
   }
 
   static void copy(Path from, Path to) throws Exception {

@@ -20,6 +20,7 @@ import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunEvaluation;
 import dev.mnistlab.run.RunProgress;
 import dev.mnistlab.run.RunResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -413,10 +414,20 @@ class TrainingTest {
     assertThat(averaged.last().trainLoss()).isEqualTo(plain.last().trainLoss());
     assertThat(averaged.last().testLoss()).isNotEqualTo(plain.last().testLoss());
     // The saved weights are the ones that were tested.
-    RunEvaluation again = RunEvaluation.of(tmp.resolve("averaged"), null, d -> data);
+    RunEvaluation again =
+        RunEvaluation.of(tmp.resolve("averaged"), null, d -> data, CheckpointModel::load);
     assertThat(again.runs().get(0).evaluation().loss())
         .isCloseTo(averaged.last().testLoss(), org.assertj.core.data.Offset.offset(1e-5));
     assertThat(again.runs().get(0).evaluation().accuracy()).isEqualTo(averaged.last().testAcc());
+    // Unfinished, the same run is scored from its checkpoint: the averaged weights again.
+    Path cut = Files.createDirectories(tmp.resolve("averaged-cut"));
+    for (String name : List.of("config.yaml", "model.yaml", "checkpoint.bin", "progress.json")) {
+      Files.copy(tmp.resolve("averaged").resolve(name), cut.resolve(name));
+    }
+    RunEvaluation fromCheckpoint = RunEvaluation.of(cut, null, d -> data, CheckpointModel::load);
+    assertThat(fromCheckpoint.runs().get(0).state()).startsWith("interrupted at epoch");
+    assertThat(fromCheckpoint.runs().get(0).evaluation().loss())
+        .isCloseTo(averaged.last().testLoss(), org.assertj.core.data.Offset.offset(1e-5));
     // A checkpoint with averages cannot be continued under a recipe without them.
     assertThatThrownBy(
             () ->
