@@ -10,8 +10,6 @@ import dev.mnistlab.serve.ServerLimits;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +68,7 @@ public final class RunBoard implements AutoCloseable {
     this.index = new RunIndex(root);
     this.limits = limits;
     this.api = new DigitApi(limits, () -> {});
-    this.page = readPage();
+    this.page = DigitApi.page(PAGE_RESOURCE);
     this.app =
         Javalin.create(
             config -> {
@@ -205,17 +203,6 @@ public final class RunBoard implements AutoCloseable {
         models.remove(oldest.get(i)).classifier().close();
       }
       return classifier;
-    }
-  }
-
-  private static byte[] readPage() {
-    try (InputStream in = RunBoard.class.getResourceAsStream(PAGE_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the page " + PAGE_RESOURCE + " is missing from the jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

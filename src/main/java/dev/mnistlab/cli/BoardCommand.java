@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mnistlab board [DIR]}: the runs under a directory in the browser, live. */
@@ -36,20 +35,7 @@ public class BoardCommand implements Callable<Integer> {
       defaultValue = "runs")
   Path dir;
 
-  @Option(
-      names = "--port",
-      paramLabel = "PORT",
-      defaultValue = "8080",
-      description = "Port to listen on; 0 takes any free one (default: ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(
-      names = "--host",
-      paramLabel = "ADDRESS",
-      defaultValue = "127.0.0.1",
-      description =
-          "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
-  String host;
+  @Mixin AddressOptions address;
 
   public BoardCommand(Environment environment) {
     this.environment = environment;
@@ -64,7 +50,7 @@ public class BoardCommand implements Callable<Integer> {
               + "; name the directory your runs are in (train --out puts them there)");
     }
     ServerLimits defaults = ServerLimits.defaults();
-    ServerLimits limits = defaults.at(host, port).withWorkers(2, defaults.queue());
+    ServerLimits limits = defaults.at(address.host, address.port).withWorkers(2, defaults.queue());
     // The pads classify with the runs' models; summaries build networks to count them.
     Engines.start(1);
     RunBoard board = RunBoard.start(dir, limits);

@@ -31,20 +31,7 @@ public class ServeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A complete run directory.")
   Path runDir;
 
-  @Option(
-      names = "--port",
-      paramLabel = "PORT",
-      defaultValue = "8080",
-      description = "Port to listen on; 0 takes any free one (default: ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(
-      names = "--host",
-      paramLabel = "ADDRESS",
-      defaultValue = "127.0.0.1",
-      description =
-          "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
-  String host;
+  @Mixin AddressOptions address;
 
   @Option(
       names = "--threads",
@@ -77,7 +64,7 @@ public class ServeCommand implements Callable<Integer> {
     ServerLimits defaults = ServerLimits.defaults();
     ServerLimits limits =
         defaults
-            .at(host, port)
+            .at(address.host, address.port)
             .withWorkers(threads == null ? defaults.workers() : threads, queue)
             .withTimeouts(Duration.ofSeconds(timeoutSeconds), defaults.idleTimeout());
     // One intra-op thread: a served prediction is one small image, and the workers already keep

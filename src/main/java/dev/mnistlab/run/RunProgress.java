@@ -36,4 +36,19 @@ public record RunProgress(
   public RunProgress {
     epochs = epochs == null ? List.of() : List.copyOf(epochs);
   }
+
+  /** This run's progress with {@code done} epochs, written at {@code when}, failed for a reason. */
+  public RunProgress at(List<EpochMetrics> done, String when, String failureReason) {
+    return new RunProgress(
+        model,
+        dataset,
+        seed,
+        plannedEpochs,
+        trainableParams,
+        trainImages,
+        started,
+        when,
+        failureReason,
+        done);
+  }
 }

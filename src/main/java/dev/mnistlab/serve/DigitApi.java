@@ -62,7 +62,7 @@ public final class DigitApi implements AutoCloseable {
   public DigitApi(ServerLimits limits, Runnable beforePrediction) {
     this.limits = limits;
     this.beforePrediction = beforePrediction;
-    this.page = readPage();
+    this.page = page(PAGE_RESOURCE);
     BlockingQueue<Runnable> queue =
         limits.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(limits.queue());
     AtomicInteger threadNumber = new AtomicInteger();
@@ -229,10 +229,11 @@ public final class DigitApi implements AutoCloseable {
     }
   }
 
-  private static byte[] readPage() {
-    try (InputStream in = DigitApi.class.getResourceAsStream(PAGE_RESOURCE)) {
+  /** A page the jar carries, e.g. {@code /dev/mnistlab/serve/index.html}. */
+  public static byte[] page(String resource) {
+    try (InputStream in = DigitApi.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the page " + PAGE_RESOURCE + " is missing from the jar");
+        throw new IllegalStateException("the page " + resource + " is missing from the jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {

@@ -164,13 +164,13 @@ final class TrainingLoop {
                 model.getBlock(),
                 optimizer,
                 average);
-            run.writeProgress(now(progress, null));
+            run.writeProgress(progress.at(epochs, Instant.now().toString(), null));
             observer.epochDone(metrics);
           }
         } catch (RuntimeException e) {
           // A run that stopped with an error says why; one stopped or killed says nothing and
           // reads as interrupted.
-          run.writeProgress(now(progress, Reasons.oneLine(e)));
+          run.writeProgress(progress.at(epochs, Instant.now().toString(), Reasons.oneLine(e)));
           throw e;
         }
         RunResult result =
@@ -194,21 +194,6 @@ final class TrainingLoop {
         return result;
       }
     }
-  }
-
-  /** {@code progress} with the epochs so far, written now, failed for {@code failure} if given. */
-  private RunProgress now(RunProgress progress, String failure) {
-    return new RunProgress(
-        progress.model(),
-        progress.dataset(),
-        progress.seed(),
-        progress.plannedEpochs(),
-        progress.trainableParams(),
-        progress.trainImages(),
-        progress.started(),
-        Instant.now().toString(),
-        failure,
-        epochs);
   }
 
   /** Loads the checkpoint's weights, optimizer state, average and the epochs it recorded. */
