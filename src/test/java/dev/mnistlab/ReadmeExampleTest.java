@@ -75,6 +75,8 @@ class ReadmeExampleTest {
     }
     // MNIST's first test image is a 7.
     assertThat(captured.toString(StandardCharsets.UTF_8))
-        .matches("7 \\(\\d+\\.\\d%\\), top 3: \\[7, \\d, \\d\\]\\s*");
+        .matches(
+            "7 \\(\\d+\\.\\d%\\), top 3: \\[7 \\(\\d+\\.\\d%\\), \\d \\(\\d+\\.\\d%\\),"
+                + " \\d \\(\\d+\\.\\d%\\)\\]\\s*");
   }
 }

@@ -104,8 +104,9 @@ class RunFaultsTest {
   @Test
   void aFailedWriteLosesAtMostItsEpochAndLeavesNoTemporaryFile() throws Exception {
     Path dir = tmp.resolve("full");
-    // Writes: model.yaml, config.yaml, checkpoint after epoch 1, checkpoint after epoch 2.
-    Ended failed = train(dir, "fail-at-write=4");
+    // Writes: model.yaml, config.yaml, progress.json, then per epoch its checkpoint and
+    // progress.json: the 6th is the checkpoint after epoch 2.
+    Ended failed = train(dir, "fail-at-write=6");
     assertThat(failed.status()).isEqualTo(1);
     assertThat(failed.err().strip())
         .startsWith("mnistlab: cannot write the checkpoint " + dir.resolve("checkpoint.bin"))
