@@ -458,76 +458,7 @@ public record TrainConfig(
     require(
         !optimizer.nesterov() || ("sgd".equals(optimizer.type()) && optimizer.momentum() > 0),
         "nesterov needs the sgd optimizer and a positive momentum");
-    switch (schedule.type()) {
-      case "onecycle" -> {
-        require(
-            schedule.maxLr() > 0, "max_lr must be positive, got " + Plain.number(schedule.maxLr()));
-        require(
-            schedule.pctStart() > 0 && schedule.pctStart() < 1,
-            "pct_start must be in (0, 1), got " + Plain.number(schedule.pctStart()));
-        require(
-            schedule.divFactor() > 0,
-            "div_factor must be positive, got " + Plain.number(schedule.divFactor()));
-        require(
-            schedule.finalDivFactor() > 0,
-            "final_div_factor must be positive, got " + Plain.number(schedule.finalDivFactor()));
-        require(
-            "cos".equals(schedule.anneal()) || "linear".equals(schedule.anneal()),
-            "anneal must be cos or linear, got '" + schedule.anneal() + "'");
-        require(
-            !schedule.cycleMomentum()
-                || (0 <= schedule.baseMomentum()
-                    && schedule.baseMomentum() <= schedule.maxMomentum()
-                    && schedule.maxMomentum() < 1),
-            "momentum cycle needs 0 <= base_momentum <= max_momentum < 1, got "
-                + Plain.number(schedule.baseMomentum())
-                + " and "
-                + Plain.number(schedule.maxMomentum()));
-      }
-      case "step" -> {
-        require(
-            schedule.stepSize() >= 1, "step_size must be at least 1, got " + schedule.stepSize());
-        require(
-            schedule.gamma() > 0, "gamma must be positive, got " + Plain.number(schedule.gamma()));
-      }
-      case "multistep" -> {
-        require(
-            schedule.milestones() != null && !schedule.milestones().isEmpty(),
-            "multistep needs milestones, e.g. [5, 10]");
-        require(
-            schedule.gamma() > 0, "gamma must be positive, got " + Plain.number(schedule.gamma()));
-      }
-      case "cosine" -> {
-        require(
-            schedule.tMax() >= 0,
-            "t_max must be 0 (the run's epochs) or positive, got " + schedule.tMax());
-        require(
-            schedule.etaMin() >= 0,
-            "eta_min must not be negative, got " + Plain.number(schedule.etaMin()));
-      }
-      case "linear" -> {
-        require(
-            schedule.startFactor() > 0 && schedule.startFactor() <= 1,
-            "start_factor must be in (0, 1], got " + Plain.number(schedule.startFactor()));
-        require(
-            schedule.totalIters() >= 1,
-            "total_iters must be at least 1, got " + schedule.totalIters());
-      }
-      case "plateau" -> {
-        require(
-            schedule.factor() > 0 && schedule.factor() < 1,
-            "factor must be in (0, 1), got " + Plain.number(schedule.factor()));
-        require(
-            schedule.patience() >= 0, "patience must not be negative, got " + schedule.patience());
-      }
-      case "constant" -> {}
-      default ->
-          throw new UsageException(
-              "schedule must be onecycle, step, multistep, cosine, linear, plateau or constant, got '"
-                  + schedule.type()
-                  + "'"
-                  + Suggestions.didYouMean(schedule.type(), Schedule.TYPES));
-    }
+    ScheduleChecks.check(schedule);
     augment.validate();
     require(
         labelSmoothing >= 0 && labelSmoothing < 1,
@@ -542,7 +473,8 @@ public record TrainConfig(
     return this;
   }
 
-  private static void require(boolean ok, String message) {
+  /** Throws a {@link UsageException} with {@code message} unless {@code ok}. */
+  static void require(boolean ok, String message) {
     if (!ok) {
       throw new UsageException(message);
     }

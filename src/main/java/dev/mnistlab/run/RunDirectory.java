@@ -13,7 +13,6 @@ import dev.mnistlab.io.Sha256;
 import dev.mnistlab.model.ModelSpec;
 import dev.mnistlab.model.ModelSpecParser;
 import dev.mnistlab.model.ModelSpecWriter;
-import dev.mnistlab.text.Plain;
 import dev.mnistlab.text.Reasons;
 import dev.mnistlab.text.UsageException;
 import java.io.IOException;
@@ -66,15 +65,6 @@ public final class RunDirectory {
   private static final String LOCK = "run.lock";
   private static final String SUMS = "SHA256SUMS";
   private static final String PROGRESS = "progress.json";
-
-  /** The largest progress file read: 15 epochs take 4 KB; this allows thousands. */
-  private static final long MAX_PROGRESS_BYTES = 4L << 20;
-
-  /** A manifest line: 64 hex digits, two spaces (or space and star), a file name. */
-  private static final Pattern SUM_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
-
-  /** The largest manifest read; it lists one file. */
-  private static final int MAX_SUMS_BYTES = 64 * 1024;
 
   private final Path dir;
 
@@ -133,23 +123,7 @@ public final class RunDirectory {
    */
   public RunDirectory requireComplete() {
     if (!isComplete()) {
-      String where;
-      try {
-        where = status().describe();
-      } catch (RuntimeException e) {
-        where = "not complete";
-      }
-      // Trained weights are saved when a run completes; until then it has none to load.
-      throw new UsageException(
-          dir
-              + ": the run is "
-              + where
-              + " (no "
-              + METRICS
-              + " yet); "
-              + (where.startsWith("in progress")
-                  ? "wait for it to complete"
-                  : "finish it with `mnistlab train --resume " + dir + "`"));
+      throw state().notComplete();
     }
     return this;
   }
@@ -324,12 +298,7 @@ public final class RunDirectory {
    * @throws IllegalArgumentException naming the file when it is missing or malformed
    */
   public RunResult readMetrics() {
-    Path file = dir.resolve(METRICS);
-    try {
-      return Mappers.JSON.readValue(file.toFile(), RunResult.class).in(dir);
-    } catch (IOException e) {
-      throw new UsageException(file + ": cannot read metrics (" + e.getMessage() + ")");
-    }
+    return state().readMetrics();
   }
 
   /**
@@ -371,58 +340,9 @@ public final class RunDirectory {
    */
   public void verifyWeights(Path weights) {
     Path sums = dir.resolve(SUMS);
-    if (!Files.exists(sums)) {
-      return;
+    if (Files.exists(sums)) {
+      WeightSums.verify(sums, weights);
     }
-    String name = weights.getFileName().toString();
-    String recorded = readSums(sums).get(name);
-    if (recorded == null) {
-      throw new DamagedFileException(sums, "does not list " + name + ", the run's weights");
-    }
-    String actual;
-    try {
-      actual = Sha256.hexOf(weights);
-    } catch (IOException e) {
-      throw new DamagedFileException(weights, "cannot be read (" + Reasons.of(e) + ")", e);
-    }
-    if (!actual.equals(recorded)) {
-      throw new DamagedFileException(
-          weights,
-          "damaged: its SHA-256 is "
-              + actual.substring(0, 12)
-              + "…, not the "
-              + recorded.substring(0, 12)
-              + "… recorded in "
-              + SUMS
-              + " when it was saved; train the run again or restore the file from a copy");
-    }
-  }
-
-  private static java.util.Map<String, String> readSums(Path sums) {
-    byte[] bytes;
-    try {
-      if (Files.size(sums) > MAX_SUMS_BYTES) {
-        throw new DamagedFileException(
-            sums, "more than " + MAX_SUMS_BYTES + " bytes; it lists one file");
-      }
-      bytes = Files.readAllBytes(sums);
-    } catch (IOException e) {
-      throw new DamagedFileException(sums, "cannot be read (" + Reasons.of(e) + ")", e);
-    }
-    java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
-    String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].isEmpty()) {
-        continue;
-      }
-      java.util.regex.Matcher m = SUM_LINE.matcher(lines[i]);
-      if (!m.matches()) {
-        throw new DamagedFileException(
-            sums, "line " + (i + 1) + " is not '<sha256>  <file>': " + Plain.quote(lines[i], 80));
-      }
-      byName.put(m.group(2), m.group(1));
-    }
-    return byName;
   }
 
   /** Saves the recipe the run is about to train: {@code model.yaml}, then {@code config.yaml}. */
@@ -482,7 +402,7 @@ public final class RunDirectory {
       Path target = dir.resolve(saved.getFileName());
       String sha = Sha256.hexOf(saved);
       AtomicFiles.moveIntoPlace(saved, target);
-      write(SUMS, sha + "  " + target.getFileName() + "\n");
+      write(SUMS, WeightSums.manifest(sha, target));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model into " + dir, e);
     } finally {
@@ -511,20 +431,7 @@ public final class RunDirectory {
    * @throws DamagedFileException naming the file when it is too large or not a progress file
    */
   public Optional<RunProgress> readProgress() {
-    Path file = dir.resolve(PROGRESS);
-    try {
-      if (!Files.isRegularFile(file)) {
-        return Optional.empty();
-      }
-      if (Files.size(file) > MAX_PROGRESS_BYTES) {
-        throw new DamagedFileException(
-            file, "it holds " + Plain.count(Files.size(file), "byte") + ", more than a run writes");
-      }
-      return Optional.of(Mappers.JSON.readValue(file.toFile(), RunProgress.class));
-    } catch (IOException e) {
-      throw new DamagedFileException(
-          file, "it cannot be read (" + Reasons.of(e, "malformed") + ")", e);
-    }
+    return state().readProgress();
   }
 
   /**
@@ -535,26 +442,7 @@ public final class RunDirectory {
    * @throws DamagedFileException when its progress or metrics cannot be read
    */
   public RunResult readResultSoFar() {
-    if (isComplete()) {
-      return readMetrics();
-    }
-    Optional<RunProgress> progress = readProgress();
-    if (progress.isEmpty() || progress.get().epochs().isEmpty()) {
-      throw new UsageException(dir + ": " + status().describe() + ", with no epoch to show yet");
-    }
-    RunProgress p = progress.get();
-    return new RunResult(
-        p.model(),
-        p.dataset(),
-        p.trainableParams(),
-        0,
-        p.seed(),
-        p.trainImages(),
-        null,
-        null,
-        null,
-        dir,
-        p.epochs());
+    return state().resultSoFar();
   }
 
   /**
@@ -563,29 +451,7 @@ public final class RunDirectory {
    * @throws DamagedFileException when its progress or metrics cannot be read
    */
   public RunStatus status() {
-    Optional<RunProgress> progress = readProgress();
-    int planned = progress.map(RunProgress::plannedEpochs).orElseGet(() -> readConfig().epochs());
-    String started = progress.map(RunProgress::started).orElse(null);
-    String updated = progress.map(RunProgress::updated).orElse(null);
-    if (isComplete()) {
-      int done;
-      try {
-        done = readMetrics().epochs().size();
-      } catch (UsageException e) {
-        throw new DamagedFileException(dir.resolve(METRICS), "its metrics cannot be read", e);
-      }
-      return new RunStatus(RunStatus.State.COMPLETE, done, planned, started, updated, null);
-    }
-    // Runs saved before progress.json existed: the epochs done are not known without the engine.
-    int done = progress.map(p -> p.epochs().size()).orElse(hasCheckpoint() ? -1 : 0);
-    Optional<String> owner = DirectoryLock.liveOwner(dir.resolve(LOCK));
-    if (owner.isPresent()) {
-      return new RunStatus(RunStatus.State.RUNNING, done, planned, started, updated, owner.get());
-    }
-    String failure = progress.map(RunProgress::failure).orElse(null);
-    return failure != null
-        ? new RunStatus(RunStatus.State.FAILED, done, planned, started, updated, failure)
-        : new RunStatus(RunStatus.State.INTERRUPTED, done, planned, started, updated, null);
+    return state().status();
   }
 
   /** Saves the measured metrics; written last, it marks the run complete. */
@@ -600,6 +466,10 @@ public final class RunDirectory {
   @Override
   public String toString() {
     return dir.toString();
+  }
+
+  private RunState state() {
+    return new RunState(this, dir.resolve(PROGRESS), dir.resolve(METRICS), dir.resolve(LOCK));
   }
 
   private void write(String name, String content) throws IOException {
