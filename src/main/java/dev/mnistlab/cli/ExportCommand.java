@@ -6,11 +6,16 @@ import dev.mnistlab.data.Split;
 import dev.mnistlab.engine.Engines;
 import dev.mnistlab.eval.Quantization;
 import dev.mnistlab.eval.TrainedModel;
+import dev.mnistlab.export.CExporter;
+import dev.mnistlab.export.InferenceNet;
+import dev.mnistlab.export.Int8Net;
 import dev.mnistlab.export.OnnxExporter;
+import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
 import dev.mnistlab.text.Plain;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,7 +44,8 @@ import picocli.CommandLine.Spec;
 public class ExportCommand implements Callable<Integer> {
   /** Formats {@code export} writes. */
   enum Format {
-    onnx
+    onnx,
+    c
   }
 
   private final Environment environment;
@@ -96,6 +102,9 @@ public class ExportCommand implements Callable<Integer> {
     Engines.start(1);
     RunDirectory run = RunDirectory.openComplete(runDir);
     RunResult metrics = run.readMetrics();
+    if (format == Format.c) {
+      return exportC(run, calibrationImages);
+    }
     Path file = out != null ? out : int8 ? run.int8OnnxFile() : run.onnxFile();
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("model", metrics.model());
@@ -130,13 +139,78 @@ public class ExportCommand implements Callable<Integer> {
   }
 
   /**
+   * Writes the run's network as C: {@code mnistlab_model.h} and {@code mnistlab_model.c} in {@code
+   * --out}, float or, with {@code --int8}, quantized as the int8 ONNX model is.
+   */
+  private int exportC(RunDirectory run, int images) throws IOException {
+    if (out == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--format c writes two files: name their directory with --out DIR");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out " + out + " is a file; --format c needs a directory");
+    }
+    try (TrainedModel trained = run.loadTrained()) {
+      InferenceNet net =
+          InferenceNet.of(trained.spec(), trained.model().getBlock(), trained.normalization());
+      Int8Net quantized = null;
+      if (int8) {
+        Split train = loaded(run).train();
+        quantized = Int8Net.calibrate(net, firstImages(train, images));
+      }
+      RunResult metrics = run.readMetrics();
+      CExporter.Files files =
+          CExporter.export(
+              net,
+              quantized,
+              String.format(
+                  Locale.ROOT,
+                  "%,d trainable parameters, %.2f%% test accuracy (float) on %s",
+                  metrics.trainableParams(),
+                  metrics.last().testAcc(),
+                  metrics.dataset()));
+      Files.createDirectories(out);
+      AtomicFiles.write(
+          out.resolve(CExporter.HEADER), files.header().getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(
+          out.resolve(CExporter.SOURCE), files.source().getBytes(StandardCharsets.UTF_8));
+      environment
+          .out()
+          .printf(
+              Locale.ROOT,
+              "wrote %s and %s (C99, %s): int mnistlab_classify(const uint8_t image[784], float"
+                  + " scores[10]); arena %,d bytes%n",
+              out.resolve(CExporter.HEADER),
+              out.resolve(CExporter.SOURCE),
+              int8 ? "int8, calibrated on " + Plain.count(images, "training image") : "float",
+              files.arenaBytes());
+    }
+    return Main.OK;
+  }
+
+  private DataStore.Loaded loaded(RunDirectory run) {
+    return data.loader(environment).apply(Dataset.parse(run.readConfig().dataset()));
+  }
+
+  /** The first {@code n} images of {@code split}, each C×H×W pixels in [0, 1]. */
+  static java.util.List<float[]> firstImages(Split split, int n) {
+    int size = split.imageSize();
+    float[] pixels = split.unitPixels(0, n);
+    java.util.List<float[]> images = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      images.add(java.util.Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
+    }
+    return images;
+  }
+
+  /**
    * Quantizes the run's network on the first {@code images} training images, writes the QDQ model
    * and prints its size and test accuracy beside the float model's.
    */
   private int exportInt8(RunDirectory run, Map<String, String> metadata, Path file, int images)
       throws IOException {
-    DataStore.Loaded loaded =
-        data.loader(environment).apply(Dataset.parse(run.readConfig().dataset()));
+    DataStore.Loaded loaded = loaded(run);
     Split train = loaded.train();
     if (images > train.count()) {
       throw new CommandLine.ParameterException(
