@@ -107,6 +107,38 @@ public final class Evaluator {
    * TrainedModel#inference()}: ONNX Runtime where it agrees with the training engine).
    */
   public static Predictions predict(TrainedModel trained, Split split) {
+    return predict(trained::logProbabilities, split);
+  }
+
+  /** Whatever gives log-probabilities for a batch of images with pixels in [0, 1]. */
+  @FunctionalInterface
+  public interface Scorer {
+    /** {@code count × 10} log-probabilities of {@code count} images, C×H×W pixels each. */
+    float[][] logProbabilities(float[] unitPixels, int count);
+  }
+
+  /**
+   * The predictions of an ONNX model ({@link dev.mnistlab.export.OnnxExporter}'s input and output)
+   * run by ONNX Runtime with {@code threads} threads: how {@code export --int8} scores its model.
+   */
+  public static Predictions predictOnnx(
+      byte[] model, ModelSpec.Shape3 input, Split split, int threads) {
+    try (OnnxInference onnx = OnnxInference.open(model, input, threads)) {
+      return predict(
+          (pixels, count) -> {
+            float[] flat = onnx.logProbabilities(pixels, count);
+            float[][] rows = new float[count][];
+            for (int i = 0; i < count; i++) {
+              rows[i] = java.util.Arrays.copyOfRange(flat, i * 10, (i + 1) * 10);
+            }
+            return rows;
+          },
+          split);
+    }
+  }
+
+  /** The predictions of {@code scorer} on every image of {@code split}, in batches. */
+  public static Predictions predict(Scorer scorer, Split split) {
     int count = split.count();
     int[] labels = new int[count];
     int[] predicted = new int[count];
@@ -114,7 +146,7 @@ public final class Evaluator {
     double lossSum = 0;
     for (int from = 0; from < count; from += BATCH) {
       int n = Math.min(BATCH, count - from);
-      float[][] logProbs = trained.logProbabilities(split.unitPixels(from, n), n);
+      float[][] logProbs = scorer.logProbabilities(split.unitPixels(from, n), n);
       for (int i = 0; i < n; i++) {
         float[] row = logProbs[i];
         int label = split.labels()[from + i] & 0xff;

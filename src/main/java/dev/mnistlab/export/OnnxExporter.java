@@ -10,8 +10,6 @@ import dev.mnistlab.io.AtomicFiles;
 import dev.mnistlab.model.LayerSpec;
 import dev.mnistlab.model.ModelSpec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,11 +37,12 @@ public final class OnnxExporter {
   /** Name of the graph's output. */
   public static final String OUTPUT = "log_probabilities";
 
-  private static final int IR_VERSION = 8;
-  private static final float BATCHNORM_EPSILON = 1e-5f;
+  /** The ONNX IR version of the files. */
+  static final int IR_VERSION = 8;
 
-  private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
-  private int counter;
+  private static final float BATCHNORM_EPSILON = InferenceNet.BATCHNORM_EPSILON;
+
+  private final OnnxGraph g = new OnnxGraph();
 
   private OnnxExporter() {}
 
@@ -57,56 +56,23 @@ public final class OnnxExporter {
   public static OnnxMl.ModelProto export(
       ModelSpec spec, Block block, Normalization normalization, Map<String, String> metadata) {
     OnnxExporter exporter = new OnnxExporter();
-    String x = exporter.normalize(normalization);
+    String x = exporter.g.normalize(normalization);
     List<Block> children = new ArrayList<>();
     block.getChildren().values().forEach(children::add);
     for (int i = 0; i < spec.layers().size(); i++) {
       x = exporter.layer(spec.layers().get(i), children.get(i), x, spec, i);
     }
     // BlockFactory always ends with a batch flatten to N×10.
-    x = exporter.node("Flatten", List.of(x), List.of(intAttribute("axis", 1)));
-    exporter.logProbabilities(spec, x);
-
-    ModelSpec.Shape3 in = spec.inputShape();
-    exporter
-        .graph
-        .setName(spec.name())
-        .setDocString(spec.description())
-        .addInput(valueInfo(INPUT, "N", in.channels(), in.height(), in.width()))
-        .addOutput(valueInfo(OUTPUT, "N", ModelSpec.CLASSES));
-    OnnxMl.ModelProto.Builder model =
-        OnnxMl.ModelProto.newBuilder()
-            .setIrVersion(IR_VERSION)
-            .setProducerName("mnistlab")
-            .setModelVersion(1)
-            .setDocString(
-                "Input "
-                    + INPUT
-                    + ": float [N,1,28,28], pixels in [0,1], white ink on black; normalization"
-                    + " (x - mean) / std is built into the graph. Output "
-                    + OUTPUT
-                    + ": float [N,10], log-probabilities of the digits 0-9.")
-            .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-            .setGraph(exporter.graph);
-    model.addMetadataProps(entry("normalization_mean", Float.toString(normalization.mean())));
-    model.addMetadataProps(entry("normalization_std", Float.toString(normalization.std())));
-    model.addMetadataProps(entry("normalization", "in the graph"));
-    model.addMetadataProps(entry("input", INPUT + ": pixels in [0,1], white ink on black"));
-    model.addMetadataProps(entry("output", OUTPUT + ": log-probabilities of 0-9"));
-    metadata.forEach((k, v) -> model.addMetadataProps(entry(k, v)));
-    return model.build();
+    x = exporter.g.node("Flatten", List.of(x), List.of(OnnxGraph.intAttribute("axis", 1)));
+    exporter.g.logProbabilities(spec.outputsProbabilities(), x);
+    return exporter.g.model(
+        spec.name(), spec.description(), spec.inputShape(), normalization, metadata);
   }
 
   /** Writes {@code model} into {@code out} (to a temporary name, then renamed). */
   public static void write(OnnxMl.ModelProto model, Path out) throws IOException {
     Files.createDirectories(out.toAbsolutePath().getParent());
     AtomicFiles.write(out, model.toByteArray());
-  }
-
-  private String normalize(Normalization n) {
-    String mean = constant("normalization_mean", new float[] {n.mean()}, new long[] {});
-    String std = constant("normalization_std", new float[] {n.std()}, new long[] {});
-    return node("Div", List.of(node("Sub", List.of(INPUT, mean), List.of()), std), List.of());
   }
 
   /** Adds the nodes of one spec layer after {@code x}; returns the layer's output name. */
@@ -116,7 +82,7 @@ public final class OnnxExporter {
           block, x, c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(), c.groups());
     }
     if (layer instanceof LayerSpec.BatchNorm) {
-      return node(
+      return g.node(
           "BatchNormalization",
           List.of(
               x,
@@ -124,50 +90,51 @@ public final class OnnxExporter {
               parameter(block, "beta"),
               parameter(block, "runningMean"),
               parameter(block, "runningVar")),
-          List.of(floatAttribute("epsilon", BATCHNORM_EPSILON)));
+          List.of(OnnxGraph.floatAttribute("epsilon", BATCHNORM_EPSILON)));
     }
     if (layer instanceof LayerSpec.Relu) {
-      return node("Relu", List.of(x), List.of());
+      return g.node("Relu", List.of(x), List.of());
     }
     if (layer instanceof LayerSpec.Dropout) {
       return x; // identity at inference
     }
     if (layer instanceof LayerSpec.MaxPool p) {
-      return node("MaxPool", List.of(x), pool(p.kernel(), p.stride()));
+      return g.node("MaxPool", List.of(x), pool(p.kernel(), p.stride()));
     }
     if (layer instanceof LayerSpec.AvgPool p) {
-      return node("AveragePool", List.of(x), pool(p.kernel(), p.stride()));
+      return g.node("AveragePool", List.of(x), pool(p.kernel(), p.stride()));
     }
     if (layer instanceof LayerSpec.Gap) {
-      return node("GlobalAveragePool", List.of(x), List.of());
+      return g.node("GlobalAveragePool", List.of(x), List.of());
     }
     if (layer instanceof LayerSpec.Flatten) {
-      return node("Flatten", List.of(x), List.of(intAttribute("axis", 1)));
+      return g.node("Flatten", List.of(x), List.of(OnnxGraph.intAttribute("axis", 1)));
     }
     if (layer instanceof LayerSpec.Linear l) {
       // Gemm takes N×features; a C×1×1 input (after GAP) is flattened first.
-      String flat = node("Flatten", List.of(x), List.of(intAttribute("axis", 1)));
+      String flat = g.node("Flatten", List.of(x), List.of(OnnxGraph.intAttribute("axis", 1)));
       List<String> inputs = new ArrayList<>(List.of(flat, parameter(block, "weight")));
       if (l.bias()) {
         inputs.add(parameter(block, "bias"));
       }
-      return node("Gemm", inputs, List.of(intAttribute("transB", 1)));
+      return g.node("Gemm", inputs, List.of(OnnxGraph.intAttribute("transB", 1)));
     }
     if (layer instanceof LayerSpec.LogSoftmax) {
-      return node("LogSoftmax", List.of(x), List.of(intAttribute("axis", 1)));
+      return g.node("LogSoftmax", List.of(x), List.of(OnnxGraph.intAttribute("axis", 1)));
     }
     if (layer instanceof LayerSpec.Softmax) {
-      return node("Softmax", List.of(x), List.of(intAttribute("axis", 1)));
+      return g.node("Softmax", List.of(x), List.of(OnnxGraph.intAttribute("axis", 1)));
     }
     if (layer instanceof LayerSpec.SqueezeExcite se) {
       // BlockFactory: ParallelBlock(identity, gate = [gap, conv1x1, relu, conv1x1, sigmoid]).
       Block gate = ((ParallelBlock) block).getChildren().values().get(1);
       List<Block> parts = gate.getChildren().values();
-      String pooled = node("GlobalAveragePool", List.of(x), List.of());
+      String pooled = g.node("GlobalAveragePool", List.of(x), List.of());
       String squeezed = conv(parts.get(1), pooled, 1, 1, 0, 1, se.bias(), 1);
       String excited =
-          conv(parts.get(3), node("Relu", List.of(squeezed), List.of()), 1, 1, 0, 1, se.bias(), 1);
-      return node("Mul", List.of(x, node("Sigmoid", List.of(excited), List.of())), List.of());
+          conv(
+              parts.get(3), g.node("Relu", List.of(squeezed), List.of()), 1, 1, 0, 1, se.bias(), 1);
+      return g.node("Mul", List.of(x, g.node("Sigmoid", List.of(excited), List.of())), List.of());
     }
     throw new UnsupportedOperationException(
         spec.source() + ": layer " + (index + 1) + " (" + layer.keyword() + ") has no ONNX form");
@@ -186,33 +153,21 @@ public final class OnnxExporter {
     if (bias) {
       inputs.add(parameter(block, "bias"));
     }
-    return node(
+    return g.node(
         "Conv",
         inputs,
         List.of(
-            intsAttribute("kernel_shape", kernel, kernel),
-            intsAttribute("strides", stride, stride),
-            intsAttribute("pads", padding, padding, padding, padding),
-            intsAttribute("dilations", dilation, dilation),
-            intAttribute("group", groups)));
+            OnnxGraph.intsAttribute("kernel_shape", kernel, kernel),
+            OnnxGraph.intsAttribute("strides", stride, stride),
+            OnnxGraph.intsAttribute("pads", padding, padding, padding, padding),
+            OnnxGraph.intsAttribute("dilations", dilation, dilation),
+            OnnxGraph.intAttribute("group", groups)));
   }
 
-  private static List<OnnxMl.AttributeProto> pool(int kernel, int stride) {
+  static List<OnnxMl.AttributeProto> pool(int kernel, int stride) {
     return List.of(
-        intsAttribute("kernel_shape", kernel, kernel), intsAttribute("strides", stride, stride));
-  }
-
-  /** The output as log-probabilities, as {@code ModelSpec.logProbabilities} computes them. */
-  private void logProbabilities(ModelSpec spec, String x) {
-    if (spec.outputsProbabilities()) {
-      String min = constant("clip_min", new float[] {1e-12f}, new long[] {});
-      String max = constant("clip_max", new float[] {1f}, new long[] {});
-      String clipped = node("Clip", List.of(x, min, max), List.of());
-      graph.addNode(nodeBuilder("Log", List.of(clipped), List.of(), OUTPUT));
-    } else {
-      graph.addNode(
-          nodeBuilder("LogSoftmax", List.of(x), List.of(intAttribute("axis", 1)), OUTPUT));
-    }
+        OnnxGraph.intsAttribute("kernel_shape", kernel, kernel),
+        OnnxGraph.intsAttribute("strides", stride, stride));
   }
 
   /** A block's parameter as an initializer; returns its name. */
@@ -222,90 +177,6 @@ public final class OnnxExporter {
       throw new IllegalStateException("the network has no initialized parameter " + name);
     }
     NDArray array = parameter.getArray();
-    return constant(name, array.toFloatArray(), array.getShape().getShape());
-  }
-
-  private String constant(String name, float[] values, long[] dims) {
-    String unique = name + "_" + (counter++);
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      bytes.putFloat(v);
-    }
-    bytes.flip();
-    OnnxMl.TensorProto.Builder tensor =
-        OnnxMl.TensorProto.newBuilder()
-            .setName(unique)
-            .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-            .setRawData(com.google.protobuf.ByteString.copyFrom(bytes));
-    for (long d : dims) {
-      tensor.addDims(d);
-    }
-    graph.addInitializer(tensor);
-    return unique;
-  }
-
-  private String node(String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes) {
-    String output = op.toLowerCase(java.util.Locale.ROOT) + "_" + (counter++);
-    graph.addNode(nodeBuilder(op, inputs, attributes, output));
-    return output;
-  }
-
-  private OnnxMl.NodeProto nodeBuilder(
-      String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes, String output) {
-    return OnnxMl.NodeProto.newBuilder()
-        .setOpType(op)
-        .setName(output)
-        .addAllInput(inputs)
-        .addOutput(output)
-        .addAllAttribute(attributes)
-        .build();
-  }
-
-  private static OnnxMl.AttributeProto intAttribute(String name, long value) {
-    return OnnxMl.AttributeProto.newBuilder()
-        .setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.INT)
-        .setI(value)
-        .build();
-  }
-
-  private static OnnxMl.AttributeProto intsAttribute(String name, long... values) {
-    OnnxMl.AttributeProto.Builder a =
-        OnnxMl.AttributeProto.newBuilder()
-            .setName(name)
-            .setType(OnnxMl.AttributeProto.AttributeType.INTS);
-    for (long v : values) {
-      a.addInts(v);
-    }
-    return a.build();
-  }
-
-  private static OnnxMl.AttributeProto floatAttribute(String name, float value) {
-    return OnnxMl.AttributeProto.newBuilder()
-        .setName(name)
-        .setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
-        .setF(value)
-        .build();
-  }
-
-  private static OnnxMl.ValueInfoProto valueInfo(String name, String batch, int... dims) {
-    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-    shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
-    for (int d : dims) {
-      shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return OnnxMl.ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            OnnxMl.TypeProto.newBuilder()
-                .setTensorType(
-                    OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
-        .build();
-  }
-
-  private static OnnxMl.StringStringEntryProto entry(String key, String value) {
-    return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    return g.constant(name, array.toFloatArray(), array.getShape().getShape());
   }
 }

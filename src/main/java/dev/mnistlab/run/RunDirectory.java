@@ -62,6 +62,7 @@ public final class RunDirectory {
   private static final Pattern SEED_DIR = Pattern.compile("seed-(\\d{1,18})");
   private static final String CONSISTENCY = "consistency";
   private static final String ONNX = "model.onnx";
+  private static final String INT8_ONNX = "model-int8.onnx";
   private static final String LOCK = "run.lock";
   private static final String SUMS = "SHA256SUMS";
   private static final String PROGRESS = "progress.json";
@@ -270,6 +271,11 @@ public final class RunDirectory {
   /** Where {@code mnistlab export} puts the model by default: {@code model.onnx}. */
   public Path onnxFile() {
     return dir.resolve(ONNX);
+  }
+
+  /** Where {@code mnistlab export --int8} puts the quantized model: {@code model-int8.onnx}. */
+  public Path int8OnnxFile() {
+    return dir.resolve(INT8_ONNX);
   }
 
   /** The saved configuration. */

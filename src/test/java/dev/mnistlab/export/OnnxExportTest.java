@@ -124,6 +124,52 @@ class OnnxExportTest {
     assertThat(inference.loss()).isCloseTo(engine.loss(), within(1e-5));
   }
 
+  @Test
+  void aTrainedModelQuantizedToInt8KeepsItsAccuracy() throws Exception {
+    RunResult run = TrainedRuns.mnist();
+    Path file = tmp.resolve("model-int8.onnx");
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    Environment system = Environment.system();
+    Environment captured =
+        new Environment(
+            system.env(),
+            system.home(),
+            new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8),
+            system.err());
+    int code =
+        dev.mnistlab.cli.Main.commandLine(captured)
+            .execute(
+                "export",
+                run.runDir().toString(),
+                "--int8",
+                "--calibration",
+                "500",
+                "--out",
+                file.toString());
+    String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).as(out).isZero();
+    System.out.print(out);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "float ([0-9.]+)%, int8 ([0-9.]+)% .*same class for ([0-9,]+) of 10,000")
+            .matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    double floatAcc = Double.parseDouble(m.group(1));
+    double int8Acc = Double.parseDouble(m.group(2));
+    int same = Integer.parseInt(m.group(3).replace(",", ""));
+    // The float figure is the run's own; int8 loses at most a fraction of a point here.
+    assertThat(floatAcc).isCloseTo(run.last().testAcc(), within(0.005));
+    assertThat(int8Acc).isGreaterThan(floatAcc - 0.5);
+    assertThat(same).isGreaterThan(9_900);
+    assertThat(Files.size(file)).isLessThan(Files.size(run.runDir().resolve("model-0003.params")));
+    OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
+    assertThat(proto.getGraph().getNodeList())
+        .anyMatch(n -> n.getOpType().equals("QuantizeLinear"))
+        .anyMatch(n -> n.getOpType().equals("DequantizeLinear"));
+    assertThat(proto.getMetadataPropsList())
+        .anyMatch(e -> e.getKey().equals("quantization") && e.getValue().contains("500"));
+  }
+
   /**
    * Layers the zoo may not use, so export is tried on them too: a depthwise-separable pair and a
    * conv of two groups.
@@ -184,10 +230,37 @@ class OnnxExportTest {
                 .containsExactly(onnx[i], org.assertj.core.data.Offset.offset(1e-5f));
           }
         }
+        // The inference operations (BatchNorm folded) in plain Java compute the same values.
+        InferenceNet net = InferenceNet.of(spec, model.getBlock(), norm);
+        List<float[]> images = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          float[] image = java.util.Arrays.copyOfRange(pixels, i * PIXELS, (i + 1) * PIXELS);
+          images.add(image);
+          assertThat(net.forward(image))
+              .as("%s folded, image %d", spec.name(), i)
+              .containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+        // Quantized to int8, its QDQ model in ONNX Runtime computes what the Java reference does,
+        // up to a few uint8 codes that round the other way (ONNX Runtime sums in float, the
+        // reference in double); a layout or scale mistake would be off by far more.
+        Int8Net int8 = Int8Net.calibrate(net, images);
+        byte[] qdq = QdqExporter.export(int8, Map.of()).toByteArray();
+        Path qdqFile = tmp.resolve(spec.name().replace('/', '_') + "-int8.onnx");
+        Files.write(qdqFile, qdq);
+        files.add(qdqFile);
+        try (OrtSession session = session(qdq)) {
+          float[][] onnx = runOnnx(session, pixels, n);
+          for (int i = 0; i < n; i++) {
+            assertThat(onnx[i])
+                .as("%s int8, image %d", spec.name(), i)
+                .containsExactly(
+                    int8.forward(images.get(i)), org.assertj.core.data.Offset.offset(0.1f));
+          }
+        }
         untrained.close(); // its ONNX Runtime session; the model is closed twice, harmlessly
       }
     }
-    assertThat(files).hasSize(specs.size());
+    assertThat(files).hasSize(2 * specs.size());
     checkWithTheOnnxChecker(files);
   }
 
