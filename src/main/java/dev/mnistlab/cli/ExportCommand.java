@@ -157,7 +157,7 @@ public class ExportCommand implements Callable<Integer> {
       Int8Net quantized = null;
       if (int8) {
         Split train = loaded(run).train();
-        quantized = Int8Net.calibrate(net, firstImages(train, images));
+        quantized = Int8Net.calibrate(net, train.unitImages(0, images));
       }
       RunResult metrics = run.readMetrics();
       CExporter.Files files =
@@ -191,17 +191,6 @@ public class ExportCommand implements Callable<Integer> {
 
   private DataStore.Loaded loaded(RunDirectory run) {
     return data.loader(environment).apply(Dataset.parse(run.readConfig().dataset()));
-  }
-
-  /** The first {@code n} images of {@code split}, each C×H×W pixels in [0, 1]. */
-  static java.util.List<float[]> firstImages(Split split, int n) {
-    int size = split.imageSize();
-    float[] pixels = split.unitPixels(0, n);
-    java.util.List<float[]> images = new java.util.ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      images.add(java.util.Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
-    }
-    return images;
   }
 
   /**

@@ -20,6 +20,17 @@ public record Split(byte[] pixels, byte[] labels, int count, int rows, int cols)
     return rows * cols;
   }
 
+  /** Images {@code from .. from+n-1}, each its own C×H×W array of pixels in [0, 1]. */
+  public java.util.List<float[]> unitImages(int from, int n) {
+    int size = imageSize();
+    float[] pixels = unitPixels(from, n);
+    java.util.List<float[]> images = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      images.add(java.util.Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
+    }
+    return images;
+  }
+
   /**
    * Images {@code from} to {@code from + n - 1} as the networks' raw input: each byte ÷ 255, so in
    * [0, 1], row-major, one image after another.

@@ -7,9 +7,7 @@ import dev.mnistlab.export.InferenceNet;
 import dev.mnistlab.export.Int8Net;
 import dev.mnistlab.export.QdqExporter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,13 +43,7 @@ public record Quantization(
       TrainedModel trained, Split train, Split test, int images, Map<String, String> metadata) {
     InferenceNet net =
         InferenceNet.of(trained.spec(), trained.model().getBlock(), trained.normalization());
-    List<float[]> calibration = new ArrayList<>(images);
-    int size = train.imageSize();
-    float[] pixels = train.unitPixels(0, images);
-    for (int i = 0; i < images; i++) {
-      calibration.add(java.util.Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
-    }
-    Int8Net int8 = Int8Net.calibrate(net, calibration);
+    Int8Net int8 = Int8Net.calibrate(net, train.unitImages(0, images));
     Map<String, String> described = new LinkedHashMap<>(metadata);
     described.put(
         "quantization",

@@ -367,20 +367,4 @@ public final class CExporter {
     }
     return out.toString();
   }
-
-  /** The operation types the C form has, for messages. */
-  static final List<String> TYPES =
-      List.of(
-          "conv",
-          "batchnorm",
-          "relu",
-          "dropout",
-          "maxpool",
-          "avgpool",
-          "gap",
-          "flatten",
-          "linear",
-          "se",
-          "softmax",
-          "logsoftmax");
 }

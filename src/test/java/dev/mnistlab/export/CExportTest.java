@@ -80,7 +80,7 @@ class CExportTest {
       InferenceNet net =
           InferenceNet.of(trained.spec(), trained.model().getBlock(), trained.normalization());
       Split train = TrainedRuns.mnistData().train();
-      Int8Net int8 = Int8Net.calibrate(net, firstImages(train, 200));
+      Int8Net int8 = Int8Net.calibrate(net, train.unitImages(0, 200));
       Evaluator.Predictions onnx =
           Evaluator.predictOnnx(
               QdqExporter.export(int8, java.util.Map.of()).toByteArray(),
@@ -150,16 +150,6 @@ class CExportTest {
     String err = Files.readString(dir.resolve("harness.err"));
     double micros = Double.parseDouble(err.replaceAll("(?s).*us_per_image ([0-9.]+).*", "$1"));
     return new Outputs(digits, scores, micros);
-  }
-
-  static List<float[]> firstImages(Split split, int n) {
-    int size = split.imageSize();
-    float[] pixels = split.unitPixels(0, n);
-    List<float[]> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(java.util.Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
-    }
-    return out;
   }
 
   private static int argMax(float[] values) {
