@@ -131,16 +131,11 @@ public final class RunBoard implements AutoCloseable {
   }
 
   private void run(Context ctx) {
-    Path dir = dir(ctx);
-    BoardRun run = index.describe(dir);
+    // A damaged run's entry says so; it has no curves to draw.
+    RunIndex.Entry entry = index.read(dir(ctx));
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("run", run);
-    try {
-      body.put("epochs", RunIndex.epochs(RunDirectory.open(dir)));
-    } catch (RuntimeException e) {
-      // The entry says the run is damaged; it has no curves to draw.
-      body.put("epochs", List.of());
-    }
+    body.put("run", entry.run());
+    body.put("epochs", entry.epochs());
     DigitApi.json(ctx, 200, body);
   }
 

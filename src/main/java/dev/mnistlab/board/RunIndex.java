@@ -68,16 +68,19 @@ final class RunIndex {
     return Optional.of(dir);
   }
 
-  /** A run's epochs so far: its metrics when complete, else its progress. */
-  static List<EpochMetrics> epochs(RunDirectory run) {
-    if (run.isComplete()) {
-      return run.readMetrics().epochs();
-    }
-    return run.readProgress().map(RunProgress::epochs).orElse(List.of());
-  }
+  /**
+   * A run as the board shows it, and its epochs so far (its metrics when complete, else its
+   * progress), from one reading of its files: the board reads every run on every poll.
+   */
+  record Entry(BoardRun run, List<EpochMetrics> epochs) {}
 
   /** The run at {@code dir} as the board lists it; damaged files make a damaged entry. */
   BoardRun describe(Path dir) {
+    return read(dir).run();
+  }
+
+  /** The run at {@code dir} and its epochs; damaged files make a damaged entry, without epochs. */
+  Entry read(Path dir) {
     String path = root.relativize(dir).toString();
     String id =
         Base64.getUrlEncoder()
@@ -92,66 +95,68 @@ final class RunIndex {
     try {
       RunStatus status = run.status();
       TrainConfig config = run.readConfig();
-      List<EpochMetrics> epochs = epochs(run);
-      Long params = null;
-      String model = config.model();
-      String dataset = config.dataset();
-      if (run.isComplete()) {
-        RunResult result = run.readMetrics();
-        params = result.trainableParams();
-        model = result.model();
-      } else {
-        Optional<RunProgress> progress = run.readProgress();
-        if (progress.isPresent()) {
-          params = progress.get().trainableParams();
-          model = progress.get().model();
-        }
-      }
+      // What it measured: the metrics of a complete run, else its progress (each read once).
+      RunResult metrics = status.isComplete() ? run.readMetrics() : null;
+      Optional<RunProgress> progress = metrics != null ? Optional.empty() : run.readProgress();
+      List<EpochMetrics> epochs =
+          metrics != null ? metrics.epochs() : progress.map(RunProgress::epochs).orElse(List.of());
+      Long params =
+          metrics != null
+              ? Long.valueOf(metrics.trainableParams())
+              : progress.map(RunProgress::trainableParams).orElse(null);
+      String model =
+          metrics != null
+              ? metrics.model()
+              : progress.map(RunProgress::model).orElse(config.model());
       List<Double> accuracies = EpochMetrics.testAccuracies(epochs);
-      return new BoardRun(
-          id,
-          path,
-          status.state().word(),
-          status.describe(),
-          group,
-          kind,
-          model,
-          params,
-          dataset,
-          config.seed(),
-          epochs.size(),
-          status.plannedEpochs(),
-          accuracies.stream().max(Double::compare).orElse(null),
-          accuracies.size() < 3
-              ? null
-              : accuracies.subList(accuracies.size() - 3, accuracies.size()).stream()
-                  .min(Double::compare)
-                  .orElseThrow(),
-          accuracies.isEmpty() ? null : accuracies.get(accuracies.size() - 1),
-          status.updated(),
-          highlights(config),
-          hasReport);
+      BoardRun entry =
+          new BoardRun(
+              id,
+              path,
+              status.state().word(),
+              status.describe(),
+              group,
+              kind,
+              model,
+              params,
+              config.dataset(),
+              config.seed(),
+              epochs.size(),
+              status.plannedEpochs(),
+              accuracies.stream().max(Double::compare).orElse(null),
+              accuracies.size() < 3
+                  ? null
+                  : accuracies.subList(accuracies.size() - 3, accuracies.size()).stream()
+                      .min(Double::compare)
+                      .orElseThrow(),
+              accuracies.isEmpty() ? null : accuracies.get(accuracies.size() - 1),
+              status.updated(),
+              highlights(config),
+              hasReport);
+      return new Entry(entry, epochs);
     } catch (RuntimeException e) {
       // A damaged or half-deleted run is shown as such; it never breaks the list.
-      return new BoardRun(
-          id,
-          path,
-          "damaged",
-          "damaged: " + Reasons.oneLine(e),
-          group,
-          kind,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          List.of(),
-          hasReport);
+      BoardRun damaged =
+          new BoardRun(
+              id,
+              path,
+              "damaged",
+              "damaged: " + Reasons.oneLine(e),
+              group,
+              kind,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              List.of(),
+              hasReport);
+      return new Entry(damaged, List.of());
     }
   }
 
