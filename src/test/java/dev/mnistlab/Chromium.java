@@ -3,7 +3,6 @@ package dev.mnistlab;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.mnistlab.io.AtomicFiles;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +39,8 @@ public final class Chromium implements AutoCloseable {
 
   /** Starts the browser with a window of {@code width × height}, or skips the calling test. */
   public static Chromium start(int width, int height) throws IOException {
-    Optional<Path> chromium = executable("MNISTLAB_CHROMIUM", "chromium", "chromium-browser");
-    Optional<Path> driver = executable("MNISTLAB_CHROMEDRIVER", "chromedriver");
+    Optional<Path> chromium = Executables.find("MNISTLAB_CHROMIUM", "chromium", "chromium-browser");
+    Optional<Path> driver = Executables.find("MNISTLAB_CHROMEDRIVER", "chromedriver");
     if (chromium.isEmpty() || driver.isEmpty()) {
       String why =
           "the browser test needs Chromium and ChromeDriver: apt-get install chromium"
@@ -123,21 +122,5 @@ public final class Chromium implements AutoCloseable {
   public void close() throws IOException {
     driver.quit();
     AtomicFiles.deleteTree(profile);
-  }
-
-  private static Optional<Path> executable(String variable, String... names) {
-    String named = System.getenv(variable);
-    if (named != null && !named.isBlank()) {
-      return Optional.of(Path.of(named)).filter(Files::isExecutable);
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : names) {
-        Path candidate = Path.of(dir, name);
-        if (Files.isExecutable(candidate)) {
-          return Optional.of(candidate);
-        }
-      }
-    }
-    return Optional.empty();
   }
 }

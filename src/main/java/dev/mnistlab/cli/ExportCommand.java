@@ -152,8 +152,7 @@ public class ExportCommand implements Callable<Integer> {
           spec.commandLine(), "--out " + out + " is a file; --format c needs a directory");
     }
     try (TrainedModel trained = run.loadTrained()) {
-      InferenceNet net =
-          InferenceNet.of(trained.spec(), trained.model().getBlock(), trained.normalization());
+      InferenceNet net = trained.toInferenceNet();
       Int8Net quantized = null;
       if (int8) {
         Split train = loaded(run).train();

@@ -41,8 +41,7 @@ public record Quantization(
    */
   public static Quantization of(
       TrainedModel trained, Split train, Split test, int images, Map<String, String> metadata) {
-    InferenceNet net =
-        InferenceNet.of(trained.spec(), trained.model().getBlock(), trained.normalization());
+    InferenceNet net = trained.toInferenceNet();
     Int8Net int8 = Int8Net.calibrate(net, train.unitImages(0, images));
     Map<String, String> described = new LinkedHashMap<>(metadata);
     described.put(

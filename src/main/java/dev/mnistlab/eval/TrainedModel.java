@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.onnx.proto.OnnxMl;
 import dev.mnistlab.data.Normalization;
 import dev.mnistlab.engine.Convolutions;
+import dev.mnistlab.export.InferenceNet;
 import dev.mnistlab.export.OnnxExporter;
 import dev.mnistlab.model.BlockFactory;
 import dev.mnistlab.model.ModelSpec;
@@ -126,6 +127,15 @@ public final class TrainedModel implements AutoCloseable {
    */
   public OnnxMl.ModelProto toOnnx(Map<String, String> metadata) {
     return OnnxExporter.export(spec, model.getBlock(), normalization, metadata);
+  }
+
+  /**
+   * The network as inference operations (BatchNorm folded), for the int8 and C exporters.
+   *
+   * @throws UnsupportedOperationException naming a layer the exporters cannot express
+   */
+  public InferenceNet toInferenceNet() {
+    return InferenceNet.of(spec, model.getBlock(), normalization);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.mnistlab.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.mnistlab.Executables;
 import dev.mnistlab.TrainedRuns;
 import dev.mnistlab.cli.Environment;
 import dev.mnistlab.cli.Main;
@@ -11,8 +12,6 @@ import dev.mnistlab.eval.Evaluator;
 import dev.mnistlab.eval.TrainedModel;
 import dev.mnistlab.run.RunDirectory;
 import dev.mnistlab.run.RunResult;
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ class CExportTest {
         for (int i = 0; i < 1000; i++) {
           assertThat(floatC.digits()[from + i])
               .as("image %d", from + i)
-              .isEqualTo(argMax(expected[i]));
+              .isEqualTo(OnnxExportTest.argMax(expected[i]));
           for (int c = 0; c < 10; c++) {
             maxDiff = Math.max(maxDiff, Math.abs(floatC.scores()[from + i][c] - expected[i][c]));
           }
@@ -77,8 +76,7 @@ class CExportTest {
       assertThat(maxDiff).isLessThan(1e-4f);
 
       // The int8 ONNX model of the same calibration, in ONNX Runtime.
-      InferenceNet net =
-          InferenceNet.of(trained.spec(), trained.model().getBlock(), trained.normalization());
+      InferenceNet net = trained.toInferenceNet();
       Split train = TrainedRuns.mnistData().train();
       Int8Net int8 = Int8Net.calibrate(net, train.unitImages(0, 200));
       Evaluator.Predictions onnx =
@@ -152,25 +150,9 @@ class CExportTest {
     return new Outputs(digits, scores, micros);
   }
 
-  private static int argMax(float[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      best = values[i] > values[best] ? i : best;
-    }
-    return best;
-  }
-
   /** cc or gcc from the PATH; skips the test without one, unless CI requires it. */
-  private static Path compiler() throws IOException {
-    Optional<Path> found = Optional.empty();
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : List.of("cc", "gcc")) {
-        Path candidate = Path.of(dir, name);
-        if (found.isEmpty() && Files.isExecutable(candidate)) {
-          found = Optional.of(candidate);
-        }
-      }
-    }
+  private static Path compiler() {
+    Optional<Path> found = Executables.find(null, "cc", "gcc");
     if (found.isEmpty()) {
       String why = "the C export test needs a C compiler (cc or gcc) on the PATH";
       if ("required".equals(System.getenv("MNISTLAB_C_TESTS"))) {

@@ -64,7 +64,7 @@ class OnnxExportTest {
     return OrtEnvironment.getEnvironment().createSession(model, options);
   }
 
-  private static int argMax(float[] values) {
+  static int argMax(float[] values) {
     int best = 0;
     for (int i = 1; i < values.length; i++) {
       best = values[i] > values[best] ? i : best;
