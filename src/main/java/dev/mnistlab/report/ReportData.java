@@ -141,14 +141,15 @@ public record ReportData(
       if (runs.isEmpty()) {
         progress.accept(where + ": not run yet");
       } else {
+        // The trained weights are saved when a run completes: an unfinished one has none yet.
+        boolean complete = RunDirectory.open(runs.get(0).runDir()).isComplete();
         progress.accept(
             where
-                + (RunDirectory.open(runs.get(0).runDir()).isComplete()
+                + (complete
                     ? ": classifying the test set again (seed " + runs.get(0).seed() + ")"
                     : ": the epochs so far (seed " + runs.get(0).seed() + " has not completed)"));
         DataStore.Loaded loaded = data.apply(Dataset.parse(configs.get(0).dataset()));
-        // The trained weights are saved when a run completes: an unfinished one has none yet.
-        if (RunDirectory.open(runs.get(0).runDir()).isComplete()) {
+        if (complete) {
           predictions = predict(runs.get(0).runDir(), loaded.test());
         }
         RunSettings.Reference reference =
